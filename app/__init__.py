@@ -1,0 +1,1 @@
+"""Persist and serve: settings, pipeline, jobs, HTTP API, web UI and the CLI."""

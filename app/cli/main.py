@@ -1,0 +1,17 @@
+"""Entry point of the ``triage`` command; each subcommand group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="triage",
+    help="Read a customer's contracts, extract onboarding facts, and decide the onboarding path.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Onboarding triage."""

@@ -1,0 +1,1 @@
+"""Ingest and extract: from uploaded bytes to grounded onboarding facts."""
