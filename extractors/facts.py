@@ -337,3 +337,12 @@ def fact_value_type(path: str) -> Any:
 def fact_record_json_schema() -> dict[str, Any]:
     """JSON Schema of the whole record, for editors, API docs and rule validation."""
     return FactRecord.model_json_schema()
+
+
+class Finding(BaseModel):
+    """One extractor's answer for one schema path (``section.field``, or ``obligations``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    fact: Fact[Any]
