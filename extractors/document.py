@@ -70,7 +70,9 @@ class Document(BaseModel):
             if page.number != index + 1:
                 raise ValueError(f"page {index + 1} is numbered {page.number}")
             if page.start < previous_end or page.end < page.start or page.end > len(self.text):
-                raise ValueError(f"page {page.number} offsets [{page.start}, {page.end}) are invalid")
+                raise ValueError(
+                    f"page {page.number} offsets [{page.start}, {page.end}) are invalid"
+                )
             previous_end = page.end
         return self
 

@@ -30,7 +30,7 @@ class FactStatus(StrEnum):
 
 
 class Source(StrEnum):
-    """Kind of producer; only ``pattern``, ``classifier``, ``person`` and ``crm`` are deterministic."""
+    """Kind of producer; every source but ``llm`` is deterministic."""
 
     PATTERN = "pattern"
     CLASSIFIER = "classifier"
@@ -325,7 +325,7 @@ def get_fact(record: FactRecord, path: str) -> Fact[Any]:
 
 
 def fact_value_type(path: str) -> Any:
-    """The annotation of the value of the fact at ``section.field`` (e.g. ``int``, ``list[str]``)."""
+    """Annotation of the value at ``section.field`` (e.g. ``int``, ``list[str]``)."""
     section, name = path.split(".", 1)
     model = FactRecord.model_fields[section].annotation
     assert isinstance(model, type) and issubclass(model, BaseModel)
