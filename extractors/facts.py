@@ -80,6 +80,15 @@ class Fact(BaseModel, Generic[T]):
         return self.grounded and self.status is not FactStatus.NOT_CHECKED
 
 
+class Finding(BaseModel):
+    """One extractor's answer for one schema path (``section.field``, or ``obligations``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    fact: Fact[Any]
+
+
 # ---- value types -------------------------------------------------------------------
 
 
@@ -294,6 +303,8 @@ class FactRecord(BaseModel):
     documents: dict[str, str] = Field(default_factory=dict)
     # name -> version of every extractor that contributed.
     extractors: dict[str, str] = Field(default_factory=dict)
+    # Findings whose quote could not be found in the document: shown, flagged, never decided on.
+    unverified: list[Finding] = Field(default_factory=list)
 
 
 SECTIONS: tuple[str, ...] = (
@@ -337,12 +348,3 @@ def fact_value_type(path: str) -> Any:
 def fact_record_json_schema() -> dict[str, Any]:
     """JSON Schema of the whole record, for editors, API docs and rule validation."""
     return FactRecord.model_json_schema()
-
-
-class Finding(BaseModel):
-    """One extractor's answer for one schema path (``section.field``, or ``obligations``)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    path: str
-    fact: Fact[Any]
