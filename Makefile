@@ -1,0 +1,53 @@
+# One task runner for people and CI alike. Needs Python 3.11 (or 3.12) as $(PYTHON).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+CUAD ?= ../shared/datasets/cuad
+
+.PHONY: install demo test test-fast lint type check train eval bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job on the embedded default: SQLite, offline extractors, the bundled sample.
+demo: install
+	$(BIN)/triage run app/samples/*.pdf app/samples/*.docx --reference "Sample customer"
+
+## The whole test suite (CI sets CI=true, which makes dataset- and service-backed tests mandatory).
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+type: install
+	$(BIN)/mypy extractors rules app evals benchmarks tests
+
+check: lint type test
+
+## Re-train the offline clause classifier on CUAD and write its artefact.
+train: install
+	$(BIN)/python -m evals.cuad.train --dataset $(CUAD)
+
+eval: install
+	$(BIN)/python -m evals.cuad.evaluate
+	$(BIN)/python -m evals.saas.score
+
+bench: install
+	$(BIN)/python benchmarks/ingest_cuad.py --dataset $(CUAD)
+	$(BIN)/python benchmarks/decide.py
+	$(BIN)/python benchmarks/extract_speed.py --dataset $(CUAD)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis var

@@ -1,0 +1,116 @@
+"""Case service: keyword-only functions over a session; no HTTP, no printing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from app.models import Case, CaseDocument, CaseStatus, DocumentStatus, utcnow
+from extractors.document import Document
+from extractors.errors import IngestError
+
+
+class CaseNotFoundError(LookupError):
+    """No case with that id."""
+
+
+def create_case(*, session: Session, reference: str | None = None) -> Case:
+    """A new, empty case."""
+    case = Case(reference=reference)
+    session.add(case)
+    session.flush()
+    return case
+
+
+def get_case(*, session: Session, case_id: str) -> Case:
+    """The case ``case_id`` or CaseNotFoundError."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFoundError(case_id)
+    return case
+
+
+def find_document(*, session: Session, case_id: str, sha256: str) -> CaseDocument | None:
+    """The document of ``case_id`` with these bytes, if it was already uploaded."""
+    statement = select(CaseDocument).where(
+        CaseDocument.case_id == case_id, CaseDocument.sha256 == sha256
+    )
+    return session.exec(statement).first()
+
+
+def add_document(*, session: Session, case: Case, document: Document) -> CaseDocument:
+    """Store an ingested document once per case: the same bytes again return the stored row."""
+    existing = find_document(session=session, case_id=case.id, sha256=document.sha256)
+    if existing is not None and existing.status is DocumentStatus.INGESTED:
+        return existing
+    row = existing or CaseDocument(case_id=case.id, sha256=document.sha256)
+    row.filename = document.filename
+    row.status = DocumentStatus.INGESTED
+    row.media_type = document.media_type.value
+    row.byte_size = document.byte_size
+    row.page_count = document.page_count
+    row.char_count = len(document.text)
+    row.loader = document.loader
+    row.loader_version = document.loader_version
+    row.error_code = row.error_message = None
+    row.document_json = document.model_dump_json()
+    session.add(row)
+    _touch(case, session)
+    session.flush()
+    return row
+
+
+def add_refused_document(
+    *, session: Session, case: Case, sha256: str, filename: str | None, error: IngestError
+) -> CaseDocument:
+    """Record a refused upload with its reason, so the case shows what could not be read."""
+    existing = find_document(session=session, case_id=case.id, sha256=sha256)
+    if existing is not None:
+        return existing
+    row = CaseDocument(
+        case_id=case.id,
+        sha256=sha256,
+        filename=filename,
+        status=DocumentStatus.REFUSED,
+        error_code=error.code.value,
+        error_message=error.message,
+    )
+    session.add(row)
+    _touch(case, session)
+    session.flush()
+    return row
+
+
+def case_documents(*, session: Session, case_id: str) -> list[CaseDocument]:
+    """Every upload of the case, in upload order."""
+    statement = (
+        select(CaseDocument).where(CaseDocument.case_id == case_id).order_by(col(CaseDocument.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def load_documents(rows: Sequence[CaseDocument]) -> list[Document]:
+    """The ingested documents of these rows (refused uploads have none)."""
+    return [
+        Document.model_validate_json(row.document_json)
+        for row in rows
+        if row.status is DocumentStatus.INGESTED and row.document_json
+    ]
+
+
+def set_status(*, session: Session, case: Case, status: CaseStatus) -> None:
+    """Move the case to ``status``."""
+    case.status = status
+    _touch(case, session)
+
+
+def list_cases(*, session: Session, limit: int = 100) -> list[Case]:
+    """Most recently changed cases first."""
+    statement = select(Case).order_by(col(Case.updated_at).desc()).limit(limit)
+    return list(session.exec(statement).all())
+
+
+def _touch(case: Case, session: Session) -> None:
+    case.updated_at = utcnow()
+    session.add(case)

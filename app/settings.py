@@ -1,0 +1,89 @@
+"""The one Settings object, read from the environment (prefix ``TRIAGE_``) and ``.env``.
+
+API keys are read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_DEVELOPMENT_SECRET = "development-only-secret"  # noqa: S105 - refused outside development
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "placeholder", "xxx", _DEVELOPMENT_SECRET}
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Everything configurable about the service, with safe embedded defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRIAGE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'var' / 'triage.db'}",
+        description="SQLAlchemy URL; SQLite embedded by default, PostgreSQL when scaled out.",
+    )
+    secret_key: SecretStr = SecretStr(_DEVELOPMENT_SECRET)
+
+    # Ingestion limits (see extractors.ingest.IngestLimits).
+    max_upload_mb: float = Field(default=25.0, gt=0)
+    max_pages: int = Field(default=500, gt=0)
+    max_chars: int = Field(default=5_000_000, gt=0)
+    parse_timeout_base_s: float = Field(default=5.0, gt=0)
+    parse_timeout_per_page_s: float = Field(default=0.5, ge=0)
+    parse_timeout_cap_s: float = Field(default=90.0, gt=0)
+    parse_memory_mb: int = Field(default=1536, gt=0)
+    parse_workers: int = Field(default=2, ge=1)
+
+    # Extraction and decision.
+    offline_extractors: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["patterns", "classifier"]
+    )
+    rules_dir: Path | None = Field(
+        default=None, description="Policy directory; the shipped default policy when unset."
+    )
+
+    # The model is optional: without a key the triage runs on the offline extractors alone.
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    openai_model: str = "gpt-4o-mini"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, data: object) -> object:
+        if isinstance(data, dict):
+            raw = data.get("offline_extractors")
+            if isinstance(raw, str):
+                data["offline_extractors"] = [p.strip() for p in raw.split(",") if p.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            secret = self.secret_key.get_secret_value()
+            if secret.lower() in _PLACEHOLDERS:
+                raise ValueError("TRIAGE_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
