@@ -64,6 +64,26 @@ def _overlaps(a: Evidence, b: Evidence) -> bool:
     return a.document_id == b.document_id and a.start < b.end and b.start < a.end
 
 
+def _item_key(item: Any) -> str:
+    """Identity of a list item: named things (parties, products) by their name."""
+    name = getattr(item, "name", None)
+    if isinstance(item, BaseModel) and isinstance(name, str):
+        return " ".join(name.casefold().split())
+    return _as_key(item)
+
+
+def _fill_in(kept: Any, other: Any) -> Any:
+    """``kept`` with the blanks (None, or an unknown role) filled from ``other``."""
+    if not isinstance(kept, BaseModel) or type(kept) is not type(other):
+        return kept
+    updates = {
+        name: getattr(other, name)
+        for name in type(kept).model_fields
+        if getattr(kept, name) in (None, "other") and getattr(other, name) not in (None, "other")
+    }
+    return kept.model_copy(update=updates) if updates else kept
+
+
 def _as_key(value: Any) -> str:
     if isinstance(value, BaseModel):
         return value.model_dump_json()
@@ -134,7 +154,8 @@ def merge_list(facts: Sequence[Fact[Any]]) -> Fact[Any]:
     values: dict[str, Any] = {}
     for fact in sorted(present, key=lambda f: _SOURCE_RANK.get(f.source or Source.LLM, 9)):
         for item in fact.value or []:
-            values.setdefault(_as_key(item), item)
+            key = _item_key(item)
+            values[key] = _fill_in(values[key], item) if key in values else item
     return Fact(
         status=FactStatus.PRESENT,
         value=list(values.values()),

@@ -172,3 +172,28 @@ def test_registry_resolves_registered_and_rejects_unknown() -> None:
         unregister_extractor("scripted")
     with pytest.raises(UnknownExtractorError, match="no extractor named 'nope'"):
         get_extractor("nope")
+
+
+def test_named_list_items_merge_by_name_and_fill_blanks() -> None:
+    from extractors.facts import Party, PartyRole
+
+    def script(document: Document) -> list[Finding]:
+        return [
+            found(
+                document,
+                "commercial.parties",
+                [Party(name="Acme  Corp", role=PartyRole.OTHER)],
+                "net 30",
+            ),
+            found(
+                document,
+                "commercial.parties",
+                [Party(name="ACME Corp", role=PartyRole.CUSTOMER, country="DE")],
+                "audit Provider",
+            ),
+        ]
+
+    record = extract_document(MSA, extractors=[ScriptedExtractor(script)])
+    assert record.commercial.parties.value == [
+        Party(name="Acme  Corp", role=PartyRole.CUSTOMER, country="DE")
+    ]

@@ -1,0 +1,65 @@
+"""``triage run``: the main job — read a bundle, extract facts, decide, store the case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from app.cli.render import print_triage
+from app.db import get_engine
+from app.pipeline import Upload, run_triage
+from app.settings import get_settings
+from extractors.document import Document
+from extractors.errors import IngestError
+from rules import load_policy
+
+
+def run(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Contract, order form, SOW ... (PDF, DOCX, text).", exists=True, dir_okay=False
+        ),
+    ],
+    reference: Annotated[
+        str | None, typer.Option(help="Customer or CRM reference of the case.")
+    ] = None,
+    case: Annotated[
+        str | None, typer.Option(help="Add to (or resume) this existing case id.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
+) -> None:
+    """Triage a bundle of documents for one customer and store the case."""
+    settings = get_settings()
+    console = Console()
+    policy = load_policy(settings.rules_dir)
+    engine = get_engine(settings.database_url)
+    with console.status("Reading, extracting and deciding…"):
+        result = run_triage(
+            engine=engine,
+            uploads=[Upload.from_path(path) for path in files],
+            settings=settings,
+            policy=policy,
+            reference=reference,
+            case_id=case,
+        )
+    assert result.decision is not None
+    if as_json:
+        typer.echo(result.decision.to_json())
+    else:
+        outcomes: list[tuple[str, Document | IngestError]] = [
+            (o.filename or o.sha256[:12], o.document if o.document is not None else o.error)  # type: ignore[misc]
+            for o in result.outcomes
+        ]
+        print_triage(
+            console,
+            case_id=result.case_id,
+            outcomes=outcomes,
+            facts=result.facts,
+            decision=result.decision,
+        )
+    if any(outcome.error is not None for outcome in result.outcomes):
+        raise typer.Exit(code=1)
