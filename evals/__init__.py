@@ -1,0 +1,1 @@
+"""Evaluations: labelled corpora, runners, metrics and reports."""

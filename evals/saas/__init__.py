@@ -1,0 +1,1 @@
+"""The labelled SaaS contract set: sources, rendered documents, expected facts, scoring."""
