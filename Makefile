@@ -17,7 +17,7 @@ install: $(STAMP)
 
 ## The main job on the embedded default: SQLite, offline extractors, the bundled sample.
 demo: install
-	$(BIN)/triage run app/samples/*.pdf app/samples/*.docx --reference "Sample customer"
+	$(BIN)/triage run app/samples/kepler-maritime/msa.pdf app/samples/kepler-maritime/order_form.docx --reference "Kepler Maritime B.V."
 
 ## The whole test suite (CI sets CI=true, which makes dataset- and service-backed tests mandatory).
 test: install
