@@ -1,0 +1,105 @@
+"""``triage rules``: validate the policy files and replay cases against another rule set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rules import (
+    DEFAULT_POLICY_DIR,
+    PolicyError,
+    ReplayReport,
+    check_policy,
+    load_policy,
+    read_replay_cases,
+    replay,
+)
+
+app = typer.Typer(
+    help="Validate the onboarding policy and review a change before release.", no_args_is_help=True
+)
+console = Console()
+
+
+@app.command("check")
+def check(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Policy directory (default: the shipped policy).")
+    ] = None,
+) -> None:
+    """Validate rule files and parameters against their schemas and the fact schema."""
+    target = directory or DEFAULT_POLICY_DIR
+    issues = check_policy(target)
+    for issue in issues:
+        console.print(
+            f"[red]{issue.file}:{issue.line}[/red]: {issue.message}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if issues:
+        console.print(f"{len(issues)} problem(s) in {target}", highlight=False)
+        raise typer.Exit(code=1)
+    policy = load_policy(target)
+    console.print(f"{target}: {len(policy.rules)} rules, valid ({policy.version})", highlight=False)
+
+
+def _table(report: ReplayReport) -> Table:
+    table = Table(title=f"{len(report.changed)} of {report.cases} decisions would change")
+    for column in ("case", "path", "tier", "approvals", "rules responsible"):
+        table.add_column(column)
+    for change in report.changed:
+        approvals = " ".join(
+            [
+                *(f"+{role}" for role in change.approvals_added),
+                *(f"-{role}" for role in change.approvals_removed),
+            ]
+        )
+        rules = " ".join(
+            [
+                *(f"+{rule}" for rule in change.rules_now_firing),
+                *(f"-{rule}" for rule in change.rules_no_longer_firing),
+            ]
+        )
+        table.add_row(
+            change.case_id,
+            f"{change.old_path.value} → {change.new_path.value}",
+            f"{change.old_tier} → {change.new_tier}",
+            approvals or "=",
+            rules or "=",
+        )
+    return table
+
+
+@app.command("replay")
+def replay_command(
+    rules: Annotated[Path, typer.Option("--rules", help="The new policy directory to review.")],
+    facts: Annotated[
+        Path | None, typer.Option("--facts", help="Directory of case files (*.json).")
+    ] = None,
+    old: Annotated[
+        Path | None,
+        typer.Option("--old", help="The policy to compare with (default: the shipped one)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON only.")] = False,
+) -> None:
+    """Re-decide stored cases with another rule set and show which decisions would change."""
+    if facts is None:
+        console.print(
+            "No case store is configured here: pass --facts DIR (one case per *.json file)."
+        )
+        raise typer.Exit(code=2)
+    try:
+        report = replay(read_replay_cases(facts), old=load_policy(old), new=load_policy(rules))
+    except PolicyError as error:
+        console.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(code=1) from error
+    if as_json:
+        typer.echo(json.dumps(report.model_dump(mode="json"), sort_keys=True))
+        return
+    console.print(_table(report))
+    console.print(f"old {report.old_version}\nnew {report.new_version}", highlight=False)
