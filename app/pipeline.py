@@ -27,13 +27,14 @@ from app.cases import (
 from app.db import session_scope
 from app.models import Case, CaseStatus, DocumentStatus
 from app.settings import Settings
+from app.stored_cases import case_context
 from extractors.document import Document
 from extractors.errors import IngestError
 from extractors.extract import extract_bundle
 from extractors.facts import FactRecord
 from extractors.ingest import IngestLimits, ingest_bytes
 from extractors.registry import get_extractors
-from rules import CaseContext, Decision, Policy, decide
+from rules import Decision, Policy, decide
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,9 @@ def decide_case(
     *, session: Session, case: Case, settings: Settings, policy: Policy
 ) -> tuple[FactRecord, Decision]:
     """Extract facts from the case's stored documents, decide, and record both."""
-    rows = case_documents(session=session, case_id=case.id)
-    documents = load_documents(rows)
-    refused = [row for row in rows if row.status is DocumentStatus.REFUSED]
+    documents = load_documents(case_documents(session=session, case_id=case.id))
     facts = extract_bundle(documents, extractors=get_extractors(settings.offline_extractors))
-    context = CaseContext(unreadable_documents=[row.filename or row.sha256 for row in refused])
+    context = case_context(session=session, case_id=case.id)
     decision = decide(facts, policy=policy, context=context)
     case.facts_json = facts.model_dump_json()
     case.decision_json = decision.to_json()
