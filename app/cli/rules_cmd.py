@@ -10,9 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.db import get_engine, session_scope
+from app.settings import Settings, get_settings
+from app.stored_cases import stored_replay_cases
 from rules import (
     DEFAULT_POLICY_DIR,
     PolicyError,
+    ReplayCase,
     ReplayReport,
     check_policy,
     load_policy,
@@ -75,6 +79,11 @@ def _table(report: ReplayReport) -> Table:
     return table
 
 
+def _stored_cases(settings: Settings) -> list[ReplayCase]:
+    with session_scope(get_engine(settings.database_url)) as session:
+        return list(stored_replay_cases(session=session))
+
+
 @app.command("replay")
 def replay_command(
     rules: Annotated[Path, typer.Option("--rules", help="The new policy directory to review.")],
@@ -87,14 +96,14 @@ def replay_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON only.")] = False,
 ) -> None:
-    """Re-decide stored cases with another rule set and show which decisions would change."""
-    if facts is None:
-        console.print(
-            "No case store is configured here: pass --facts DIR (one case per *.json file)."
-        )
-        raise typer.Exit(code=2)
+    """Re-decide stored cases with another rule set and show which decisions would change.
+
+    Cases come from ``--facts DIR`` when given, else from the configured database.
+    """
+    settings = get_settings()
     try:
-        report = replay(read_replay_cases(facts), old=load_policy(old), new=load_policy(rules))
+        cases = read_replay_cases(facts) if facts is not None else _stored_cases(settings)
+        report = replay(cases, old=load_policy(old or settings.rules_dir), new=load_policy(rules))
     except PolicyError as error:
         console.print(f"[red]{error}[/red]", highlight=False)
         raise typer.Exit(code=1) from error

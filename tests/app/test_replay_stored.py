@@ -1,0 +1,45 @@
+"""Replay reads stored cases from the database and shows what a new policy would change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from app.db import create_db_engine, migrate, session_scope
+from app.pipeline import Upload, run_triage
+from app.settings import Settings
+from app.stored_cases import stored_replay_cases
+from extractors.registry import register_extractor, unregister_extractor
+from rules import DEFAULT_POLICY_DIR, load_policy, replay
+from tests.app.test_pipeline import MSA_TEXT, scripted
+from tests.extractors.fakes import ScriptedExtractor
+
+
+def test_stored_case_replays_against_a_looser_policy(db_url: str, tmp_path: Path) -> None:
+    engine = create_db_engine(db_url)
+    migrate(engine)
+    register_extractor("scripted", lambda: ScriptedExtractor(scripted))
+    try:
+        settings = Settings(offline_extractors=["scripted"])
+        result = run_triage(
+            engine=engine,
+            uploads=[Upload(data=MSA_TEXT, filename="msa.txt")],
+            settings=settings,
+            policy=load_policy(),
+        )
+    finally:
+        unregister_extractor("scripted")
+    looser = tmp_path / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, looser)
+    parameters = looser / "parameters.yaml"
+    parameters.write_text(
+        parameters.read_text().replace("max_payment_terms_days: 45", "max_payment_terms_days: 90")
+    )
+    with session_scope(engine) as session:
+        cases = list(stored_replay_cases(session=session))
+    assert [case.case_id for case in cases] == [result.case_id]
+    report = replay(cases, old=load_policy(), new=load_policy(looser))
+    assert report.cases == 1
+    (change,) = report.changed
+    assert "finance.payment_terms" in change.rules_no_longer_firing
+    engine.dispose()
