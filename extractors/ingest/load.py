@@ -1,0 +1,166 @@
+"""Bytes in, Document out: size checks, type detection, the right loader, and its budget.
+
+PDF and DOCX parsers run in the sandboxed worker pool; text is decoded in-process, where
+there is nothing to exploit. A PDF is first probed for its declared page count (so that a
+file claiming a million pages is refused before any page is parsed, and the time budget can
+grow with the pages), then read with pypdf; if pypdf overruns that budget or cannot read a
+legitimate file at all, PDFium reads it in the same sandbox and the document says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from extractors.document import Document, MediaType, Problem
+from extractors.errors import ErrorCode, IngestError
+from extractors.ingest import worker
+from extractors.ingest.assemble import build_document
+from extractors.ingest.detect import detect_media_type
+from extractors.ingest.limits import DEFAULT_LIMITS, IngestLimits
+from extractors.ingest.pdf_pypdf import LoaderUnavailableError
+from extractors.ingest.raw import LOADER_FALLBACK, RawDocument
+from extractors.ingest.refusals import too_many_pages
+from extractors.ingest.sandbox import DEFAULT_WORKERS, ParseTimeoutError, run_in_sandbox
+from extractors.ingest.text_loader import read_text
+
+# A DOCX declares no reliable page count; its budget counts one page per this many bytes.
+_DOCX_BYTES_PER_PAGE = 20_000
+
+
+def ingest_bytes(
+    data: bytes, *, filename: str | None = None, limits: IngestLimits | None = None
+) -> Document:
+    """Read an uploaded file into a Document, or refuse it with an ``IngestError``."""
+    return _ingest(data, filename, limits or DEFAULT_LIMITS, DEFAULT_WORKERS)
+
+
+def ingest_path(path: Path, *, limits: IngestLimits | None = None) -> Document:
+    """Read the file at ``path`` into a Document (a file over the size limit is not read)."""
+    return _ingest_path(path, limits or DEFAULT_LIMITS, DEFAULT_WORKERS)
+
+
+def ingest_many(
+    paths: Iterable[Path], *, limits: IngestLimits | None = None, workers: int = DEFAULT_WORKERS
+) -> Iterator[tuple[Path, Document | IngestError]]:
+    """Read many files over ``workers`` parser processes, yielding each as soon as it is done.
+
+    A refused file yields its ``IngestError``; any other error (an unreadable path) is raised.
+    """
+    limits = limits or DEFAULT_LIMITS
+    workers = max(1, workers)
+    # Twice as many files in flight as workers, so a worker never waits for the next file
+    # while another file's thread assembles its Document.
+    window = 2 * workers
+    pending: dict[Future[Document], Path] = {}
+    remaining = iter(paths)
+    with ThreadPoolExecutor(max_workers=window, thread_name_prefix="ingest") as threads:
+        try:
+            while True:
+                while len(pending) < window and (path := next(remaining, None)) is not None:
+                    pending[threads.submit(_ingest_path, path, limits, workers)] = path
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    path = pending.pop(future)
+                    outcome: Document | IngestError
+                    try:
+                        outcome = future.result()
+                    except IngestError as error:
+                        outcome = error
+                    yield path, outcome
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _ingest_path(path: Path, limits: IngestLimits, workers: int) -> Document:
+    return _ingest(_read_capped(path, limits), path.name, limits, workers)
+
+
+def _read_capped(path: Path, limits: IngestLimits) -> bytes:
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise _too_large(size, limits)
+    with path.open("rb") as handle:
+        return handle.read(limits.max_bytes + 1)
+
+
+def _ingest(data: bytes, filename: str | None, limits: IngestLimits, workers: int) -> Document:
+    if not data:
+        raise IngestError(ErrorCode.EMPTY_FILE, "The file is empty.")
+    if len(data) > limits.max_bytes:
+        raise _too_large(len(data), limits)
+    media_type = detect_media_type(data, filename)
+    if media_type is MediaType.PDF:
+        raw = _read_pdf(data, limits, workers)
+    elif media_type is MediaType.DOCX:
+        raw = _read_docx(data, limits, workers)
+    else:
+        raw = read_text(data, limits)
+    return build_document(raw, data=data, media_type=media_type, filename=filename, limits=limits)
+
+
+def _read_pdf(data: bytes, limits: IngestLimits, workers: int) -> RawDocument:
+    try:
+        declared = run_in_sandbox(
+            worker.probe_pdf, data, limits, budget=limits.probe_budget, workers=workers
+        )
+    except ParseTimeoutError as timeout:
+        reason = f"pypdf could not open the file within {timeout.budget:.0f} s"
+        return _read_with_pdfium(data, limits, workers, limits.timeout_cap_s, reason)
+    except LoaderUnavailableError as unavailable:
+        return _read_with_pdfium(data, limits, workers, limits.timeout_cap_s, str(unavailable))
+    if declared > limits.max_pages:
+        raise too_many_pages(declared, limits)
+    budget = limits.parse_budget(declared)
+    try:
+        return run_in_sandbox(
+            worker.read_pdf, data, limits, worker.PYPDF, budget=budget, workers=workers
+        )
+    except ParseTimeoutError as timeout:
+        reason = f"pypdf did not finish within its {timeout.budget:.0f} s budget"
+        return _read_with_pdfium(data, limits, workers, budget, reason)
+    except LoaderUnavailableError as unavailable:
+        return _read_with_pdfium(data, limits, workers, budget, str(unavailable))
+
+
+def _read_with_pdfium(
+    data: bytes, limits: IngestLimits, workers: int, budget: float, reason: str
+) -> RawDocument:
+    try:
+        raw = run_in_sandbox(
+            worker.read_pdf, data, limits, worker.PYPDFIUM2, budget=budget, workers=workers
+        )
+    except ParseTimeoutError as timeout:
+        raise IngestError(
+            ErrorCode.PARSE_TIMEOUT,
+            f"Reading the PDF took longer than its {timeout.budget:.0f} s budget "
+            "with both pypdf and PDFium.",
+        ) from None
+    fallback = Problem(
+        code=LOADER_FALLBACK, message=f"{reason}; the text was read with pypdfium2 instead."
+    )
+    return dataclasses.replace(raw, problems=(*raw.problems, fallback))
+
+
+def _read_docx(data: bytes, limits: IngestLimits, workers: int) -> RawDocument:
+    budget = limits.parse_budget(1 + len(data) // _DOCX_BYTES_PER_PAGE)
+    try:
+        return run_in_sandbox(worker.read_docx, data, limits, budget=budget, workers=workers)
+    except ParseTimeoutError as timeout:
+        raise IngestError(
+            ErrorCode.PARSE_TIMEOUT,
+            f"Reading the DOCX took longer than its {timeout.budget:.0f} s budget.",
+        ) from None
+
+
+def _too_large(size: int, limits: IngestLimits) -> IngestError:
+    return IngestError(
+        ErrorCode.TOO_LARGE,
+        f"The file is {size / 1_000_000:.1f} MB; at most "
+        f"{limits.max_bytes / 1_000_000:.1f} MB is accepted.",
+    )

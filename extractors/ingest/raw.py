@@ -1,0 +1,30 @@
+"""What a loader hands back from the sandbox: page texts, before they become a Document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.document import Problem
+
+# Codes of the problems ingestion records on a document it still accepts.
+SCANNED_PAGES = "scanned_pages"
+PAGES_WITHOUT_TEXT = "pages_without_text"
+LOADER_FALLBACK = "loader_fallback"
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """Text of one page as the loader produced it, and how many images the page paints."""
+
+    text: str
+    image_count: int = 0
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """Pages read by one loader; small and picklable so it can leave a worker process."""
+
+    pages: tuple[RawPage, ...]
+    loader: str
+    loader_version: str
+    problems: tuple[Problem, ...] = field(default_factory=tuple)

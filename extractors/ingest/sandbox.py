@@ -1,0 +1,109 @@
+"""The persistent pool of parser processes that hostile files run in.
+
+A parse that overruns its budget is not merely abandoned (as with ``concurrent.futures``):
+pebble kills the worker and starts a fresh one, so a file that would keep a parser busy
+for hours costs its budget and nothing more. Workers are spawned, not forked, so each
+starts small under its memory cap and shares nothing with the service process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from extractors.errors import ErrorCode, IngestError
+from extractors.ingest import worker
+
+T = TypeVar("T")
+
+DEFAULT_WORKERS = 2
+_STOP_TIMEOUT_S = 10.0
+
+
+class ParseTimeoutError(Exception):
+    """A task ran past its budget; its worker has been killed and replaced."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(f"did not finish within {budget:.0f} s")
+        self.budget = budget
+
+
+class _Sandbox:
+    """One lazily started pool, grown (never shrunk) to the largest size asked for."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPool | None = None
+        self._size = 0
+
+    def pool(self, workers: int) -> ProcessPool:
+        with self._lock:
+            if self._pool is not None and (not self._pool.active or self._size < workers):
+                self._stop_locked()
+            if self._pool is None:
+                self._size = max(workers, self._size, 1)
+                self._pool = ProcessPool(
+                    max_workers=self._size,
+                    initializer=worker.initialise,
+                    context=multiprocessing.get_context("spawn"),
+                )
+            return self._pool
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop_locked()
+
+    def _stop_locked(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()  # type: ignore[no-untyped-call]
+            self._pool.join(timeout=_STOP_TIMEOUT_S)
+            self._pool = None
+
+
+_SANDBOX = _Sandbox()
+atexit.register(_SANDBOX.stop)
+
+
+def run_in_sandbox(
+    function: Callable[..., T], *args: Any, budget: float, workers: int = DEFAULT_WORKERS
+) -> T:
+    """``function(*args)`` in a parser worker, killed if it runs longer than ``budget`` s."""
+    for attempt in range(2):
+        try:
+            future = _SANDBOX.pool(workers).schedule(function, args=args, timeout=budget)
+            return future.result()
+        except TimeoutError:
+            raise ParseTimeoutError(budget) from None
+        except ProcessExpired as expired:
+            raise _worker_died(expired.exitcode) from None
+        except (BrokenProcessPool, RuntimeError, CancelledError):
+            # The pool itself failed (not the task): start a new one and retry once.
+            if attempt:
+                raise
+            _SANDBOX.stop()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def shutdown_pool() -> None:
+    """Stop the parser workers; the next parse starts a fresh pool."""
+    _SANDBOX.stop()
+
+
+def _worker_died(exitcode: int | None) -> IngestError:
+    if exitcode == -signal.SIGSEGV:
+        return IngestError(
+            ErrorCode.CORRUPT, "The parser crashed on this file; it is damaged or malformed."
+        )
+    return IngestError(
+        ErrorCode.RESOURCE_EXHAUSTED,
+        f"The parser process died while reading the file (exit code {exitcode}), "
+        "most likely out of memory.",
+    )

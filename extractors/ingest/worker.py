@@ -1,0 +1,87 @@
+"""What runs inside a parser worker process: a memory cap, and errors that can cross back.
+
+Every parser bug on hostile input (an exception of any type) becomes a ``corrupt`` refusal;
+running out of memory or into a parser's own safety limit becomes ``resource_exhausted``.
+Only ``IngestError`` and ``LoaderUnavailableError`` leave this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import warnings
+from collections.abc import Callable
+from typing import TypeVar
+
+from pypdf.errors import LimitReachedError
+
+from extractors.errors import ErrorCode, IngestError
+from extractors.ingest import docx_loader, pdf_pdfium, pdf_pypdf
+from extractors.ingest.limits import IngestLimits
+from extractors.ingest.pdf_pypdf import LoaderUnavailableError
+from extractors.ingest.raw import RawDocument
+from extractors.ingest.refusals import corrupt, describe
+
+T = TypeVar("T")
+
+PYPDF = pdf_pypdf.LOADER
+PYPDFIUM2 = pdf_pdfium.LOADER
+_PDF_READERS: dict[str, Callable[[bytes, IngestLimits], RawDocument]] = {
+    PYPDF: pdf_pypdf.read_pdf,
+    PYPDFIUM2: pdf_pdfium.read_pdf,
+}
+
+
+def initialise() -> None:
+    """Run once per worker: parsers complain loudly about damaged files, the caller is told."""
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+
+
+def probe_pdf(data: bytes, limits: IngestLimits) -> int:
+    """The page count a PDF declares (see ``pdf_pypdf.probe_pdf``)."""
+    return _guarded("PDF", pdf_pypdf.probe_pdf, data, limits)
+
+
+def read_pdf(data: bytes, limits: IngestLimits, loader: str) -> RawDocument:
+    """Page texts of a PDF read by ``loader`` (``pypdf`` or ``pypdfium2``)."""
+    return _guarded("PDF", _PDF_READERS[loader], data, limits)
+
+
+def read_docx(data: bytes, limits: IngestLimits) -> RawDocument:
+    """Page texts of a DOCX."""
+    return _guarded("DOCX", docx_loader.read_docx, data, limits)
+
+
+def _guarded(
+    kind: str, parse: Callable[[bytes, IngestLimits], T], data: bytes, limits: IngestLimits
+) -> T:
+    _cap_memory(limits.memory_bytes)
+    try:
+        return parse(data, limits)
+    except (IngestError, LoaderUnavailableError):
+        raise
+    except MemoryError:
+        # Raised without the original: its traceback pins the memory we need back.
+        raise IngestError(
+            ErrorCode.RESOURCE_EXHAUSTED,
+            f"Reading the {kind} needed more than the {limits.memory_bytes // 1_000_000:,} MB "
+            "of memory a parser may use.",
+        ) from None
+    except LimitReachedError as error:
+        raise IngestError(
+            ErrorCode.RESOURCE_EXHAUSTED,
+            f"The {kind} exceeds a safety limit of the parser ({error}).",
+        ) from error
+    except RecursionError as error:
+        raise corrupt(kind, "its objects nest too deeply") from error
+    except Exception as error:  # any parser failure on malformed input means a damaged file
+        raise corrupt(kind, describe(error)) from error
+
+
+def _cap_memory(limit: int) -> None:
+    """Cap this process's address space; the soft limit can be set again for every task."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

@@ -1,0 +1,77 @@
+"""PDFs become Documents whose pages tile the text, say who read them, and flag missing text."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pypdf
+
+from extractors.document import PAGE_SEPARATOR, MediaType
+from extractors.ingest import ingest_bytes
+from extractors.ingest.assemble import normalise_page_text
+from extractors.ingest.pdf_pdfium import clean_pdfium_text
+from extractors.ingest.raw import LOADER_FALLBACK, PAGES_WITHOUT_TEXT, SCANNED_PAGES
+from tests.extractors.ingest import hostile
+from tests.extractors.ingest.conftest import FAST, GOOD_PAGES, assert_still_parses
+
+
+def test_pypdf_timeout_on_a_legitimate_file_falls_back_to_pdfium(good_pdf: bytes) -> None:
+    text = "This page is read by PDFium after pypdf runs out of time."
+
+    document = ingest_bytes(hostile.slow_pdf_with_text(text), limits=FAST)
+
+    assert document.loader == "pypdfium2"
+    assert document.page_text(1).strip() == text
+    codes = {problem.code for problem in document.problems}
+    assert LOADER_FALLBACK in codes
+    assert PAGES_WITHOUT_TEXT in codes
+    assert_still_parses(good_pdf)
+
+
+def test_self_referencing_form_is_read_once_without_hanging(good_pdf: bytes) -> None:
+    document = ingest_bytes(hostile.self_referencing_form())
+
+    assert document.text.count("This clause draws itself again.") == 1
+    assert_still_parses(good_pdf)
+
+
+def test_partly_scanned_pdf_is_accepted_with_its_scanned_pages_named() -> None:
+    document = ingest_bytes(hostile.partly_scanned_pdf())
+
+    assert document.page_count == 2
+    assert document.pages[1].image_count == 1
+    scanned = [problem for problem in document.problems if problem.code == SCANNED_PAGES]
+    assert [problem.pages for problem in scanned] == [[2]]
+    assert "OCR" in scanned[0].message
+
+
+def test_pdf_encrypted_without_a_user_password_opens() -> None:
+    document = ingest_bytes(hostile.encrypted_pdf(user_password=""))
+
+    assert document.text.strip() == hostile.ENCRYPTED_TEXT
+
+
+def test_pages_tile_the_text_with_offsets_hash_and_loader(good_pdf: bytes) -> None:
+    document = ingest_bytes(good_pdf, filename="msa.pdf")
+
+    assert document.media_type is MediaType.PDF
+    assert (document.loader, document.loader_version) == ("pypdf", pypdf.__version__)
+    assert document.sha256 == hashlib.sha256(good_pdf).hexdigest()
+    assert (document.filename, document.byte_size) == ("msa.pdf", len(good_pdf))
+    assert document.problems == []
+    assert [page.number for page in document.pages] == [1, 2]
+    pieces = [document.text[page.start : page.end] for page in document.pages]
+    assert PAGE_SEPARATOR.join(pieces) == document.text
+    assert [piece.strip() for piece in pieces] == GOOD_PAGES
+    assert document.page_at(document.text.index("terminate")) == 2
+
+
+def test_pdfium_text_gets_line_ends_and_hyphens_back() -> None:
+    raw = "non\ufffeexclusive licence\r\nfor forty\ufffefive days\r\n"
+
+    assert clean_pdfium_text(raw) == "non-exclusive licence\nfor forty-five days\n"
+
+
+def test_page_text_is_canonical_unicode_without_nul() -> None:
+    # Some PDF fonts map ';' to GREEK QUESTION MARK, canonically the same character.
+    assert normalise_page_text("Agreement\u037e and\x00 Cafe\u0301") == "Agreement; and Café"
