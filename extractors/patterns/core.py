@@ -1,0 +1,260 @@
+"""What every pattern module shares: the document view, hits, and regex helpers.
+
+A topic module looks at a ``TextView`` and returns ``Hit``s — a path, a value and the
+character span of the clause that says it. ``PatternExtractor`` turns hits into findings.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from extractors.document import Document, MediaType
+from extractors.facts import FactStatus
+
+# A quote longer than this is cut down to a window around the match: evidence is read by
+# people, and a whole run-on paragraph does not point at anything.
+MAX_QUOTE = 600
+_WINDOW = 260
+# No real contract repeats one clause shape hundreds of times; a text that does is degenerate
+# (or hostile), and reading further would only cost time.
+MAX_MATCHES = 200
+# A "line" longer than this is running text or garbage, not a table row or a field.
+MAX_LINE = 1000
+# Rows read under one table header.
+MAX_ROWS = 60
+
+# Sentence ends: terminal punctuation before a capital/number/opening quote, a blank line, or
+# a line break before something that starts a new item (table row, heading, numbered clause).
+# A bare line break is not an end: PDF text wraps mid-sentence.
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?])(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)(?=[\"“(\[A-Z0-9])"
+    r"|\n[^\S\n]*\n\s*"
+    r"|(?<=[|:])[^\S\n]*\n"
+    r"|\n(?=[^\S\n]*(?:[|#•*>\u2022-]|\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z]|"
+    r"\([a-z0-9]{1,4}\)[^\S\n]"
+    r"|[A-Z][A-Z .&-]{3,60}\n))"
+)
+
+
+_LINE_BREAK = re.compile(r"\n+")
+
+
+def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """Compile ``pattern`` with every literal space widened to ``\\s+`` (PDF text wraps anywhere).
+
+    Spaces inside character classes (``[ \\t]``) are left as they are.
+    """
+    out: list[str] = []
+    in_class = False
+    escaped = False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+        elif char == "]" and in_class:
+            in_class = False
+            out.append(char)
+        elif char == " " and not in_class:
+            out.append(r"\s+")
+        else:
+            out.append(char)
+    return re.compile("".join(out), flags)
+
+
+def alternation(options: list[str] | tuple[str, ...]) -> str:
+    """A non-capturing group matching any of ``options`` literally, longest first."""
+    escaped = sorted((re.escape(option) for option in options), key=len, reverse=True)
+    return "(?:" + "|".join(escaped) + ")"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One piece of evidence for one path: the value it supports and the span that says it."""
+
+    path: str
+    value: Any
+    start: int
+    end: int
+    confidence: float
+    status: FactStatus = FactStatus.PRESENT
+
+
+class TextView:
+    """The document text with the look-ups every module needs, computed once."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.text = document.text
+        # Lower case with the same length as the text, so offsets found in it hold in both.
+        self.lower = _fold(document.text)
+        # Results one module computes and others reuse (e.g. the parties' defined names).
+        self.shared: dict[str, Any] = {}
+        self._positions: dict[tuple[str, ...], list[int]] = {}
+
+    def mentions(self, *needles: str) -> bool:
+        """Whether any of the lower-case ``needles`` occurs; lets a module skip its regexes."""
+        return any(needle in self.lower for needle in needles)
+
+    def positions(self, keywords: tuple[str, ...]) -> list[int]:
+        """Sorted offsets of every occurrence of the lower-case ``keywords``."""
+        cached = self._positions.get(keywords)
+        if cached is not None:
+            return cached
+        found: list[int] = []
+        for keyword in keywords:
+            index = self.lower.find(keyword)
+            while index >= 0:
+                found.append(index)
+                index = self.lower.find(keyword, index + 1)
+        found.sort()
+        self._positions[keywords] = found
+        return found
+
+    def finditer(
+        self,
+        pattern: re.Pattern[str],
+        keywords: tuple[str, ...],
+        *,
+        before: int = 300,
+        after: int = 300,
+        limit: int = MAX_MATCHES,
+    ) -> Iterator[re.Match[str]]:
+        """Matches of ``pattern`` near any of ``keywords``; the text elsewhere is never scanned.
+
+        Python's regex engine cannot skip ahead to a keyword inside a pattern, so a pattern
+        run over the whole text costs time at every character; finding the keywords with
+        ``str.find`` first and matching only around them keeps extraction fast.
+        """
+        windows: list[list[int]] = []
+        length = len(self.text)
+        for position in self.positions(keywords):
+            start, end = max(0, position - before), min(length, position + after)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], end)
+            else:
+                windows.append([start, end])
+        last_end = -1
+        count = 0
+        for start, end in windows:
+            for match in pattern.finditer(self.text, start, end):
+                if match.start() >= last_end:
+                    last_end = match.end()
+                    yield match
+                    count += 1
+                    if count >= limit:
+                        return
+
+    def lines_with(self, keywords: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Distinct lines holding any of ``keywords``: table headers, fields (bounded in number)."""
+        found: list[tuple[int, int]] = []
+        last_end = -1
+        for position in self.positions(keywords):
+            if position <= last_end:
+                continue
+            start, end = self.line(position)
+            last_end = end
+            if end - start <= MAX_LINE:
+                found.append((start, end))
+                if len(found) >= MAX_MATCHES:
+                    break
+        return found
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(match.end() for match in _SENTENCE_BREAK.finditer(self.text))
+        if self.document.media_type is MediaType.DOCX:
+            # A DOCX line is a paragraph or a table row, never a wrapped line.
+            starts.extend(match.end() for match in _LINE_BREAK.finditer(self.text))
+        else:
+            # Rows of tab-separated tables (and the line after one) start anew.
+            text = self.text
+            tab = text.find("\t")
+            while tab >= 0:
+                row_start, row_end = self.line(tab)
+                starts.extend((row_start, row_end + 1))
+                tab = text.find("\t", row_end)
+        return sorted(set(starts))
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around ``[start, end)``, trimmed of whitespace and cut to ``MAX_QUOTE``."""
+        end = min(end, len(self.text))
+        start = min(start, end)
+        starts = self._sentence_starts
+        index = bisect_right(starts, start) - 1
+        sentence_start = starts[index]
+        following = bisect_right(starts, max(start, end - 1))
+        sentence_end = starts[following] if following < len(starts) else len(self.text)
+        if sentence_end - sentence_start > MAX_QUOTE:
+            sentence_start = max(sentence_start, self._word_edge(start - _WINDOW, forward=True))
+            sentence_end = min(sentence_end, self._word_edge(end + _WINDOW, forward=False))
+        sentence_start = min(sentence_start, start)
+        sentence_end = max(sentence_end, end)
+        return self.trim(sentence_start, sentence_end)
+
+    def _word_edge(self, offset: int, *, forward: bool) -> int:
+        offset = min(max(offset, 0), len(self.text))
+        step = 1 if forward else -1
+        limit = 40
+        while 0 < offset < len(self.text) and limit and not self.text[offset].isspace():
+            offset += step
+            limit -= 1
+        return offset
+
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` without leading or trailing whitespace."""
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return start, end
+
+    def hit(
+        self,
+        path: str,
+        value: Any,
+        start: int,
+        end: int,
+        confidence: float,
+        *,
+        status: FactStatus = FactStatus.PRESENT,
+        exact: bool = False,
+    ) -> Hit:
+        """A hit quoting the sentence around ``[start, end)`` (or exactly that span)."""
+        span = self.trim(start, end) if exact else self.sentence(start, end)
+        return Hit(path, value, span[0], span[1], confidence, status)
+
+    def line(self, offset: int) -> tuple[int, int]:
+        """The ``[start, end)`` of the line holding ``offset``."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        return start, len(self.text) if end < 0 else end
+
+
+# PDF text is full of no-break and thin spaces; keywords are looked up with plain ones.
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u200a\u202f\u205f\u3000", " "))
+
+
+def _fold(text: str) -> str:
+    folded = text.lower()
+    if len(folded) != len(text):
+        # A few characters lower-case to two ("İ" -> "i̇"); keep those as they are.
+        folded = "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+    return folded.translate(_SPACES)
+
+
+def squash(text: str) -> str:
+    """``text`` with whitespace runs collapsed to one space and trimmed."""
+    return " ".join(text.split())

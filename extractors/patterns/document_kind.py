@@ -1,0 +1,128 @@
+"""What kind of document this is (MSA, order form, SOW, DPA, security addendum, amendment).
+
+The title near the top decides the first kind; headings of attached exhibits ("EXHIBIT B -
+DATA PROCESSING ADDENDUM") add further kinds after it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.facts import DocumentKind
+from extractors.patterns.core import Hit, TextView
+
+CHECKS = frozenset({"commercial.document_kinds"})
+
+_TITLE_ZONE = 900
+_KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
+    (
+        DocumentKind.AMENDMENT,
+        re.compile(
+            r"\b(?:(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+)"
+            r"?amendment\b(?:\s+(?:no\.?|number)\s*\d+)?"
+            r"|\bchange\s+order\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        DocumentKind.DPA,
+        re.compile(
+            r"\bdata\s+(?:processing|protection)\s+(?:agreement|addendum|terms|exhibit|schedule)\b|"
+            r"\bDPA\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        DocumentKind.SECURITY_ADDENDUM,
+        re.compile(
+            r"\b(?:information\s+)?security\s+(?:addendum|exhibit|schedule|requirements|terms|"
+            r"annex)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        DocumentKind.SOW,
+        re.compile(
+            r"\bstatement\s+of\s+work\b|\bSOW\b|\bwork\s+order\b|\bproject\s+order\b", re.IGNORECASE
+        ),
+    ),
+    (
+        DocumentKind.ORDER_FORM,
+        re.compile(
+            r"\border\s+form\b|\bordering\s+document\b|\bservice\s+order\b|\bsales\s+order\b"
+            r"|\bsubscription\s+order\b|\bquote\b|\bquotation\b|\border\s+schedule\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        DocumentKind.MSA,
+        re.compile(
+            r"\bmaster\s+(?:subscription|services?|software|license|licence|saas|cloud|purchase|"
+            r"customer)?\s*"
+            r"agreement\b|\bterms\s+of\s+service\b|\bsubscription\s+(?:services\s+)?agreement\b"
+            r"|\bsoftware[\s-]+as[\s-]+a[\s-]+service\s+agreement\b|\bsaas\s+agreement\b"
+            r"|\b(?:cloud|customer|enterprise)\s+(?:services\s+)?agreement\b|\bMSA\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_AGREEMENT = re.compile(r"\b(?:agreement|contract|addendum|terms)\b", re.IGNORECASE)
+# A heading line: short, and either upper case, a Markdown heading or an exhibit label.
+_HEADING = re.compile(
+    r"^[^\S\n]*(?:#{1,3}[^\S\n]+.{3,90}|(?:exhibit|schedule|annex|appendix|attachment|addendum)"
+    r"\b.{0,90}"
+    r"|[A-Z0-9][A-Z0-9 ,.&()'/-]{6,90})[^\S\n]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _title_kind(line: str) -> DocumentKind | None:
+    for kind, pattern in _KINDS:
+        if pattern.search(line):
+            return kind
+    return None
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Document kind hits: the title's kind first, then attached exhibits' kinds."""
+    text = view.text
+    hits: list[Hit] = []
+    title_end = min(len(text), _TITLE_ZONE)
+    # The title: the first heading-like line that names a kind, else the first that names
+    # an agreement of some other kind.
+    title: tuple[DocumentKind, int, int, float] | None = None
+    for match in _HEADING.finditer(text, 0, title_end):
+        kind = _title_kind(match.group(0))
+        if kind is not None:
+            title = (kind, match.start(), match.end(), 0.85)
+            break
+        if title is None and _AGREEMENT.search(match.group(0)):
+            title = (DocumentKind.OTHER, match.start(), match.end(), 0.5)
+            break
+    if title is None:
+        first_sentence = view.sentence(0, 1)
+        kind = _title_kind(text[first_sentence[0] : min(first_sentence[1], 400)])
+        if kind is not None:
+            title = (kind, first_sentence[0], min(first_sentence[1], 400), 0.6)
+    if title is not None:
+        kind, start, end, confidence = title
+        hits.append(view.hit("commercial.document_kinds", kind, start, end, confidence, exact=True))
+    for match in _HEADING.finditer(text, title_end):
+        line = match.group(0)
+        if not re.match(
+            r"\s*(?:#|exhibit|schedule|annex|appendix|attachment|addendum)", line, re.IGNORECASE
+        ):
+            continue
+        kind = _title_kind(line)
+        if kind in {
+            DocumentKind.DPA,
+            DocumentKind.SECURITY_ADDENDUM,
+            DocumentKind.SOW,
+            DocumentKind.ORDER_FORM,
+        }:
+            hits.append(
+                view.hit(
+                    "commercial.document_kinds", kind, match.start(), match.end(), 0.7, exact=True
+                )
+            )
+    return hits

@@ -1,0 +1,384 @@
+"""Implementation scope: professional services and their fee and hours, milestones with
+dates, named integrations, data migration, training, go-live date and acceptance.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.facts import Milestone
+from extractors.patterns.core import MAX_LINE, MAX_ROWS, Hit, TextView, squash, words
+from extractors.patterns.dates import DATE_RE, date_from_match, find_dates
+from extractors.patterns.money import find_amounts
+
+CHECKS = frozenset(
+    {
+        "implementation.professional_services",
+        "implementation.services_fee",
+        "implementation.services_hours",
+        "implementation.milestones",
+        "implementation.integrations",
+        "implementation.data_migration",
+        "implementation.training",
+        "implementation.go_live_date",
+        "implementation.acceptance_criteria",
+    }
+)
+
+# Systems customers commonly ask to connect; canonical name -> case-sensitive pattern.
+_SYSTEMS: dict[str, str] = {
+    "Salesforce": r"Salesforce(?:\.com)?|SFDC",
+    "NetSuite": r"NetSuite|Netsuite",
+    "SAP": r"SAP(?:[^\S\n]+(?:S/4\s?HANA|ERP|ECC|Ariba|Concur|SuccessFactors))?",
+    "Okta": r"Okta",
+    "Workday": r"Workday",
+    "HubSpot": r"HubSpot|Hubspot",
+    "Zendesk": r"Zendesk",
+    "ServiceNow": r"ServiceNow",
+    "Microsoft Dynamics": r"(?:Microsoft[^\S\n]+)?Dynamics(?:[^\S\n]+365)?",
+    "Microsoft Entra ID": (
+        r"(?:Microsoft[^\S\n]+)?Entra(?:[^\S\n]+ID)?|Azure[^\S\n]+(?:AD|Active[^\S\n]+Directory)"
+    ),
+    "Active Directory": r"(?<!Azure )Active[^\S\n]+Directory",
+    "Google Workspace": r"Google[^\S\n]+Workspace|G[^\S\n]?Suite",
+    "Slack": r"Slack",
+    "Microsoft Teams": r"Microsoft[^\S\n]+Teams|MS[^\S\n]+Teams",
+    "Jira": r"Jira|JIRA",
+    "Snowflake": r"Snowflake",
+    "Marketo": r"Marketo",
+    "QuickBooks": r"QuickBooks|Quickbooks",
+    "Xero": r"Xero",
+    "Oracle": r"Oracle(?:[^\S\n]+(?:E-Business[^\S\n]+Suite|EBS|Fusion|ERP|Cloud))?",
+    "Stripe": r"Stripe",
+    "Shopify": r"Shopify",
+    "Intercom": r"Intercom",
+    "Tableau": r"Tableau",
+    "Power BI": r"Power[^\S\n]?BI",
+    "Databricks": r"Databricks",
+    "BigQuery": r"BigQuery",
+    "Ping Identity": r"Ping(?:[^\S\n]+Identity|Federate|One)",
+    "OneLogin": r"OneLogin",
+    "ADP": r"ADP",
+    "Coupa": r"Coupa",
+    "DocuSign": r"DocuSign",
+    "Zuora": r"Zuora",
+    "Epic": r"Epic(?=[^\S\n]+(?:EHR|EMR|Systems))",
+    "Twilio": r"Twilio",
+    "Segment": r"Segment(?=[^\S\n]+(?:CDP|integration|connector))",
+}
+_SYSTEM_RX = re.compile(
+    "|".join(rf"(?P<s{index}>\b(?:{pattern})\b)" for index, pattern in enumerate(_SYSTEMS.values()))
+)
+_SYSTEM_NAMES = list(_SYSTEMS)
+_SYSTEM_KEYS = (
+    "salesforce",
+    "sfdc",
+    "netsuite",
+    "sap",
+    "okta",
+    "workday",
+    "hubspot",
+    "zendesk",
+    "servicenow",
+    "dynamics",
+    "entra id",
+    "microsoft entra",
+    "azure",
+    "active directory",
+    "google workspace",
+    "g suite",
+    "gsuite",
+    "slack",
+    "microsoft teams",
+    "ms teams",
+    "jira",
+    "snowflake",
+    "marketo",
+    "quickbooks",
+    "xero",
+    "oracle",
+    "stripe",
+    "shopify",
+    "intercom",
+    "tableau",
+    "power bi",
+    "powerbi",
+    "databricks",
+    "bigquery",
+    "ping identity",
+    "pingfederate",
+    "pingone",
+    "onelogin",
+    "adp",
+    "coupa",
+    "docusign",
+    "zuora",
+    "epic ehr",
+    "epic emr",
+    "epic systems",
+    "twilio",
+    "segment cdp",
+    "segment integration",
+    "segment connector",
+)
+_GO_LIVE_KEYS = ("go-live", "go live", "launch", "cut-over", "cutover", "live date")
+_INTEGRATION_CONTEXT = re.compile(
+    r"integrat|connector|connect|synchroni|\bsync|\bAPIs?\b|interface|\bfeeds?\b|import|export|"
+    r"webhook|sandbox"
+    r"|instance|single sign|\bSSO\b|identity "
+    r"provider|\bIdP\b|provision|SCIM|bi-?directional|middleware",
+    re.IGNORECASE,
+)
+
+# "integration with Guidewire ClaimCenter", "integrate the Platform with Halcyon's NCR Voyix".
+_INTEGRATE_WITH = re.compile(
+    r"\b(?i:integrat\w*|connectors?|interfaces?)\b[^.;:\n]{0,40}?\b(?i:with|into|to)\s+"
+    r"(?:(?i:the|its|their|customer['’]s|client['’]s)\s+|[A-Z][\w&-]*['’]s\s+)?"
+    r"(?P<name>[A-Z][\w/&.-]*(?:[^\S\n]+(?:[A-Z0-9][\w/&.-]*)){0,3})"
+)
+_NOT_A_SYSTEM = re.compile(
+    r"^(?:Section|Sections|Exhibit|Schedule|Annex|Appendix|Order|Agreement|Services?|Platform|"
+    r"Software"
+    r"|Customer|Client|Provider|Supplier|Vendor|Documentation|Statement|SOW|API|APIs|Third|Party|"
+    r"Parties"
+    r"|Data|Applicable|This|The|Such|Any|All|Each|Other|Its)\b"
+)
+_PROFESSIONAL = words(
+    r"\b(?:professional|implementation|onboarding|consulting|configuration|deployment) services\b"
+    r"|\bstatement of work\b|\bSOW\b"
+)
+_FEE_LABEL = words(
+    r"\b(?:(?:professional|implementation|onboarding|consulting|set-?up|setup|deployment|"
+    r"configuration) "
+    r"(?:services )?(?:fees?|charges?|price)|services fees?|fixed (?:fee|price)|one-time "
+    r"(?:fee|charge)s?"
+    r"|(?:implementation|onboarding) package)\b"
+)
+_HOURS = words(
+    r"(?P<n>\d{1,3}(?:,\d{3})*|\d+)(?:\.\d+)?[^\S\n]?(?:\(\d+\) )?(?:professional services "
+    r"|consulting "
+    r"|implementation "
+    r"|person[- ]|man[- ]|billable |service )?hours\b"
+)
+_HOURS_CONTEXT = re.compile(
+    r"effort|services|consult|implementation|block|bank|estimat|time and materials|T&M|hourly|not "
+    r"to exceed"
+    r"|professional|engagement|retainer",
+    re.IGNORECASE,
+)
+_MIGRATION = words(
+    r"\bdata migration\b|\bmigrat(?:e|ion|ing)\b[^.;]{0,60}?\b(?:data|records|history|historical|"
+    r"content)\b"
+    r"|\b(?:historical|legacy) "
+    r"(?:data|records)\b[^.;]{0,60}?\b(?:import|load|migrat|transfer|convert)\w*"
+)
+_TRAINING = words(
+    r"\btraining (?:sessions?|services|courses?|programs?|programmes?|hours|days|credits|"
+    r"workshops?|materials)\b"
+    r"|\b(?:administrator|admin|end[- "
+    r"]user|user|onsite|on-site|live|virtual|instructor-led|train-the-trainer)"
+    r" training\b|\btrain (?:the "
+    r")?(?:customer|client|users|administrators|admins|personnel|staff|employees)\b"
+    r"|\btraining\b[^.;\n]{0,30}?[:|\t]"
+)
+_GO_LIVE = words(
+    r"\b(?:go[- ]live|production launch|launch date|cut-?over|production (?:start|go-live)|live "
+    r"date)\b"
+    r"(?: date)?[^.;\n]{0,60}?(?=" + DATE_RE.pattern + ")"
+)
+_ACCEPTANCE = words(
+    r"\bacceptance (?:criteria|tests?|testing|procedures?|period|certificate|process|sign-?off)\b"
+    r"|\buser acceptance\b|\bUAT\b|\bdeemed accepted\b|\bacceptance of (?:each |the "
+    r")?deliverables?\b"
+)
+_MILESTONE_HEADER = re.compile(r"\bmilestones?\b|\bphase\b|\bdeliverable\b", re.IGNORECASE)
+_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
+_ROW_LABEL = re.compile(
+    r"^\s*(?:(?:milestone|phase)\s*)?(?:\d{1,2}[a-z]?|[A-Z]|M\d{1,2})\s*[:.)\-–]\s+", re.IGNORECASE
+)
+_DUE_WORDS = re.compile(r"\b(?:by|on|due|target(?:ed)?(?: date)?|on or before)\s*$", re.IGNORECASE)
+_NOT_EFFORT = re.compile(
+    r"\b(?:within|after|before|prior|notice|in advance|respon\w*|uptime|availability|business hours"
+    r"|hours? (?:per|a) (?:day|week)|maintenance)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_targets(view: TextView) -> list[Hit]:
+    """Systems named after "integrate with", whether or not they are in the known list."""
+    hits: list[Hit] = []
+    for match in view.finditer(
+        _INTEGRATE_WITH, ("integrat", "connector", "interface"), before=5, after=120
+    ):
+        name = match.group("name").strip(" .,;")
+        if _NOT_A_SYSTEM.match(name) or _SYSTEM_RX.match(name):
+            continue
+        hits.append(view.hit("implementation.integrations", name, match.start(), match.end(), 0.65))
+    return hits
+
+
+def _integrations(view: TextView) -> list[Hit]:
+    hits: list[Hit] = _named_targets(view)
+    for match in view.finditer(_SYSTEM_RX, _SYSTEM_KEYS, before=30, after=50):
+        start, end = view.sentence(match.start(), match.end())
+        if not _INTEGRATION_CONTEXT.search(view.text, start, end):
+            continue
+        index = int(next(name for name, value in match.groupdict().items() if value)[1:])
+        hits.append(
+            view.hit(
+                "implementation.integrations",
+                _SYSTEM_NAMES[index],
+                match.start(),
+                match.end(),
+                0.75,
+            )
+        )
+    return hits
+
+
+def _fee_and_hours(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in view.finditer(
+        _FEE_LABEL, ("fee", "price", "charge", "package"), before=90, after=60
+    ):
+        start, end = view.sentence(match.start(), match.end())
+        limit = min(end, match.end() + 160)
+        amount = next(iter(find_amounts(view.text, match.start(), limit)), None)
+        if amount is not None:
+            hits.append(
+                view.hit(
+                    "implementation.services_fee", amount.money, match.start(), amount.end, 0.75
+                )
+            )
+    for match in view.finditer(_HOURS, ("hour",), before=50, after=20):
+        start, end = view.sentence(match.start(), match.end())
+        if not _HOURS_CONTEXT.search(view.text, start, end):
+            continue
+        if not _HOURS_CONTEXT.search(
+            view.text, max(start, match.start() - 100), min(end, match.end() + 40)
+        ):
+            continue
+        if _NOT_EFFORT.search(
+            view.text, max(start, match.start() - 40), min(end, match.end() + 30)
+        ):
+            continue
+        hours = float(match.group("n").replace(",", ""))
+        if hours >= 4:
+            hits.append(
+                view.hit("implementation.services_hours", hours, match.start(), match.end(), 0.7)
+            )
+    return hits
+
+
+def _milestone_name(row: str, before_date: str) -> str:
+    """The name in a dated row: its first worded cell, or the words before the date."""
+    cells = [cell for cell in _CELL_SPLIT.split(row.strip().strip("|")) if cell.strip()]
+    if len(cells) >= 2:
+        # The first cell that is neither the date nor a row number.
+        named = [
+            squash(cell)
+            for cell in cells
+            if not DATE_RE.search(cell) and re.search(r"[A-Za-z]{3}", cell)
+        ]
+        name = next(iter(named), "")
+    else:
+        name = squash(before_date)
+    name = _ROW_LABEL.sub("", name).strip(" :-–|,") if len(name) > 3 else name
+    name = _DUE_WORDS.sub("", name)
+    return name.strip(" :-–|,")
+
+
+def _milestones(view: TextView) -> list[Hit]:
+    """Dated rows under a milestone heading or table header: name cell + date."""
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    for header in view.finditer(
+        _MILESTONE_HEADER, ("milestone", "phase", "deliverable"), before=5, after=20
+    ):
+        header_start, header_end = view.line(header.start())
+        header_text = view.text[header_start:header_end]
+        # A heading or a table header, not a mention of milestones in running text.
+        if len(header_text.strip()) > 90 and "|" not in header_text and "\t" not in header_text:
+            continue
+        if len(header_text) <= MAX_LINE:
+            hits.extend(_dated_rows(view, header_end + 1, seen))
+    return hits
+
+
+def _dated_rows(view: TextView, position: int, seen: set[int]) -> list[Hit]:
+    """Milestones from the rows that follow a header at ``position``."""
+    hits: list[Hit] = []
+    text = view.text
+    rows = 0
+    block: list[str] = []  # undated lines since the last dated row (a wrapped PDF row)
+    for _ in range(MAX_ROWS):
+        if position >= len(text) or rows >= 40:
+            break
+        row_start, row_end = view.line(position)
+        position = row_end + 1
+        row = text[row_start:row_end]
+        if not row.strip():
+            if rows:
+                break
+            continue
+        rows += 1
+        if row_start in seen or set(row.strip()) <= set("|-: \t"):
+            continue
+        if len(row) > 80 and row.rstrip().endswith("."):
+            break  # running text again: the table is over
+        dates = list(find_dates(text, row_start, row_end))
+        if not dates:
+            if rows > 6 and not hits:
+                break
+            block.append(row)
+            continue
+        due, date_start, _ = dates[0]
+        name = _milestone_name(row, text[row_start:date_start])
+        if not name and block:
+            name = _milestone_name(block[0], block[0])
+        block = []
+        if not name or len(name) > 90:
+            continue
+        seen.add(row_start)
+        hits.append(
+            view.hit(
+                "implementation.milestones",
+                Milestone(name=name, due_date=due),
+                row_start,
+                row_end,
+                0.65,
+                exact=True,
+            )
+        )
+    return hits
+
+
+def _go_live(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in view.finditer(_GO_LIVE, _GO_LIVE_KEYS, before=10, after=140):
+        date_match = DATE_RE.match(view.text, match.end())
+        value = date_from_match(date_match) if date_match else None
+        if value is not None and date_match is not None:
+            hits.append(
+                view.hit("implementation.go_live_date", value, match.start(), date_match.end(), 0.8)
+            )
+    return hits
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Implementation hits."""
+    hits = _integrations(view) + _fee_and_hours(view) + _milestones(view) + _go_live(view)
+    for path, pattern, keys, confidence in (
+        (
+            "implementation.professional_services",
+            _PROFESSIONAL,
+            ("services", "statement of work", "sow"),
+            0.7,
+        ),
+        ("implementation.data_migration", _MIGRATION, ("migrat", "legacy", "historical"), 0.75),
+        ("implementation.training", _TRAINING, ("train",), 0.7),
+        ("implementation.acceptance_criteria", _ACCEPTANCE, ("accept", "uat"), 0.75),
+    ):
+        for match in view.finditer(pattern, keys, before=80, after=120):
+            hits.append(view.hit(path, True, match.start(), match.end(), confidence))
+    return hits

@@ -1,0 +1,355 @@
+"""Legal terms with a precise shape: the liability cap's amount / multiple / months of fees,
+carve-outs from the cap, indemnities, who may terminate for convenience, warranty months,
+and non-solicitation.
+
+Whether a clause of a CUAD category exists at all (cap on liability, warranty duration, ...)
+is the classifier's call; this module only reads the values such clauses state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.facts import Indemnity, LiabilityCap, PartyRole
+from extractors.patterns.core import Hit, TextView, squash, words
+from extractors.patterns.dates import DURATION, parse_duration
+from extractors.patterns.money import find_amounts
+from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
+from extractors.patterns.parties import defined_roles
+
+CHECKS = frozenset(
+    {
+        "legal.liability_cap",
+        "legal.uncapped_carve_outs",
+        "legal.indemnities",
+        "legal.unlimited_indemnity",
+        "legal.termination_for_convenience_by",
+        "legal.warranty_duration_months",
+        "legal.non_solicit",
+    }
+)
+
+_CAP_TRIGGER = words(
+    r"\b(?:liabilit(?:y|ies)|damages)\b(?:[^.;]|\.(?=\d)){0,220}?\b(?:exceed|be limited to|is "
+    r"limited to|are limited to"
+    r"|shall be limited to|will be limited to|not to exceed|in excess of|greater than|more "
+    r"than|capped at"
+    r"|cap(?:ped)? (?:at|of)|up to a maximum of|maximum (?:aggregate )?(?:amount|liability) of)\b"
+    r"|\b(?:limitation|cap) (?:on|of) liability[^\S\n]*[:|\t]"
+)
+_MONTHS_OF_FEES = words(
+    rf"(?P<n>{NUMBER}) months?\b|\b(?P<year>one year|a "
+    rf"year|twelve-month|12-month|annual)(?:[’']s)?\b"
+)
+_MULTIPLE = words(
+    rf"(?:(?P<n>\d+(?:\.\d+)?)[^\S\n]?x\b|(?P<w>{WORD_NUMBER}|\d+(?:\.\d+)?) "
+    rf"(?:\(\d+(?:\.\d+)?x?\) "
+    rf")?times\b"
+    r"|(?P<twice>twice)\b|(?P<m>\d+(?:\.\d+)?)-fold|\((?P<p>\d+(?:\.\d+)?)x\))"
+)
+_FEES = words(
+    r"\b(?:fees|amounts?|sums?|charges|consideration|contract value|price|compensation)\b"
+    r"(?: (?:actually )?(?:paid|payable|due|received))?"
+)
+_CARVE_TRIGGER = words(
+    r"\b(?:limitations?|exclusions?|caps?|limits?)\b(?:[^.]|\.(?=\d)){0,120}?\b(?:shall|will|do|"
+    r"does) not apply\b"
+    r"|\bexcept (?:for|with respect to|in the case of)\b(?:[^.]|\.(?=\d)){0,300}?\bin no event\b"
+    r"|\bexcept (?:for|with respect to|in the case of|as provided "
+    r"in)\b(?:[^.]|\.(?=\d)){0,300}?\b(?:shall|will) not exceed\b"
+    r"|\b(?:shall|will) (?:be unlimited|not be (?:limited|capped|subject to (?:any|the) "
+    r"(?:limitation|cap)))\b"
+    r"|\bunlimited liability\b|\buncapped\b"
+)
+# A defined term naming the carve-outs: "Excluded Claims", "Uncapped Liabilities".
+_EXCLUDED_TERM = re.compile(
+    r"(?P<term>\b(?:excluded|uncapped|unlimited|unrestricted)[ "
+    r"\t]+(?:claims|matters|liabilities|losses|obligations))\b",
+    re.IGNORECASE,
+)
+_CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("indemnification obligations", re.compile(r"indemnif", re.IGNORECASE)),
+    ("breach of confidentiality", re.compile(r"confidential", re.IGNORECASE)),
+    ("gross negligence", re.compile(r"gross(?:ly)?\s+neglig", re.IGNORECASE)),
+    (
+        "",
+        re.compile(
+            r"wil(?:l)?ful\s+(?:misconduct|breach|abandonment)|intentional\s+misconduct",
+            re.IGNORECASE,
+        ),
+    ),
+    ("fraud", re.compile(r"\bfraud", re.IGNORECASE)),
+    (
+        "payment of fees",
+        re.compile(
+            r"(?:obligations?\s+to\s+pay|payment\s+of|pay\s+(?:any\s+)?(?:fees|amounts))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "data breach",
+        re.compile(
+            r"data\s+(?:security|breach|protection)|security\s+(?:breach|incident)|personal\s+data"
+            r"|unauthori[sz]ed\s+(?:access|disclosure)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("intellectual property infringement", re.compile(r"infring|misappropriat", re.IGNORECASE)),
+    (
+        "bodily injury or death",
+        re.compile(r"death|bodily\s+injury|personal\s+injury", re.IGNORECASE),
+    ),
+)
+_CARVE_KEYS = (
+    "not apply",
+    "except",
+    "unlimited",
+    "uncapped",
+    "not be limited",
+    "not be capped",
+    "not be subject",
+)
+_TFC_KEYS = ("convenience", "without cause", "any reason", "no reason", "without reason")
+_PARTY_WORDS = (
+    r"(?:(?i:each party|either party|both parties|the parties)|[A-Z][\w&'’.-]*(?:[ "
+    r"\t]+[A-Z][\w&'’.-]*){0,3})"
+)
+_INDEMNIFY = re.compile(
+    rf"(?P<who>{_PARTY_WORDS})\s+(?:shall|will|agrees\s+to|hereby\s+agrees\s+to|must|"
+    rf"undertakes\s+to)"
+    r",?\s+(?:at\s+its\s+(?:own\s+)?(?:cost|expense),?\s+)?(?:\w+,?\s+){0,2}?"
+    r"(?:indemnify|defend|hold\s+harmless)\b",
+)
+_INDEMNITY_SCOPE = words(
+    r"\b(?:alleging|arising (?:out of|from|under)|relating to|resulting from|based "
+    r"(?:up)?on|caused by|in connection with)"
+    r" (?P<scope>[^.;]{8,160})"
+)
+_UNLIMITED_INDEMNITY = words(
+    r"\bindemnif\w*(?: obligations?)?(?:[^.]|\.(?=\d)){0,80}?\b(?:shall|will) not be (?:subject "
+    r"to|limited by)"
+    r"|\bunlimited indemni\w*|\bindemnif\w*(?:[^.]|\.(?=\d)){0,60}?\b(?:unlimited|uncapped)\b"
+)
+_TFC = words(
+    r"\bterminat\w*(?: (?:this agreement|the agreement|any order form|an order form|the services|"
+    r"any sow|this order form|its subscription|the subscription)(?: or any [\w "
+    r"-]{1,30})?)?[^.;]{0,80}?"
+    r"\b(?:for convenience|without cause|for any reason or no reason|for any or no reason|for any "
+    r"reason"
+    r"|at any time (?:and )?(?:for any reason|without (?:cause|reason)))\b"
+    r"|\btermination for convenience\b"
+)
+_MODAL_BEFORE_TERMINATE = words(
+    r"(?P<who>\b[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}|\beach party|\beither party|\bboth "
+    r"parties|\bthe parties)"
+    r" (?:shall have the right to|has the right to|may|can|is entitled to|will have the right "
+    r"to|reserves the right to"
+    r"|shall be entitled to|may at any time|may, at any time,|may, at its (?:sole "
+    r")?(?:option|discretion),)"
+    r"(?: at any time)?(?: \w+){0,2}? terminat"
+)
+_WARRANTY = words(
+    rf"\bwarrant(?:y|ies)(?: period)?\b[^.;]{{0,40}}?\b(?:of|for|shall be|is|lasts|will last|shall "
+    rf"last)"
+    rf" (?:a period of )?(?P<d1>{DURATION})"
+    rf"|\bwarrant\w*\b[^.;]{{0,160}}?\b(?:for a period of|for|during(?: the)?|within) (?:the "
+    rf")?(?P<d2>{DURATION})"
+    r" (?:from|after|following|of|commencing|beginning)(?: the)? "
+    r"(?:date|delivery|acceptance|performance|"
+    r"completion|installation|shipment|receipt|relevant|effective|go-live|purchase|performed|"
+    r"initial|first|sale|"
+    r"the)"
+    rf"|(?P<d3>{DURATION}) (?:limited )?warranty\b"
+)
+_NON_SOLICIT = words(
+    r"\bnon-?solicit\w*|\bno[ -]hire\b"
+    r"|(?:\b(?:shall|will|agrees? (?:that it )?(?:shall|will)?) not|\bneither party "
+    r"(?:shall|will|may))\b[^.;]{0,60}?\b(?:solicit|recruit|hire|employ)\w*"
+    r"\b[^.;]{0,120}?\b(?:employees?|personnel|staff|consultants|contractors|workers)\b"
+)
+
+
+def _role(view: TextView, who: str) -> list[PartyRole]:
+    key = " ".join(who.lower().split())
+    if key in {"each party", "either party", "both parties", "the parties"}:
+        return [PartyRole.CUSTOMER, PartyRole.PROVIDER]
+    roles = defined_roles(view)
+    for candidate in (key, key.split()[-1]):
+        if candidate in roles:
+            return [roles[candidate]]
+    return []
+
+
+def _cap_value(text: str) -> LiabilityCap | None:
+    amount = next((found.money for found in find_amounts(text)), None)
+    fees = _FEES.search(text)
+    months: int | None = None
+    multiple: float | None = None
+    if fees:
+        month_match = _MONTHS_OF_FEES.search(text)
+        if month_match:
+            months = 12 if month_match.group("year") else parse_int(month_match.group("n") or "")
+            if months is not None and not 1 <= months <= 120:
+                months = None
+        multiple_match = _MULTIPLE.search(text)
+        if multiple_match:
+            if multiple_match.group("twice"):
+                multiple = 2.0
+            else:
+                raw = next(group for group in multiple_match.groups() if group)
+                multiple = parse_number(raw)
+        if multiple is not None and month_match is not None and month_match.group("year"):
+            # "two times (2x) the annual fees": a multiple of a year's fees, not a month count.
+            months = None
+        if (
+            months is None
+            and multiple is None
+            and re.search(
+                r"\b(?:fees|amounts?)\s+(?:actually\s+)?(?:paid|payable)", text, re.IGNORECASE
+            )
+        ):
+            multiple = 1.0
+    if amount is None and months is None and multiple is None:
+        return None
+    return LiabilityCap(amount=amount, fees_multiple=multiple, months_of_fees=months)
+
+
+def _liability_cap(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in view.finditer(_CAP_TRIGGER, ("liabilit", "damages"), before=5, after=320):
+        _start, end = view.sentence(match.start(), match.end())
+        tail = view.text[match.end() : min(end, match.end() + 260)]
+        value = _cap_value(tail)
+        if value is not None:
+            hits.append(view.hit("legal.liability_cap", value, match.start(), match.end(), 0.8))
+    return hits
+
+
+def _defined_carve_outs(view: TextView, sentence: str) -> str:
+    """The definitions of carve-out terms a cap clause refers to ("Except for Excluded Claims")."""
+    found = []
+    for term in _EXCLUDED_TERM.finditer(sentence):
+        name = re.escape(" ".join(term.group("term").split())).replace(r"\ ", r"\s+")
+        definition = re.search(
+            rf"[\"“]{name}[\"”]\s+(?:means|shall\s+mean|includes?)", view.text, re.IGNORECASE
+        )
+        if definition is not None:
+            found.append(
+                view.text[definition.start() : min(len(view.text), definition.end() + 600)]
+            )
+    return " ".join(found)
+
+
+def _carve_outs(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in view.finditer(_CARVE_TRIGGER, _CARVE_KEYS, before=260, after=360):
+        start, end = view.sentence(match.start(), match.end())
+        sentence = view.text[start:end]
+        if not re.search(r"liabil|limitation|cap\b|damages", sentence, re.IGNORECASE):
+            continue
+        if re.search(
+            r"(?:apply|following)\s*(?:to|in respect of)?\s*:?\s*$",
+            view.text[match.end() : end] or sentence,
+        ):
+            # "shall not apply to:" followed by a list: read to the end of the list.
+            blank = view.text.find("\n\n", end)
+            end = min(blank if blank >= 0 else len(view.text), end + 900)
+            sentence = view.text[start:end]
+        sentence += _defined_carve_outs(view, sentence)
+        labels = []
+        for label, pattern in _CARVE_OUTS:
+            found = pattern.search(sentence)
+            if found is not None:
+                labels.append(label or squash(found.group(0)).lower())
+        if labels:
+            hits.append(view.hit("legal.uncapped_carve_outs", labels, start, end, 0.7))
+            if "indemnification obligations" in labels:
+                hits.append(view.hit("legal.unlimited_indemnity", True, start, end, 0.7))
+    for match in view.finditer(_UNLIMITED_INDEMNITY, ("indemn",), before=20, after=200):
+        hits.append(view.hit("legal.unlimited_indemnity", True, match.start(), match.end(), 0.8))
+    return hits
+
+
+def _indemnities(view: TextView, unlimited: bool) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("indemnif", "defend", "hold harmless"):
+        return hits
+    for match in view.finditer(
+        _INDEMNIFY, ("indemnif", "defend", "hold harmless"), before=140, after=30
+    ):
+        roles = _role(view, match.group("who"))
+        if not roles:
+            continue
+        start, end = view.sentence(match.start(), match.end())
+        scope_match = _INDEMNITY_SCOPE.search(view.text, match.end(), end)
+        scope = squash(scope_match.group("scope")) if scope_match else "third-party claims"
+        for role in roles:
+            value = Indemnity(by=role, scope=scope[:160], unlimited=unlimited)
+            hits.append(view.hit("legal.indemnities", value, start, end, 0.7))
+    return hits
+
+
+def _termination_for_convenience(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in view.finditer(_TFC, _TFC_KEYS, before=220, after=60):
+        start, end = view.sentence(match.start(), match.end())
+        window_start = max(start, match.start() - 160)
+        subject = None
+        for candidate in _MODAL_BEFORE_TERMINATE.finditer(
+            view.text, window_start, match.start() + 12
+        ):
+            subject = candidate
+        if subject is None:
+            continue
+        between = view.text[subject.end() : match.start()]
+        if re.search(r"\bnot\b|\bno\b", view.text[subject.start() : subject.end()] + between):
+            continue
+        roles = _role(view, subject.group("who"))
+        if roles:
+            hits.append(view.hit("legal.termination_for_convenience_by", roles, start, end, 0.75))
+    return hits
+
+
+def _warranty(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("warrant"):
+        return hits
+    for match in view.finditer(_WARRANTY, ("warrant",), before=60, after=260):
+        raw = match.group("d1") or match.group("d2") or match.group("d3")
+        duration = parse_duration(raw)
+        if duration is None or duration.unit not in {"day", "week", "month", "year"}:
+            continue
+        months = duration.months()
+        if months is None:
+            months = round(duration.days() / 30)
+        if 0 < months <= 120:
+            confidence = 0.8 if match.group("d1") else 0.7
+            hits.append(
+                view.hit(
+                    "legal.warranty_duration_months", months, match.start(), match.end(), confidence
+                )
+            )
+    return hits
+
+
+def _non_solicit(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("solicit", "hire", "recruit", "employ"):
+        return hits
+    for match in view.finditer(_NON_SOLICIT, ("solicit", "hire", "recruit"), before=220, after=220):
+        hits.append(view.hit("legal.non_solicit", True, match.start(), match.end(), 0.75))
+    return hits
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Liability, indemnity, termination-for-convenience, warranty and non-solicit hits."""
+    carve_outs = _carve_outs(view)
+    unlimited = any(hit.path == "legal.unlimited_indemnity" for hit in carve_outs)
+    return (
+        _liability_cap(view)
+        + carve_outs
+        + _indemnities(view, unlimited)
+        + _termination_for_convenience(view)
+        + _warranty(view)
+        + _non_solicit(view)
+    )

@@ -1,0 +1,216 @@
+"""Money amounts with their ISO 4217 currency: "$1,000", "USD 1,250,000.00", "€50.000", "£2.5m".
+
+The regex here only finds where an amount is; ``price_parser`` reads the number (it knows
+"1.234,56" from "1,234.56"), and pycountry validates currency codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+import pycountry
+from price_parser import Price
+
+from extractors.facts import FactStatus, Money
+from extractors.patterns.core import Hit, TextView, alternation
+
+# Symbols and prefixes that name one currency unambiguously in contracts.
+_SYMBOLS = {
+    "US$": "USD",
+    "U.S.$": "USD",
+    "USD$": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "HK$": "HKD",
+    "R$": "BRL",
+    "Fr.": "CHF",
+    "kr": "SEK",
+}
+# Currency words written out after the number ("100,000 euros", "5 million U.S. dollars").
+_WORDS = {
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "united states dollars": "USD",
+    "dollars": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds sterling": "GBP",
+    "pounds": "GBP",
+    "canadian dollars": "CAD",
+    "australian dollars": "AUD",
+    "swiss francs": "CHF",
+    "japanese yen": "JPY",
+    "yen": "JPY",
+    "rupees": "INR",
+}
+# The ISO codes commonly used in contracts; any other valid ISO code is also accepted
+# when written before an amount.
+_COMMON_CODES = (
+    "USD",
+    "EUR",
+    "GBP",
+    "CAD",
+    "AUD",
+    "NZD",
+    "CHF",
+    "JPY",
+    "CNY",
+    "RMB",
+    "INR",
+    "SGD",
+    "HKD",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "BRL",
+    "MXN",
+    "ZAR",
+    "ILS",
+    "AED",
+    "KRW",
+)
+_SCALE = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000, "mm": 1_000_000}
+_SCALE_WORDS = {**_SCALE, "billion": 1_000_000_000, "bn": 1_000_000_000}
+
+# A figure with thousands separators in any of the usual styles, or a plain figure.
+_FIGURE = r"\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_SYMBOL = alternation(list(_SYMBOLS))
+_CODE = r"\b[A-Z]{3}\b"
+_WORD = alternation(list(_WORDS))
+_SCALE_RX = r"(?:[^\S\n]?(?:thousand|million|billion|mm|bn)\b|(?:k|m)\b)"
+
+MONEY_RE = re.compile(
+    rf"(?:(?P<code_before>{_CODE})[^\S\n]?(?P<sym_after_code>\$|€|£)?[^\S\n]?"
+    rf"|(?P<symbol>{_SYMBOL})[^\S\n]?)"
+    rf"(?P<figure>{_FIGURE})(?P<scale>{_SCALE_RX})?"
+    rf"(?:[^\S\n]?(?P<code_after>{_CODE}))?"
+    rf"|(?P<figure2>{_FIGURE})(?P<scale2>{_SCALE_RX})?[^\S\n]?"
+    rf"(?:(?P<code2>{_CODE})|(?P<word2>(?i:{_WORD}))\b|(?P<symbol2>€|£))"
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A located money amount."""
+
+    money: Money
+    start: int
+    end: int
+
+
+@cache
+def iso_currency(code: str) -> str | None:
+    """``code`` if it is an ISO 4217 currency (RMB is read as CNY), else ``None``."""
+    code = code.upper()
+    if code == "RMB":
+        return "CNY"
+    if code in _COMMON_CODES:
+        return code
+    return code if pycountry.currencies.get(alpha_3=code) is not None else None
+
+
+def _figure_value(figure: str) -> Decimal | None:
+    # price_parser settles "50.000" (thousands) vs "50.00" (decimals) the way people read them.
+    return Price.fromstring(figure.replace("\u00a0", " ").replace("\u202f", " ")).amount
+
+
+def _money_from(match: re.Match[str]) -> Money | None:
+    groups = match.groupdict()
+    figure = groups["figure"] or groups["figure2"]
+    scale = (groups["scale"] or groups["scale2"] or "").strip().lower()
+    currency: str | None = None
+    if groups["code_before"]:
+        currency = iso_currency(groups["code_before"])
+    elif groups["symbol"]:
+        currency = _SYMBOLS[groups["symbol"]]
+        if groups["code_after"]:
+            currency = iso_currency(groups["code_after"]) or currency
+    elif groups["code2"]:
+        currency = iso_currency(groups["code2"])
+    elif groups["word2"]:
+        currency = _WORDS[" ".join(groups["word2"].lower().split())]
+    elif groups["symbol2"]:
+        currency = _SYMBOLS[groups["symbol2"]]
+    if currency is None or figure is None:
+        return None
+    value = _figure_value(figure)
+    if value is None:
+        return None
+    amount = float(value) * _SCALE_WORDS.get(scale, 1)
+    return Money(amount=amount, currency=currency)
+
+
+def find_amounts(text: str, start: int = 0, end: int | None = None) -> Iterator[Amount]:
+    """Every money amount with a known currency in ``text[start:end]``."""
+    for match in MONEY_RE.finditer(text, start, len(text) if end is None else end):
+        money = _money_from(match)
+        if money is not None:
+            yield Amount(money, match.start(), match.end())
+
+
+def parse_money(text: str) -> Money | None:
+    """The first money amount in ``text``, or ``None``."""
+    return next((amount.money for amount in find_amounts(text)), None)
+
+
+# Where an amount can be: next to a symbol, a code or a currency word.
+MONEY_KEYS = (
+    *(symbol.lower() for symbol in _SYMBOLS if symbol != "kr"),
+    *(code.lower() for code in _COMMON_CODES),
+    "dollar",
+    "euro",
+    "pound",
+    "yen",
+    "franc",
+    "rupee",
+    "krona",
+    "krone",
+)
+
+
+def view_amounts(view: TextView) -> list[Amount]:
+    """Every money amount of the document, found once per document."""
+    cached = view.shared.get("amounts")
+    if isinstance(cached, list):
+        return cached
+    amounts = []
+    for match in view.finditer(MONEY_RE, MONEY_KEYS, before=30, after=40):
+        money = _money_from(match)
+        if money is not None:
+            amounts.append(Amount(money, match.start(), match.end()))
+    view.shared["amounts"] = amounts
+    return amounts
+
+
+CHECKS = frozenset({"commercial.currencies"})
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Every currency in which the document states an amount."""
+    hits: list[Hit] = []
+    for amount in view_amounts(view):
+        hits.append(
+            view.hit(
+                "commercial.currencies",
+                amount.money.currency,
+                amount.start,
+                amount.end,
+                0.9,
+                status=FactStatus.PRESENT,
+            )
+        )
+    return hits

@@ -1,0 +1,419 @@
+"""Explicit exclusions: the text says a term does not apply.
+
+"Customer shall not have audit rights", "No source code escrow is provided", "Provider
+does not offer customer-managed keys", "Data migration is out of scope", "SSO: Not
+included". Each becomes an *excluded* hit for its path, quoting the sentence; the rules
+treat that differently from a term nobody found.
+
+Clauses that are themselves prohibitions ("shall not assign", "shall not solicit",
+"shall not compete") are never read with the general grammar, since their "not" is the
+clause; those paths only take the specific wordings listed for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.facts import FactStatus
+from extractors.patterns.core import Hit, TextView
+
+
+# A concept, and whether the general negation grammar may be applied to it.
+@dataclass(frozen=True)
+class _Concept:
+    paths: tuple[str, ...]
+    pattern: str
+    general: bool = True
+
+
+_CONCEPTS: tuple[_Concept, ...] = (
+    _Concept(
+        ("commercial.most_favoured_nation",),
+        r"most[\s-]+favou?red[\s-]+(?:nation|customer)s?(?:\s+(?:pricing|terms?|clause|treatment|"
+        r"status))?|MFN",
+    ),
+    _Concept(("commercial.revenue_profit_sharing",), r"(?:revenue|profit)[\s-]+shar\w*"),
+    _Concept(
+        ("commercial.minimum_commitment", "commercial.minimum_commitment_amount"),
+        r"minimum\s+(?:annual\s+|purchase\s+|spend\s+|volume\s+|order\s+|usage\s+)?(?:commitments?|"
+        r"purchases?|spend|orders?|volumes?|fees?)",
+    ),
+    _Concept(
+        ("commercial.price_restrictions", "commercial.price_increase_cap_percent"),
+        r"price\s+(?:protection|caps?|restrictions?|locks?|increase\s+(?:caps?|limits?|"
+        r"limitations?))",
+    ),
+    _Concept(("commercial.discount_percent",), r"discounts?"),
+    _Concept(("commercial.custom_pricing",), r"(?:custom|special|non-standard)\s+pricing"),
+    _Concept(("legal.liquidated_damages",), r"liquidated\s+damages"),
+    _Concept(
+        ("legal.source_code_escrow",),
+        r"(?:source[\s-]+code\s+)?escrow(?:\s+(?:arrangements?|agreements?|rights?|services?))?",
+    ),
+    _Concept(
+        ("legal.audit_rights", "security.security_audit_rights"),
+        r"(?:(?:security\s+|on-?site\s+)?audit(?:ing)?\s+rights?|rights?\s+to\s+(?:audit|inspect)|"
+        r"(?:security\s+|on-?site\s+)?audits?(?:\s+or\s+inspections?)?)",
+    ),
+    _Concept(
+        ("legal.insurance",),
+        r"(?:any\s+)?(?:specific\s+)?insurance(?:\s+(?:coverage|policies|requirements?))?",
+    ),
+    _Concept(("legal.warranty_duration", "legal.warranty_duration_months"), r"warranty\s+period"),
+    _Concept(
+        ("legal.termination_for_convenience", "legal.termination_for_convenience_by"),
+        r"terminat\w*(?:\s+(?:this|the)\s+agreement)?\s+for\s+convenience|"
+        r"termination\s+for\s+convenience",
+    ),
+    _Concept(
+        ("legal.post_termination_services",),
+        r"(?:transition(?:al)?|post[\s-]+termination|exit)\s+(?:assistance|services|support)",
+    ),
+    _Concept(
+        ("legal.change_of_control",),
+        r"change\s+(?:of|in)\s+control\s+(?:rights?|provisions?|clauses?|restrictions?)",
+    ),
+    _Concept(("legal.uncapped_liability",), r"unlimited\s+liability|uncapped\s+liability"),
+    _Concept(("legal.unlimited_indemnity",), r"unlimited\s+indemni\w*|uncapped\s+indemni\w*"),
+    _Concept(
+        ("security.soc2_report",),
+        r"SOC\s*(?:2|II)(?:\s+Type\s+(?:II|2|I|1))?(?:\s+(?:reports?|attestations?|audits?))?",
+    ),
+    _Concept(
+        ("security.iso27001_certificate",),
+        r"ISO(?:/IEC)?\s*27001(?:\s+(?:certificat\w+|certified))?",
+    ),
+    _Concept(
+        ("security.penetration_test",), r"pen(?:etration)?[\s-]*test(?:s|ing)?(?:\s+reports?)?"
+    ),
+    _Concept(
+        ("security.hipaa_baa",),
+        r"business\s+associate\s+(?:agreement|addendum)|BAA|HIPAA(?:\s+(?:compliance|"
+        r"business\s+associate\s+agreement))?",
+    ),
+    _Concept(("security.gdpr_dpa",), r"data\s+processing\s+(?:agreement|addendum)|DPA"),
+    _Concept(("security.standard_contractual_clauses",), r"standard\s+contractual\s+clauses|SCCs?"),
+    _Concept(
+        ("security.customer_managed_keys",),
+        r"customer[\s-]+managed\s+(?:encryption\s+)?keys?|bring[\s-]+your[\s-]+own[\s-]+keys?|BYOK|"
+        r"CMKs?",
+    ),
+    _Concept(
+        ("security.encryption_at_rest",), r"encryption\s+(?:of\s+(?:customer\s+)?data\s+)?at\s+rest"
+    ),
+    _Concept(("security.sso",), r"single[\s-]+sign[\s-]+on|SSO|SAML(?:\s+2\.0)?"),
+    _Concept(("security.scim",), r"SCIM(?:\s+provisioning)?|automated\s+(?:user\s+)?provisioning"),
+    _Concept(
+        ("security.data_residency",),
+        r"data\s+residency(?:\s+(?:commitments?|guarantees?|requirements?))?",
+    ),
+    _Concept(
+        ("security.subprocessor_approval",),
+        r"(?:right\s+to\s+)?(?:approv\w+|consent|object\w*)\s+(?:to\s+)?(?:any\s+|new\s+)"
+        r"?sub-?processors?",
+    ),
+    _Concept(("service.service_credits",), r"service\s+(?:level\s+)?credits?|SLA\s+credits?"),
+    _Concept(
+        ("service.uptime_percent",),
+        r"(?:uptime|availability)\s+(?:SLA|commitment|guarantee|service\s+level)s?|"
+        r"service\s+level\s+(?:agreement|commitment)s?|SLA",
+    ),
+    _Concept(
+        ("implementation.professional_services",),
+        r"(?:professional|implementation|consulting)\s+services",
+    ),
+    _Concept(("implementation.data_migration",), r"(?:data\s+)?migration(?:\s+services)?"),
+    _Concept(("implementation.training",), r"training(?:\s+(?:services|sessions))?"),
+    _Concept(("implementation.integrations",), r"(?:custom\s+)?integrations?(?:\s+services)?"),
+    _Concept(
+        ("implementation.acceptance_criteria",),
+        r"(?:formal\s+)?acceptance\s+(?:testing|criteria|tests?|procedures?)",
+    ),
+    _Concept(("tax.withholding_tax",), r"withholding\s+tax(?:es)?"),
+    _Concept(("tax.tax_exempt",), r"tax[\s-]+exempt(?:ion)?|exempt\s+from\s+(?:\w+\s+)?tax(?:es)?"),
+    _Concept(("tax.po_required",), r"purchase\s+orders?|PO(?:\s+numbers?)?"),
+    _Concept(("commercial.auto_renewal",), r"auto(?:matic(?:ally)?)?[\s-]*renew\w*"),
+)
+
+# Verbs a negation may carry before the concept ("does not offer", "need not provide").
+_VERBS = (
+    r"(?:have|has|offer|offers|provide|provides|include|includes|support|supports|receive|grant|"
+    r"grants|"
+    r"be\s+entitled\s+to|maintain|perform|conduct|apply|be\s+subject\s+to|make\s+available|obtain|"
+    r"carry|"
+    r"sign|execute|enter\s+into|deliver|furnish|issue|submit|require|requires|contain|contains|"
+    r"agree\s+to|"
+    r"commit\s+to|guarantee|undergo|permit|allow|accept|be\s+(?:provided|offered|included|"
+    r"available))"
+)
+_DETERMINERS = (
+    r"(?:(?:any|an?|the|such|its|their|other|additional|further|with|to|for|customer[’']?s?|"
+    r"provider[’']?s?)\s+){0,3}"
+)
+_NEGATOR = (
+    r"(?:\b(?:shall|will|does|do|did|is|are|has|have|may|can|need|must|should)\s+not\b|"
+    r"\b(?:won[’']t|doesn[’']t"
+    r"|don[’']t|isn[’']t|aren[’']t|cannot|can[’']t)|\bneither\s+party\s+(?:shall|will|may|has|is)|"
+    r"\bnot\s+entitled\s+to)"
+)
+
+_NOT_BEFORE = (
+    r"{negator}\s+(?:(?:be\s+)?(?:required|obligated|entitled)\s+to\s+)?(?:{verbs}\s+)"
+    r"?{det}(?:{concept})\b"
+)
+_NO_BEFORE = (
+    r"\b(?:no|without\s+any)\s+(?:(?:\w+[\s-]+){{0,2}}?)(?:{concept})\b(?!\s+(?:later|less|more|"
+    r"earlier)\b)"
+)
+_AFTER = (
+    r"\b(?:{concept})\b(?:\s+\([^)]{{0,40}}\))?\s+(?:is|are|shall\s+be|will\s+be|has\s+been|"
+    r"have\s+been)\s+"
+    r"(?:(?:not|neither)\s+(?:\w+\s+)?(?:included|provided|offered|available|applicable|supported|"
+    r"part\s+of|in\s+scope"
+    r"|covered|granted|required)|excluded|out\s+of\s+scope|unavailable|n/?a\b)"
+    r"|\b(?:{concept})\b\s+(?:shall|will|does|do)\s+not\s+apply"
+)
+_FIELD = (
+    r"\b(?:{concept})\b[^\S\n]*[:|\t][ "
+    r"\t]*(?:none|no|n/?a|not\s+(?:included|applicable|provided|offered|available)|excluded)\b"
+)
+_LISTED = (
+    r"\b(?:not\s+included|out\s+of\s+scope|excluded(?:\s+from\s+(?:the\s+)?scope)?|exclusions?)"
+    r"\s*[:\-–]\s*(?:[^.;\n]{{0,120}}?)\b(?:{concept})\b"
+)
+_WAIVES = (
+    r"\bwaives?\s+(?:any\s+and\s+all\s+|all\s+|any\s+|its\s+)?(?:rights?\s+to\s+)?(?:an?\s+|the\s+)"
+    r"?(?:{concept})\b"
+)
+
+# Wordings specific to the prohibition-type clauses, where "not" is the clause itself.
+_SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("legal.non_compete",),
+        r"\bnothing\s+in\s+this\s+(?:agreement|section)\s+(?:shall|will)\s+(?:be\s+(?:construed|"
+        r"deemed)\s+to\s+)?"
+        r"(?:restrict|prevent|preclude|limit|prohibit)\w*\s+(?:either\s+party|any\s+party|[A-Z]\w+|"
+        r"the\s+parties)"
+        r"[^.;]{0,80}?\b(?:develop\w*|market\w*|compet\w*|offer\w*|provid\w*|sell\w*)"
+        r"\b[^.;]{0,80}?\b(?:compet\w*|similar)"
+        r"|\bno\s+non[\s-]?compet\w*",
+    ),
+    (
+        ("legal.exclusivity",),
+        r"\bnothing\s+(?:in\s+this\s+agreement\s+)?(?:shall|will)\s+(?:be\s+(?:construed|deemed)"
+        r"\s+to\s+)?create\s+an?\s+exclusive"
+        r"|\b(?:this\s+agreement|the\s+relationship[^.;]{0,40}?)\s+(?:is|shall\s+be)"
+        r"\s+non-?exclusive\b"
+        r"|\bno\s+exclusivity\b|\bnot\s+(?:be\s+)?(?:an?\s+)?exclusive\s+(?:relationship|"
+        r"arrangement|dealing)",
+    ),
+    (
+        ("legal.ip_ownership_assignment",),
+        r"\bno\s+(?:intellectual\s+property|IP)(?:\s+rights)?\s+(?:are|is|shall\s+be|will\s+be)"
+        r"\s+(?:assigned|transferred)"
+        r"|\bnothing\s+in\s+this\s+(?:agreement|sow|statement\s+of\s+work)\s+(?:shall|will)"
+        r"?\s*(?:be\s+construed\s+to\s+)?"
+        r"(?:transfers?|assigns?|conveys?)\s+(?:any\s+)?(?:ownership|intellectual\s+property|title|"
+        r"right,\s+title)"
+        r"|\b(?:retains?|shall\s+retain|will\s+retain)\s+(?:all\s+|exclusive\s+)"
+        r"?(?:right,\s+title\s+and\s+interest|ownership)"
+        r"\s+(?:in|to)\s+(?:and\s+to\s+)?(?:any\s+|all\s+)?(?:the\s+)?deliverables",
+    ),
+    (
+        ("legal.third_party_beneficiary",),
+        r"\b(?:there\s+are\s+)?no\s+third[\s-]+party\s+beneficiar\w*"
+        r"|\bno\s+(?:third\s+party|person|other\s+person|one)\s+(?:other\s+than\s+the\s+parties\s+)"
+        r"?(?:shall|will|is|are)\s+"
+        r"(?:be\s+)?(?:a\s+)?(?:third[\s-]+party\s+)?beneficiar\w*"
+        r"|\bnothing\s+(?:in\s+this\s+agreement\s+)?(?:,\s*express\s+or\s+implied,\s*)"
+        r"?(?:is\s+intended\s+to\s+|shall\s+|will\s+)?"
+        r"(?:confer|give|grant)\w*\s+(?:up)?on\s+any\s+(?:third\s+party|person|other\s+person)"
+        r"[^.;]{0,60}?\b(?:rights?|benefits?|remed\w+)"
+        r"|\bnot\s+(?:intended\s+to\s+)?(?:be\s+)?(?:a\s+)?third[\s-]+party\s+beneficiar\w*"
+        r"|\b(?:is|are)\s+not\s+intended\s+to\s+(?:benefit|confer)",
+    ),
+    (
+        ("legal.anti_assignment",),
+        r"\b(?:either|each)\s+party\s+may\s+(?:freely\s+)?assign\s+(?:this\s+agreement\s+)"
+        r"?(?:freely|without\s+(?:the\s+)?"
+        r"(?:(?:prior\s+)?(?:written\s+)?consent|restriction))(?![^.;]{0,80}?\b(?:to|provided|"
+        r"except)\b)"
+        r"|\bno\s+consent\s+(?:is|shall\s+be)\s+required\s+(?:for|to)\s+(?:any\s+)?assign",
+    ),
+    (
+        ("legal.non_solicit",),
+        r"\bnothing\s+(?:in\s+this\s+agreement\s+)?(?:shall|will)\s+(?:restrict|prevent|prohibit|"
+        r"preclude|limit)\w*\s+"
+        r"[^.;]{0,60}?\b(?:solicit\w*|hir\w+|employ\w*|recruit\w*)\b(?![^.;]{0,60}?\bexcept\b)"
+        r"|\bno\s+non[\s-]?solicit\w*",
+    ),
+    (
+        ("legal.cap_on_liability", "legal.liability_cap"),
+        r"\b(?:neither\s+party[’']s|no)\s+liability\s+(?:shall|will)\s+(?:not\s+)?be\s+(?:limited|"
+        r"capped)\b"
+        r"|\bno\s+(?:limitation|cap)\s+(?:of|on)\s+liability\b",
+    ),
+    (
+        ("tax.affiliates_covered",),
+        r"\baffiliates?\s+(?:are|is|shall\s+be|will\s+be)\s+not\s+(?:covered|permitted|entitled|"
+        r"authori[sz]ed|included)"
+        r"|\b(?:affiliates|affiliate)\s+(?:may|shall|will)\s+not\s+(?:use|access|order|purchase)"
+        r"|\bsolely\s+(?:for|by)\s+customer\s+and\s+not\s+(?:for|by)\s+(?:its|any)\s+affiliates",
+    ),
+    (
+        ("implementation.professional_services",),
+        r"\bno\s+(?:professional|implementation|consulting)\s+services\s+(?:are|is|will\s+be|"
+        r"shall\s+be)\s+(?:included|provided|purchased|ordered)",
+    ),
+)
+
+
+def _compile(template: str, concept: str) -> re.Pattern[str]:
+    body = template.format(concept=concept, negator=_NEGATOR, verbs=_VERBS, det=_DETERMINERS)
+    return re.compile(body, re.IGNORECASE)
+
+
+_GENERAL = (_NOT_BEFORE, _NO_BEFORE, _AFTER, _FIELD, _LISTED, _WAIVES)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    paths: tuple[str, ...]
+    # Where to look: sentences holding a match of ``anchor``; then ``negations`` decide.
+    anchor: re.Pattern[str]
+    negations: tuple[re.Pattern[str], ...]
+    keys: tuple[str, ...]
+
+
+# Lower-case words that any occurrence of a concept contains: only sentences holding one
+# are read (by the first path of the concept or specific rule).
+_KEYS: dict[str, tuple[str, ...]] = {
+    "commercial.most_favoured_nation": ("favo", "mfn"),
+    "commercial.revenue_profit_sharing": ("revenue", "profit"),
+    "commercial.minimum_commitment": ("minimum",),
+    "commercial.price_restrictions": ("price",),
+    "commercial.discount_percent": ("discount",),
+    "commercial.custom_pricing": ("pricing",),
+    "legal.liquidated_damages": ("liquidated",),
+    "legal.source_code_escrow": ("escrow",),
+    "legal.audit_rights": ("audit",),
+    "legal.insurance": ("insurance",),
+    "legal.warranty_duration": ("warranty period",),
+    "legal.termination_for_convenience": ("convenience",),
+    "legal.post_termination_services": (
+        "transition",
+        "termination assistance",
+        "termination services",
+        "termination support",
+        "exit",
+    ),
+    "legal.change_of_control": ("of control", "in control"),
+    "legal.uncapped_liability": ("unlimited", "uncapped"),
+    "legal.unlimited_indemnity": ("unlimited", "uncapped"),
+    "security.soc2_report": ("soc",),
+    "security.iso27001_certificate": ("27001",),
+    "security.penetration_test": ("penetration", "pen test", "pen-test", "pentest"),
+    "security.hipaa_baa": ("associate", "baa", "hipaa"),
+    "security.gdpr_dpa": ("data processing", "dpa"),
+    "security.standard_contractual_clauses": ("contractual clauses", "scc"),
+    "security.customer_managed_keys": ("key", "byok", "cmk"),
+    "security.encryption_at_rest": ("at rest",),
+    "security.sso": ("sign-on", "sign on", "sso", "saml"),
+    "security.scim": ("scim", "provisioning"),
+    "security.data_residency": ("residency",),
+    "security.subprocessor_approval": ("processor",),
+    "service.service_credits": ("credit",),
+    "service.uptime_percent": ("uptime", "availability", "service level", "sla"),
+    "implementation.professional_services": (
+        "professional",
+        "implementation services",
+        "consulting services",
+    ),
+    "implementation.data_migration": ("migration",),
+    "implementation.training": ("training",),
+    "implementation.integrations": ("integration",),
+    "implementation.acceptance_criteria": ("acceptance",),
+    "tax.withholding_tax": ("withholding",),
+    "tax.tax_exempt": ("exempt",),
+    "tax.po_required": ("purchase order", " po ", " po.", " po,", "po number", "(po"),
+    "commercial.auto_renewal": ("renew",),
+    "legal.non_compete": ("nothing", "no non"),
+    "legal.exclusivity": ("exclusiv",),
+    "legal.ip_ownership_assignment": ("no intellectual", "no ip", "nothing", "retain"),
+    "legal.third_party_beneficiary": ("beneficiar", "nothing", "not intended"),
+    "legal.anti_assignment": ("assign",),
+    "legal.non_solicit": ("nothing", "no non"),
+    "legal.cap_on_liability": ("be limited", "be capped", "no limitation", "no cap"),
+    "tax.affiliates_covered": ("affiliate",),
+}
+
+_RULES: tuple[_Rule, ...] = tuple(
+    [
+        _Rule(
+            concept.paths,
+            re.compile(rf"\b(?:{concept.pattern})\b", re.IGNORECASE),
+            tuple(_compile(template, concept.pattern) for template in _GENERAL),
+            _KEYS[concept.paths[0]],
+        )
+        for concept in _CONCEPTS
+        if concept.general
+    ]
+    + [
+        _Rule(paths, re.compile(pattern, re.IGNORECASE), (), _KEYS[paths[0]])
+        for paths, pattern in _SPECIFIC
+    ]
+)
+# A qualifier right after the excluded term keeps it alive: "No audit more than once a year",
+# "no discount except as stated in the Order Form".
+_QUALIFIED = re.compile(
+    r"[^.;]{0,80}?\b(?:unless|except|other\s+than|save\s+as|more\s+(?:than|often|frequently)|"
+    r"in\s+excess"
+    r"|until|prior\s+to|without\s+(?:(?:the\s+)?(?:prior\s+)?(?:written\s+)?(?:consent|notice|"
+    r"approval)))\b",
+    re.IGNORECASE,
+)
+_NEGATION_CUES = (
+    "not",
+    "no ",
+    "n/a",
+    "none",
+    "without",
+    "waive",
+    "excluded",
+    "out of scope",
+    "nothing",
+    "neither",
+    "exclusive",
+    "retain",
+    "freely",
+)
+
+CHECKS = frozenset(path for rule in _RULES for path in rule.paths)
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Excluded hits for every term the document explicitly rules out."""
+    hits: list[Hit] = []
+    if not view.mentions(*_NEGATION_CUES):
+        return hits
+    text = view.text
+    for rule in _RULES:
+        checked: set[int] = set()
+        for anchor in view.finditer(rule.anchor, rule.keys, before=250, after=250):
+            start, end = view.sentence(anchor.start(), anchor.end())
+            if start in checked:
+                continue
+            checked.add(start)
+            if rule.negations:
+                found = next(
+                    (m for pattern in rule.negations if (m := pattern.search(text, start, end))),
+                    None,
+                )
+            else:
+                found = anchor
+            if found is None or _QUALIFIED.match(text, found.end(), end):
+                continue
+            for path in rule.paths:
+                hits.append(Hit(path, False, start, end, 0.8, FactStatus.EXCLUDED))
+    return hits

@@ -1,0 +1,470 @@
+"""The contracting parties: legal names, roles (customer / provider) and country.
+
+Read from the opening ("by and between Acme, Inc., a Delaware corporation ("Provider"),
+and Beta Ltd ("Customer")") and from order-form fields ("Customer legal name: Beta Ltd").
+The defined name each party goes by ("Brightline") is kept so that other modules can
+tell who "shall" do what.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.document import MediaType
+from extractors.facts import Party, PartyRole
+from extractors.patterns.core import Hit, TextView, squash
+from extractors.patterns.places import PlaceKind, find_places
+
+CHECKS = frozenset({"commercial.parties", "tax.contracting_entities"})
+
+_OPENING = 6000
+_SUFFIX = (
+    r"(?:Inc\.?|Incorporated|Corp\.?|Corporation|L\.?L\.?C\.?|Ltd\.?|Limited|L\.?L\.?P\.?|L\.P\.|"
+    r"LP|"
+    r"P\.?L\.?C\.?|plc|GmbH|AG|SE|S\.A\.|S\.p\.A\.|B\.V\.|BV|N\.V\.|NV|Pty\.?[^\S\n]+Ltd\.?|"
+    r"Pte\.?[ "
+    r"\t]+Ltd\.?|"
+    r"S\.A\.S\.|SAS|SARL|S\.à[^\S\n]?r\.l\.|AB|Oy|ApS|A/S|K\.K\.|Co\.,?[^\S\n]+Ltd\.?|Company|Co\.|"
+    r"INC\.?|CORP\.?|CORPORATION|LIMITED|COMPANY|LTD\.?|ASA|AS|SA|SRL|S\.r\.l\.|KG|N\.A\.)"
+)
+_NAME_WORD = r"[A-Z0-9][\w&'’.-]*"
+_NAME = re.compile(
+    rf"(?P<name>(?:{_NAME_WORD}[^\S\n]+(?:(?:of|and|&|de|der|du|la)[^\S\n]+)?)"
+    rf"{{0,6}}{_NAME_WORD},?[ "
+    rf"\t]+{_SUFFIX})(?![\w])"
+)
+_DEFINED = re.compile(
+    r"\(\s*(?:the\s+|each\s+a\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?"
+    r"(?:\*\*)?[\"“”'‘’]{1,2}(?:\*\*)?(?P<term>[A-Z][\w "
+    r".&-]{1,40}?)(?:\*\*)?[\"“”'‘’]{1,2}(?:\*\*)?"
+    r"|\((?:\*\*)?(?P<bare>[A-Z][\w&-]{1,25}(?:[ ][A-Z][\w&-]{1,25})?)(?:\*\*)?\)"
+    r"|[–-]?\s*hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?[\"“”']{0,2}(?:\*\*)?"
+    r"(?P<after>[A-Z][\w&-]{1,30})",
+)
+# Where the text before a definition stops being about this party.
+_BOUNDARY = re.compile(
+    r"\b(?:by\s+and\s+between|between|among|and|with)\b|;|\n\s*\n|^\s*\d+\.\s|\b(?:between|and|parties)"
+    r"\s*:|\)\s*,|\n(?=[^\S\n]*(?:\*\*)?[A-Za-z][A-Za-z ]{1,25}:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# In DOCX and Markdown a line is a paragraph, so a line break also ends a party's entry;
+# in PDF and plain text it is only where the line wrapped.
+_PARAGRAPH = re.compile(r"\n")
+# Where a name ends and its description begins.
+_NAME_END = re.compile(
+    r",\s+(?:org|company|registration|reg|abn|acn|vat|cin|crn|registered)\b|,\s+(?:a|an|the)\s|"
+    r",\s*\d|\s+\(|,\s+(?:having|with|located|whose|incorporated|registered|organi[sz]ed"
+    r"|of|acting|on\s+behalf)\b|\s+(?:of|at)\s+(?:\d|Level|Suite|Unit|Floor)|\s+(?:a|an)"
+    r"\s+[A-Z][a-z]+\s+"
+    r"(?:corporation|company|limited|nonprofit|not-for-profit|public|private|statutory|partnership)"
+)
+_PROVIDES = (
+    r"(?:provide|make\s+(?:the\s+)?(?:services|platform|software)|host|grant|deliver|perform|"
+    r"implement|license"
+    r"|maintain\s+(?:the\s+)?(?:services|platform))"
+)
+_PAYS = r"(?:pay|reimburse|remit)"
+_LABEL = re.compile(
+    r"[^\S\n]*(?:\*\*)?(?P<label>[A-Za-z][A-Za-z ]{1,25}?)(?:\*\*)?[^\S\n]*:(?:\*\*)?[^\S\n]*(?=\S)"
+    # A role word before the name whose separator the PDF text lost: "Provider Maplewood Cloud Inc."
+    r"|[^\S\n]*(?P<bare>(?i:customer|client|provider|supplier|vendor|licensor|licensee|subscriber))"
+    r"[^\S\n]+(?=[A-Z])"
+)
+# Defined terms that name the document or a thing, not a party.
+_DOCUMENT_TERMS = frozenset(
+    [
+        "agreement",
+        "addendum",
+        "amendment",
+        "order",
+        "order",
+        "form",
+        "dpa",
+        "baa",
+        "sow",
+        "msa",
+        "effective",
+        "date",
+        "services",
+        "platform",
+        "software",
+        "schedule",
+        "exhibit",
+        "annex",
+        "appendix",
+        "principal",
+        "agreement",
+        "terms",
+        "policy",
+    ]
+) | {"order form", "effective date", "principal agreement", "statement of work"}
+_CAPITALISED = re.compile(r"^[A-Z0-9]")
+_NOT_A_NAME = re.compile(
+    r"^(?:this|the|these|each|such|any|all|it|its|that|which|who|party|parties|agreement|company|"
+    r"order|section|schedule|exhibit)\b|\b(?:section|clause|article|schedule|exhibit|annex)\s+\d",
+    re.IGNORECASE,
+)
+# "CO 80205", "NSW 2000", "BC V6E": a region code before a postcode, or a UK postcode.
+_POSTCODE = re.compile(
+    r"\b(?P<region>[A-Z]{2,3})\s+(?P<code>\d{4,5}|[A-Z]\d[A-Z])\b"
+    r"|(?P<uk>\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b)"
+)
+_US = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "DC",
+]
+_REGION_CODES: dict[tuple[str, int], str] = {
+    **{(state, 5): "US" for state in _US},
+    **{(state, 4): "AU" for state in ("NSW", "VIC", "QLD", "WA", "SA", "TAS", "ACT", "NT")},
+    **{
+        (province, 3): "CA"
+        for province in ("BC", "ON", "QC", "AB", "MB", "SK", "NS", "NB", "NL", "PE")
+    },
+}
+_FORM_COUNTRIES = {
+    "pty": "AU",
+    "ptyltd": "AU",
+    "gmbh": "DE",
+    "bv": "NL",
+    "nv": "NL",
+    "pteltd": "SG",
+    "oy": "FI",
+    "ab": "SE",
+    "aps": "DK",
+    "spa": "IT",
+    "sarl": "FR",
+    "sas": "FR",
+    "kk": "JP",
+}
+_FORM_COUNTRY = re.compile(
+    r"\b(?:Pty\.?(?:\s+Ltd\.?)?|GmbH|B\.V\.|N\.V\.|Pte\.?\s+Ltd|Oy|AB|ApS|S\.p\.A\.|SARL|S\.A\.S\.|"
+    r"K\.K\.)(?!\w)"
+)
+_HEREINAFTER = re.compile(
+    r"hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)"
+    r"?[\"“”']{0,2}(?P<term>[A-Z][\w&-]{1,30})"
+)
+_LEADING_NOISE = re.compile(
+    r"^(?:(?:THIS|This|AGREEMENT|Agreement|IS|MADE|BY|AND|BETWEEN|Between|WITH|AMONG|among|ENTERED|"
+    r"INTO|DATED|AS|OF|the|THE)\s+)+"
+)
+_FIELD = re.compile(
+    r"(?:^|\n|\|)[^\S\n]*(?:\*\*)?(?P<label>customer|client|subscriber|licensee|buyer|provider|"
+    r"vendor|supplier"
+    r"|licensor|service provider|seller|contractor|billed to|bill to)(?:[ "
+    r"\t]+(?:legal|entity|company|full)(?:[^\S\n]+name)?|[^\S\n]+name)?"
+    r"[^\S\n]*[:|\t](?:\*\*)?[^\S\n]*(?P<name>[A-Z][^\n|;\t]{1,80})",
+    re.IGNORECASE,
+)
+
+_FIELD_LINE = re.compile(
+    r"(?m)^[^\S\n]*(?P<label>(?i:customer|client|subscriber|licensee|buyer|provider|vendor|supplier"
+    r"|licensor|seller|billed to|bill to))[^\S\n]+(?P<name>[A-Z][^\n|;\t]{1,80})"
+)
+_CUSTOMER_TERMS = frozenset(
+    {
+        "customer",
+        "client",
+        "subscriber",
+        "licensee",
+        "buyer",
+        "purchaser",
+        "recipient",
+        "controller",
+        "covered entity",
+    }
+)
+_PROVIDER_TERMS = frozenset(
+    {
+        "provider",
+        "service provider",
+        "vendor",
+        "supplier",
+        "licensor",
+        "seller",
+        "contractor",
+        "consultant",
+        "processor",
+        "business associate",
+    }
+)
+
+
+@dataclass
+class _Party:
+    name: str
+    start: int
+    end: int
+    term: str | None = None
+    country: str | None = None
+    role: PartyRole = PartyRole.OTHER
+
+
+def role_of(term: str) -> PartyRole | None:
+    """The role a defined name implies ("Customer" -> customer, "Vendor" -> provider)."""
+    key = " ".join(term.lower().replace("the ", "").split())
+    if key in _CUSTOMER_TERMS:
+        return PartyRole.CUSTOMER
+    if key in _PROVIDER_TERMS:
+        return PartyRole.PROVIDER
+    return None
+
+
+def _clean_name(name: str) -> str:
+    name = squash(_LEADING_NOISE.sub("", squash(name).strip("*_# ")))
+    return name.strip(" ,;:*_")
+
+
+def _tidy_name(raw: str) -> str:
+    """A legal name without the address, registration or description written after it."""
+    cut = _NAME_END.search(raw)
+    name = _clean_name(raw[: cut.start()] if cut else raw)
+    within = _NAME.search(name)
+    if within is not None and within.end() < len(name):
+        name = name[: within.end()].strip(" ,")
+    return name
+
+
+def _name_before(view: TextView, definition_start: int) -> tuple[int, int] | None:
+    """The party name that a "("Customer")" definition at ``definition_start`` belongs to."""
+    text = view.text
+    window_start = max(0, definition_start - 400)
+    boundaries = [match.end() for match in _BOUNDARY.finditer(text, window_start, definition_start)]
+    if view.document.media_type in (MediaType.DOCX, MediaType.MARKDOWN):
+        boundaries += [m.end() for m in _PARAGRAPH.finditer(text, window_start, definition_start)]
+    start = max(boundaries, default=window_start)
+    segment = text[start:definition_start]
+    cut = _NAME_END.search(segment)
+    name_end = start + (cut.start() if cut else len(segment))
+    name_start, name_end = view.trim(start, name_end)
+    name = text[name_start:name_end].strip(" ,;:*")
+    if (
+        not name
+        or not _CAPITALISED.match(name)
+        or len(name.split()) > 10
+        or _NOT_A_NAME.search(name)
+    ):
+        return None
+    return name_start, name_start + len(text[name_start:name_end].rstrip(" ,;:*"))
+
+
+def _opening_parties(view: TextView) -> list[_Party]:
+    text = view.text
+    limit = min(len(text), _OPENING)
+    found: list[_Party] = []
+    for defined in _DEFINED.finditer(text, 0, limit):
+        term = (defined.group("term") or defined.group("bare") or defined.group("after")).strip()
+        if term.lower() in _DOCUMENT_TERMS:
+            continue
+        span = _name_before(view, defined.start())
+        if span is None:
+            continue
+        label = _LABEL.match(text, span[0])
+        name_start = label.end() if label else span[0]
+        label_word = (label.group("label") or label.group("bare")) if label else None
+        name = _tidy_name(text[name_start : span[1]])
+        if not name:
+            continue
+        known_role = role_of(term)
+        if known_role is None and not _term_in_name(term, name):
+            continue
+        party = _Party(name=name, start=span[0], end=defined.end(), term=term)
+        if label_word is not None and known_role is None:
+            party.role = role_of(label_word) or PartyRole.OTHER
+        party.country = country_near(text, span[0], defined.start())
+        if not any(_key(existing.name) == _key(party.name) for existing in found):
+            found.append(party)
+        if len(found) == 4:
+            break
+    return found
+
+
+def _term_in_name(term: str, name: str) -> bool:
+    words_of_name = set(re.findall(r"[a-z0-9]+", name.lower()))
+    return bool(words_of_name) and all(
+        word in words_of_name for word in re.findall(r"[a-z0-9]+", term.lower())
+    )
+
+
+def country_near(text: str, start: int, end: int) -> str | None:
+    """The country a name's incorporation, address or legal form points to, if any."""
+    places = list(find_places(text, start, end))
+    countries = [place for place, _, _ in places if place.kind is PlaceKind.COUNTRY]
+    if countries:
+        return countries[-1].country
+    if places:
+        return places[0][0].country
+    postcode = _POSTCODE.search(text, start, end)
+    if postcode is not None:
+        if postcode.group("uk"):
+            return "GB"
+        region = postcode.group("region")
+        digits = postcode.group("code")
+        return _REGION_CODES.get((region, len(digits)))
+    suffix = _FORM_COUNTRY.search(text, start, end)
+    if suffix is not None:
+        return _FORM_COUNTRIES[suffix.group(0).lower().replace(" ", "").replace(".", "")]
+    return None
+
+
+def _assign_roles(view: TextView, parties: list[_Party]) -> None:
+    for party in parties:
+        role = role_of(party.term or "")
+        if role is not None and party.role is PartyRole.OTHER:
+            party.role = role
+    unknown = [party for party in parties if party.role is PartyRole.OTHER and party.term]
+    if not unknown:
+        return
+    # Who provides the service and who pays, from what each defined name "will" do.
+    scores = {}
+    for party in unknown:
+        term = re.escape(party.term or "")
+        provides = len(
+            re.findall(rf"\b{term}\s+(?:shall|will|agrees\s+to)\s+{_PROVIDES}", view.text)
+        )
+        pays = len(re.findall(rf"\b{term}\s+(?:shall|will|agrees\s+to)\s+{_PAYS}", view.text))
+        # Providing the service is what makes a provider; either side may pay something.
+        scores[id(party)] = 2 * provides - pays
+    if len(unknown) == 2 and PartyRole.PROVIDER not in {party.role for party in parties}:
+        first, second = unknown
+        if scores[id(first)] != scores[id(second)]:
+            provider, customer = (
+                (first, second) if scores[id(first)] > scores[id(second)] else (second, first)
+            )
+            provider.role, customer.role = PartyRole.PROVIDER, PartyRole.CUSTOMER
+    elif len(unknown) == 1 and scores[id(unknown[0])] != 0:
+        unknown[0].role = PartyRole.PROVIDER if scores[id(unknown[0])] > 0 else PartyRole.CUSTOMER
+    roles = {party.role for party in parties}
+    if len(parties) == 2:
+        still = [party for party in parties if party.role is PartyRole.OTHER]
+        if len(still) == 1 and PartyRole.CUSTOMER in roles:
+            still[0].role = PartyRole.PROVIDER
+        elif len(still) == 1 and PartyRole.PROVIDER in roles:
+            still[0].role = PartyRole.CUSTOMER
+
+
+def defined_roles(view: TextView) -> dict[str, PartyRole]:
+    """Defined names of the parties (lower case) and generic role words, mapped to roles."""
+    cached = view.shared.get("defined_roles")
+    if isinstance(cached, dict):
+        return cached
+    parties = _opening_parties(view)
+    _assign_roles(view, parties)
+    roles: dict[str, PartyRole] = dict.fromkeys(_CUSTOMER_TERMS, PartyRole.CUSTOMER)
+    roles.update(dict.fromkeys(_PROVIDER_TERMS, PartyRole.PROVIDER))
+    for party in parties:
+        if party.term and party.role is not PartyRole.OTHER:
+            roles[party.term.lower()] = party.role
+    view.shared["defined_roles"] = roles
+    view.shared["parties"] = parties
+    return roles
+
+
+def _fields(view: TextView) -> list[re.Match[str]]:
+    """ "Customer: Beta Ltd" fields, and "Customer Beta Ltd" lines whose separator was lost."""
+    limit = min(len(view.text), _OPENING)
+    found = list(_FIELD.finditer(view.text, 0, limit))
+    for match in _FIELD_LINE.finditer(view.text, 0, limit):
+        if _NAME.match(match.group("name")):
+            found.append(match)
+    return found
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Party and contracting-entity hits."""
+    defined_roles(view)
+    parties: list[_Party] = list(view.shared.get("parties", []))
+    by_key = {_key(party.name): party for party in parties}
+    for match in _fields(view):
+        raw = match.group("name")
+        name = _tidy_name(raw)
+        label = match.group("label").lower()
+        role = PartyRole.CUSTOMER if label.startswith("bill") else role_of(label)
+        if not name or role is None or not re.search(r"[A-Za-z]{2}", name):
+            continue
+        existing = by_key.get(_key(name)) or next(
+            (party for party in parties if party.term and _key(party.term) == _key(name)), None
+        )
+        if existing is not None:
+            if existing.role is PartyRole.OTHER:
+                existing.role = role
+            continue
+        party = _Party(
+            name=name, start=match.start("name"), end=match.start("name") + len(raw), role=role
+        )
+        party.country = country_near(
+            view.text, match.start("name"), view.line(match.start("name"))[1]
+        )
+        by_key[_key(name)] = party
+        parties.append(party)
+    customers = [party for party in parties if party.role is PartyRole.CUSTOMER]
+    others = [party for party in parties if party.role is PartyRole.OTHER]
+    if (
+        len(customers) == 1
+        and len(others) == 1
+        and not any(p.role is PartyRole.PROVIDER for p in parties)
+    ):
+        # The one other party of a customer's contract is the one providing the service.
+        others[0].role = PartyRole.PROVIDER
+    view.shared["all_parties"] = parties
+    hits: list[Hit] = []
+    for party in parties:
+        value = Party(name=party.name, role=party.role, country=party.country)
+        confidence = 0.85 if party.term else 0.7
+        for path in CHECKS:
+            hits.append(view.hit(path, value, party.start, party.end, confidence, exact=True))
+    return hits

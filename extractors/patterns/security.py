@@ -1,0 +1,341 @@
+"""Security and compliance terms: SOC 2, ISO 27001, pen tests, security audits, residency,
+HIPAA BAA, GDPR DPA / SCCs, encryption, customer-managed keys, SSO, SCIM, breach notice,
+retention and deletion, sub-processor approval.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.patterns.core import Hit, TextView, words
+from extractors.patterns.dates import DURATION, parse_duration
+from extractors.patterns.places import find_places
+
+CHECKS = frozenset(
+    {
+        "security.soc2_report",
+        "security.iso27001_certificate",
+        "security.penetration_test",
+        "security.security_audit_rights",
+        "security.data_residency",
+        "security.hipaa_baa",
+        "security.gdpr_dpa",
+        "security.standard_contractual_clauses",
+        "security.encryption_at_rest",
+        "security.customer_managed_keys",
+        "security.sso",
+        "security.scim",
+        "security.breach_notification_hours",
+        "security.data_retention_days",
+        "security.data_deletion",
+        "security.subprocessor_approval",
+    }
+)
+
+# (path, pattern, confidence, keywords): a mention in the text is the finding.
+_MENTIONS: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
+    (
+        "security.soc2_report",
+        re.compile(
+            r"\bSOC[ \t-]?(?:2|II|two)\b|\bSSAE[ \t-]?1[68]\b|\bISAE[ \t-]?3402\b", re.IGNORECASE
+        ),
+        0.85,
+        ("soc", "ssae", "isae"),
+    ),
+    (
+        "security.iso27001_certificate",
+        re.compile(r"\bISO(?:/IEC)?[ \t-]?27001\b", re.IGNORECASE),
+        0.85,
+        ("27001",),
+    ),
+    (
+        "security.penetration_test",
+        re.compile(
+            r"\bpen(?:etration)?[ \t-]?test(?:s|ing|ed)?\b|\bpentest(?:s|ing)?\b", re.IGNORECASE
+        ),
+        0.85,
+        ("penetration", "pen test", "pen-test", "pentest"),
+    ),
+    (
+        "security.hipaa_baa",
+        re.compile(r"\b(?i:business\s+associate\s+(?:agreement|addendum|contract))\b|\bBAA\b"),
+        0.85,
+        ("associate", "baa"),
+    ),
+    ("security.hipaa_baa", re.compile(r"\bHIPAA\b"), 0.6, ("hipaa",)),
+    (
+        "security.gdpr_dpa",
+        re.compile(
+            r"\bdata\s+processing\s+(?:agreement|addendum|terms|exhibit)\b|\bDPA\b",
+            re.IGNORECASE,
+        ),
+        0.8,
+        ("data processing", "dpa"),
+    ),
+    (
+        "security.gdpr_dpa",
+        re.compile(r"\bGDPR\b|\bGeneral\s+Data\s+Protection\s+Regulation\b", re.IGNORECASE),
+        0.6,
+        ("gdpr", "general data protection"),
+    ),
+    (
+        "security.standard_contractual_clauses",
+        re.compile(
+            r"\bstandard\s+contractual\s+clauses\b|\bSCCs?\b|\bmodel\s+clauses\b"
+            r"|\binternational\s+data\s+transfer[ "
+            r"\t\n]+(?:agreement|addendum)\b|\bIDTA\b",
+            re.IGNORECASE,
+        ),
+        0.85,
+        ("contractual clauses", "scc", "model clauses", "data transfer", "idta"),
+    ),
+    (
+        "security.encryption_at_rest",
+        re.compile(
+            r"\bencrypt\w*\b[^.;]{0,100}?\bat[ \t\n-]+rest\b|\bat[ "
+            r"\t\n-]+rest\b[^.;]{0,60}?\bencrypt\w*"
+            r"|\bAES[ \t-]?256\b",
+            re.IGNORECASE,
+        ),
+        0.85,
+        ("rest", "aes"),
+    ),
+    (
+        "security.customer_managed_keys",
+        re.compile(
+            r"\bcustomer[ \t\n-]+(?:managed|controlled|supplied|held|provided|owned)[ "
+            r"\t\n-]+(?:encryption\s+)?keys?\b"
+            r"|\bbring[ \t\n-]+your[ \t\n-]+own[ \t\n-]+(?:encryption[ "
+            r"\t\n-]+)?keys?\b|\bBYOK\b|\bHYOK\b|\bCMKs?\b"
+            r"|\bkeys?\s+(?:are\s+)?(?:managed|controlled|held)\s+(?:solely[ "
+            r"\t\n]+)?by\s+(?:the\s+)?customer\b",
+            re.IGNORECASE,
+        ),
+        0.85,
+        ("customer-", "customer ", "own key", "own encryption", "byok", "hyok", "cmk"),
+    ),
+    (
+        "security.scim",
+        re.compile(r"\bSCIM\b|\bSystem\s+for\s+Cross-domain\s+Identity\b"),
+        0.85,
+        ("scim", "cross-domain"),
+    ),
+    (
+        "security.data_deletion",
+        re.compile(
+            r"\b(?:delet|destr|purg|eras)\w*\b[^.;]{0,80}?\b(?:customer|personal|client)[ "
+            r"\t\n]+(?:data|content|information)\b"
+            r"|\b(?:customer|personal|client)[ "
+            r"\t\n]+(?:data|content)\b[^.;]{0,80}?\b(?:delet|destr|purg|eras)\w*",
+            re.IGNORECASE,
+        ),
+        0.75,
+        ("delet", "destr", "purg", "eras"),
+    ),
+)
+_SSO: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("SAML", re.compile(r"\bSAML\b")),
+    ("OIDC", re.compile(r"\bOIDC\b|\bOpenID\s+Connect\b", re.IGNORECASE)),
+)
+_SSO_GENERIC = re.compile(r"\bsingle[ \t\n-]+sign[ \t\n-]+on\b|\bSSO\b", re.IGNORECASE)
+_SECURITY_AUDIT = words(
+    r"\b(?:audit|inspect|assess)\w*\b[^.;]{0,120}?\b(?:security|safeguards|technical and "
+    r"organi[sz]ational measures"
+    r"|data (?:centers?|centres?)|facilities|information security|controls|compliance with (?:this "
+    r")?(?:dpa|addendum))\b"
+    r"|\b(?:security|on-?site) (?:audits?|assessments?|inspections?|questionnaires?)\b"
+)
+_AUDIT_RIGHT = words(
+    r"\b(?:customer|client|controller|its "
+    r"(?:auditors?|representatives))\b[^.;]{0,80}?\b(?:may|shall have the right to|has the right "
+    r"to|is entitled to|can)\b"
+)
+_RESIDENCY_VERB = words(
+    r"\b(?:stor(?:e|ed|es|ing|age)|host(?:ed|s|ing)?|resid(?:e|es|ency|ent)"
+    r"|locat(?:ed|ion)|kept|transfer(?:red|s)?|data (?:cent(?:er|re)s?|regions?)|region)\b"
+)
+_RESIDENCY_KEYS = ("stor", "host", "resid", "locat", "kept", "transfer", "data cent", "region")
+_RETENTION_KEYS = (
+    "delet",
+    "destr",
+    "purg",
+    "eras",
+    "retain",
+    "retention",
+    "return",
+    "keep",
+    "kept",
+    "store",
+)
+_REGIONS = words(r"\b(?P<eu>European Union|EU|European Economic Area|EEA|Europe)\b")
+_DATA = re.compile(r"\b(?:data|content|information|records|backups?|logs?|PHI)\b", re.IGNORECASE)
+_PLACE_LEAD = re.compile(r"\b(?:in|within|outside(?:\s+of)?|to|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_BREACH = words(
+    rf"\b(?:notif\w+|inform\w*|report\w*|alert\w*)\b[^.;]{{0,160}}?\b(?:within|no later than|not "
+    rf"later than"
+    rf"|in no event (?:later|more) than|not more than|no more than|in any event within) "
+    rf"(?P<d>{DURATION})"
+    rf"|\bwithin (?P<d2>{DURATION})[^.;]{{0,120}}?\b(?:notif\w+|inform\w*|report\w*)\b"
+)
+_BREACH_CONTEXT = re.compile(
+    r"breach|incident|unauthori[sz]ed|compromise|intrusion|security event", re.IGNORECASE
+)
+_RETENTION_VERB = words(
+    r"\b(?:delet\w*|destr\w*|purg\w*|eras(?:e|ed|es|ing|ure)|retain\w*|retention|return\w*)\b"
+)
+_AFTER_END = re.compile(
+    r"terminat|expir|the\s+end\s+of|after\s+the\s+end|retained|retention|cancel", re.IGNORECASE
+)
+_DURATION_RX = re.compile(DURATION, re.IGNORECASE)
+# "no later than fourteen (14) days after the end ... request": a request window, not retention.
+_NOT_RETENTION = re.compile(r"[’'`]?s?\s*(?:of\s+)?(?:notice|prior\s+written)", re.IGNORECASE)
+_SUBPROCESSOR = words(r"\bsub-?processors?\b")
+_SUBPROCESSOR_CONTROL = re.compile(
+    r"approv|consent|object|authori[sz]|notif|notice|list", re.IGNORECASE
+)
+
+
+def _mentions(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for path, pattern, confidence, keys in _MENTIONS:
+        for match in view.finditer(pattern, keys, before=120, after=120):
+            hits.append(view.hit(path, True, match.start(), match.end(), confidence))
+    return hits
+
+
+def _sso(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for name, pattern in _SSO:
+        for match in view.finditer(pattern, (name.lower(), "openid"), before=5, after=30):
+            hits.append(view.hit("security.sso", name, match.start(), match.end(), 0.85))
+    if not hits:
+        for match in view.finditer(
+            _SSO_GENERIC, ("sign-on", "sign on", "sso"), before=15, after=20
+        ):
+            hits.append(view.hit("security.sso", "SSO", match.start(), match.end(), 0.75))
+    return hits
+
+
+def _security_audits(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("audit", "inspect", "assess"):
+        return hits
+    for match in view.finditer(
+        _SECURITY_AUDIT, ("audit", "inspect", "assess"), before=20, after=200
+    ):
+        start, end = view.sentence(match.start(), match.end())
+        sentence = view.text[start:end]
+        if _AUDIT_RIGHT.search(sentence) or re.search(r"security audits?", sentence, re.IGNORECASE):
+            hits.append(
+                view.hit("security.security_audit_rights", True, match.start(), match.end(), 0.7)
+            )
+    return hits
+
+
+def _residency(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("data", "hosted", "stored"):
+        return hits
+    text = view.text
+    seen: set[tuple[str, int]] = set()
+    for verb in view.finditer(_RESIDENCY_VERB, _RESIDENCY_KEYS, before=5, after=30):
+        start, end = view.sentence(verb.start(), verb.end())
+        if not _DATA.search(text, start, end):
+            continue
+        window_end = min(end, verb.end() + 160)
+        codes: list[tuple[str, int, int]] = []
+        for place, place_start, place_end in find_places(text, verb.end(), window_end):
+            if _PLACE_LEAD.search(text, max(verb.end(), place_start - 40), place_start):
+                codes.append((place.country, place_start, place_end))
+        for region in _REGIONS.finditer(text, verb.end(), window_end):
+            if _PLACE_LEAD.search(text, max(verb.end(), region.start() - 40), region.start()):
+                code = (
+                    "EEA"
+                    if "economic" in region.group(0).lower() or region.group(0) == "EEA"
+                    else "EU"
+                )
+                codes.append((code, region.start(), region.end()))
+        for code, place_start, place_end in sorted(codes, key=lambda item: item[1]):
+            if (code, place_start) not in seen:
+                seen.add((code, place_start))
+                hits.append(view.hit("security.data_residency", code, verb.start(), place_end, 0.7))
+    return hits
+
+
+def _breach_notice(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("breach", "incident", "unauthori"):
+        return hits
+    for match in view.finditer(_BREACH, ("breach", "incident", "unauthori"), before=320, after=320):
+        start, end = view.sentence(match.start(), match.end())
+        if not _BREACH_CONTEXT.search(view.text, start, end):
+            continue
+        duration = parse_duration(match.group("d") or match.group("d2"))
+        if duration is None or duration.unit not in {"hour", "day", "minute"}:
+            continue
+        hours = round(duration.hours())
+        if 0 < hours <= 24 * 30:
+            hits.append(
+                view.hit(
+                    "security.breach_notification_hours", hours, match.start(), match.end(), 0.8
+                )
+            )
+    return hits
+
+
+def _retention(view: TextView) -> list[Hit]:
+    """Days data is kept after the contract ends: the period nearest a delete/retain verb."""
+    hits: list[Hit] = []
+    text = view.text
+    seen: set[tuple[int, int]] = set()
+    for verb in view.finditer(_RETENTION_VERB, _RETENTION_KEYS, before=5, after=30):
+        start, end = view.sentence(verb.start(), verb.end())
+        if not _DATA.search(text, start, end) or not _AFTER_END.search(text, start, end):
+            continue
+        periods = [
+            period
+            for period in _DURATION_RX.finditer(
+                text, max(start, verb.start() - 160), min(end, verb.end() + 160)
+            )
+            if not _NOT_RETENTION.match(text, period.end())
+        ]
+        if not periods:
+            continue
+        nearest = min(periods, key=lambda period: abs(period.start() - verb.start()))
+        duration = parse_duration(nearest.group(0))
+        if duration is None or duration.unit not in {"day", "week", "month", "year"}:
+            continue
+        word = verb.group(0).lower()
+        confidence = 0.8 if word.startswith(("delet", "destr", "purg", "eras")) else 0.65
+        if (start, nearest.start()) in seen:
+            continue
+        seen.add((start, nearest.start()))
+        span = (min(verb.start(), nearest.start()), max(verb.end(), nearest.end()))
+        hits.append(view.hit("security.data_retention_days", duration.days(), *span, confidence))
+    return hits
+
+
+def _subprocessors(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("processor"):
+        return hits
+    for match in view.finditer(_SUBPROCESSOR, ("processor",), before=10, after=20):
+        start, end = view.sentence(match.start(), match.end())
+        if _SUBPROCESSOR_CONTROL.search(view.text, start, end):
+            hits.append(
+                view.hit("security.subprocessor_approval", True, match.start(), match.end(), 0.75)
+            )
+    return hits
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Security and compliance hits."""
+    return (
+        _mentions(view)
+        + _sso(view)
+        + _security_audits(view)
+        + _residency(view)
+        + _breach_notice(view)
+        + _retention(view)
+        + _subprocessors(view)
+    )

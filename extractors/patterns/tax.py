@@ -1,0 +1,206 @@
+"""Tax and entities: billing countries, affiliates covered, VAT/GST numbers, withholding,
+tax exemption and purchase-order requirements. Contracting entities come from ``parties``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.facts import PartyRole
+from extractors.patterns.core import MAX_ROWS, Hit, TextView, words
+from extractors.patterns.places import find_places, lookup
+
+_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
+
+CHECKS = frozenset(
+    {
+        "tax.billing_countries",
+        "tax.affiliates_covered",
+        "tax.vat_numbers",
+        "tax.withholding_tax",
+        "tax.tax_exempt",
+        "tax.po_required",
+    }
+)
+
+_BILLING_LABEL = words(
+    r"\b(?:bill(?:ing)? to|billing (?:address|country|entity|location|contact address)|invoice "
+    r"(?:to|address)"
+    r"|sold to|remit to|invoicing address|address for invoices)\b[^\S\n]*[:|\t]?"
+)
+_VAT = re.compile(
+    r"\b(?P<label>VAT|GST|HST|ABN|UID|USt-?IdNr\.?|TVA|IVA|BTW|NIF|CIF)"
+    r"(?i:[^\S\n]+(?:registration|reg\.?|identification|id))?(?i:[ "
+    r"\t]+(?:number|no\.?|#|id|nr\.?))?[^\S\n]*[:#.]?[^\S\n]*"
+    # Digit groups ("GB 204 5567 81", "81234 5678 RT0001"), not the currency after them.
+    r"(?P<value>(?:[A-Z]{2}[^\S\n]?)?\d[\dA-Z]*(?:[ .-](?:\d[\dA-Z]*|[A-Z]{1,3}\d+)){0,5})",
+)
+_VAT_KEYS = (
+    "vat",
+    "gst",
+    "hst",
+    "abn",
+    "uid",
+    "ust-id",
+    "ustid",
+    "ust id",
+    "tva",
+    "iva ",
+    "btw",
+    "nif",
+    "cif",
+)
+_PO_KEYS = (
+    "purchase order",
+    " po ",
+    " po.",
+    " po,",
+    " po:",
+    " pos ",
+    "po number",
+    "po#",
+    "(po",
+    "p.o.",
+    "\npo ",
+)
+_AFFILIATES = words(
+    r"\baffiliates?\b[^.;]{0,80}?\b(?:may|shall be (?:entitled|permitted)|are "
+    r"(?:entitled|permitted|authori[sz]ed)|can)"
+    r" (?:to )?(?:use|access|purchase|order|enter into|place orders|receive|benefit)\b"
+    r"|\b(?:used|accessed|purchased) by (?:customer and )?(?:its|customer[’']s) affiliates\b"
+    r"|\bon behalf of (?:itself and )?(?:its|customer[’']s) affiliates\b"
+    r"|\baffiliates? (?:are|is|shall be) (?:covered|included)\b|\bcustomer and its affiliates\b"
+)
+_WITHHOLDING = words(
+    r"\bwithholding tax(?:es)?\b|\bwith(?:hold|held|holding)\b[^.;]{0,60}?\btax(?:es)?\b"
+    r"|\btax(?:es)?\b[^.;]{0,60}?\bwith(?:hold|held|holding)\b|\bgross(?:ed)?[- ]up\b"
+)
+_EXEMPT = words(
+    r"\btax[- ]exempt(?:ion)?\b|\bexempt(?:ion)? from (?:\w+ ){0,3}tax(?:es|ation)?\b"
+    r"|\b(?:tax )?exemption certificates?\b|\bresale certificates?\b|\bdirect pay permit\b"
+)
+_PO = words(r"\bpurchase orders?\b|\bP\.?O\.? (?:numbers?|#|no\.?)|\bPOs?\b")
+_PO_REQUIRED = re.compile(
+    r"requir|\bmust\b|mandatory|condition|without\s+(?:a\s+)?(?:valid\s+)?(?:PO|purchase)|"
+    r"shall\s+(?:include|reference"
+    r"|quote|bear|contain|state)|will\s+(?:include|reference|quote)|(?:include|reference|quote)"
+    r"s?\s+(?:the\s+)?"
+    r"(?:customer[’']s\s+)?(?:PO|purchase)",
+    re.IGNORECASE,
+)
+
+
+def _billing_countries(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    text = view.text
+    for match in view.finditer(
+        _BILLING_LABEL, ("bill", "invoic", "sold to", "remit to"), before=5, after=60
+    ):
+        _line_start, line_end = view.line(match.end())
+        # The address may run onto the next two lines.
+        end = line_end
+        for _ in range(2):
+            if end + 1 < len(text):
+                end = view.line(end + 1)[1]
+        end = min(end, match.end() + 240)
+        for place, _, place_end in find_places(text, match.end(), end):
+            hits.append(
+                view.hit(
+                    "tax.billing_countries",
+                    place.country,
+                    match.start(),
+                    place_end,
+                    0.75,
+                    exact=True,
+                )
+            )
+            break
+    return hits
+
+
+def _country_columns(view: TextView) -> list[Hit]:
+    """Countries in the "Country" column of a table of billing entities."""
+    hits: list[Hit] = []
+    text = view.text
+    for line_start, line_end in view.lines_with(("country",)):
+        header = text[line_start:line_end]
+        if "|" not in header and "\t" not in header:
+            continue
+        cells = [cell.strip().lower() for cell in _CELL_SPLIT.split(header.strip().strip("|"))]
+        column = next((i for i, cell in enumerate(cells) if "country" in cell), None)
+        if column is None or not re.search(r"entit|bill|invoice|legal", header, re.IGNORECASE):
+            continue
+        row_position = line_end + 1
+        for _ in range(MAX_ROWS):
+            if row_position >= len(text):
+                break
+            row_start, row_end = view.line(row_position)
+            row_position = row_end + 1
+            row = text[row_start:row_end]
+            if "|" not in row and "\t" not in row:
+                break
+            row_cells = _CELL_SPLIT.split(row.strip().strip("|"))
+            if column < len(row_cells):
+                place = lookup(row_cells[column].strip())
+                if place is not None:
+                    hits.append(
+                        view.hit(
+                            "tax.billing_countries",
+                            place.country,
+                            row_start,
+                            row_end,
+                            0.8,
+                            exact=True,
+                        )
+                    )
+    return hits
+
+
+def _customer_countries(view: TextView) -> list[Hit]:
+    """Where no bill-to is stated, the customer entity is billed: its country."""
+    hits: list[Hit] = []
+    for party in view.shared.get("all_parties", []):
+        if party.role is PartyRole.CUSTOMER and party.country:
+            hits.append(
+                view.hit(
+                    "tax.billing_countries", party.country, party.start, party.end, 0.55, exact=True
+                )
+            )
+    return hits
+
+
+def _vat_numbers(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for match in view.finditer(_VAT, _VAT_KEYS, before=5, after=70):
+        value = " ".join(match.group("value").split()).rstrip(".-")
+        if sum(char.isdigit() for char in value) < 7:
+            continue
+        hits.append(
+            view.hit("tax.vat_numbers", value, match.start(), match.end(), 0.85, exact=True)
+        )
+    return hits
+
+
+def _po_required(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    if not view.mentions("purchase order", "po ", "p.o.", "po#", "pos "):
+        return hits
+    for match in view.finditer(_PO, _PO_KEYS, before=5, after=30):
+        start, end = view.sentence(match.start(), match.end())
+        if _PO_REQUIRED.search(view.text, start, end):
+            hits.append(view.hit("tax.po_required", True, match.start(), match.end(), 0.7))
+    return hits
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Tax and entity hits."""
+    billing = _billing_countries(view) + _country_columns(view)
+    hits = (billing or _customer_countries(view)) + _vat_numbers(view) + _po_required(view)
+    for path, pattern, keys, confidence in (
+        ("tax.affiliates_covered", _AFFILIATES, ("affiliate",), 0.7),
+        ("tax.withholding_tax", _WITHHOLDING, ("withh", "gross"), 0.8),
+        ("tax.tax_exempt", _EXEMPT, ("exempt", "resale certificate", "direct pay"), 0.8),
+    ):
+        for match in view.finditer(pattern, keys, before=130, after=130):
+            hits.append(view.hit(path, True, match.start(), match.end(), confidence))
+    return hits

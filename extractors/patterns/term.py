@@ -1,0 +1,472 @@
+"""Dates and term: agreement, effective and expiration dates, term, renewal and its notice.
+
+The agreement date is the date the contract is "made", "dated" or "entered into" in its
+opening; failing that, a "Date:" or "as of" near the top, then a dated signature.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from extractors.facts import FactStatus
+from extractors.patterns.core import MAX_MATCHES, Hit, TextView, words
+from extractors.patterns.dates import (
+    DATE,
+    DATE_RE,
+    DURATION,
+    date_from_match,
+    find_dates,
+    parse_duration,
+)
+
+CHECKS = frozenset(
+    {
+        "commercial.agreement_date",
+        "commercial.effective_date",
+        "commercial.expiration_date",
+        "commercial.term_months",
+        "commercial.auto_renewal",
+        "commercial.renewal_term_months",
+        "commercial.non_renewal_notice_days",
+    }
+)
+
+# The opening of a contract, where its own date is stated.
+_OPENING = 6000
+_GAP = r"[^.;]{0,60}?"
+
+_MADE = words(
+    r"\b(?:dated|made|entered into|executed|signed|effective|concluded)"
+    r"(?: (?:and|&) (?:entered into|effective|made))?"
+    r"(?: (?:as of|on|as at|with effect from|this|the|of))*"
+    rf"[ \t\n,]*(?:the )?(?={DATE})"
+)
+_DATE_FIELD = words(
+    r"(?:^|\n|\|)[^\S\n]*(?:agreement |contract |order |execution )?date(?: of (?:this "
+    r")?(?:agreement|order))?"
+    r"[^\S\n]*[:|\t][^\S\n]*(?=\S)"
+)
+# Before a date in the same sentence: it dates some other agreement, not this one.
+_ELSEWHERE = words(
+    r"\b(?:whereas|that certain|previously|supersedes?|pursuant to|under (?:the|that)|as amended|"
+    r"amends?|referred to|original|prior|existing|letter)\b"
+)
+_SELF = words(
+    r"\b(?:this|the within) (?:[\w-]+ ){0,5}(?:agreement|contract|amendment|order form|addendum|"
+    r"statement of work|sow|order|lease|license|licence)\b|\b(?:signed|executed|witness)"
+)
+_WITNESS = words(r"\bin witness whereof\b|\bsignatures?\b[^\S\n]*(?:page|block)?[^\S\n]*\n")
+_DATE_LABEL = re.compile(
+    r"\b(?:date[d]?|signed)\b[^\S\n]*(?:of[^\S\n]+signature)?[^\S\n]*:?[^\n]{0,40}$", re.IGNORECASE
+)
+# Filing stamps ("Source: ACME CORP, 10-K, 3/30/2020") date the filing, not the contract.
+_SOURCE_LINE = re.compile(r"[^\S\n]*source:", re.IGNORECASE)
+_MADE_KEYS = ("dated", "made", "entered", "executed", "signed", "effective", "concluded")
+_RENEW_KEYS = ("renew", "evergreen", "extend", "extension", "successive", "consecutive")
+_TERM_KEYS = ("term ", "term:", "term\n", "term|", "term\t", "period of")
+_START_KEYS = ("effective", "start", "commenc", "begin", "force")
+_EVERY = re.compile(
+    r"\b(?:each|every)\s+(?:month|year)|\b(?:monthly|annually|yearly)\b", re.IGNORECASE
+)
+_RUNS_KEYS = ("runs", "continue", "lasts", "in force", "in effect", "valid", "term of")
+_RENEWAL_WORD = re.compile(r"renew|thereafter|successive|further", re.IGNORECASE)
+_DATE_GROUPLESS = re.sub(r"\(\?P<\w+>", "(?:", DATE).replace("(?P=sep)", "[/.-]")
+_RANGE = words(
+    r"\b(?:term|period|services start|subscription starts?|start)\b[^.\n]{0,30}?"
+    r"(?P<first>"
+    + _DATE_GROUPLESS
+    + r")\s*(?:to|through|until|-|–|and (?:end|ends|expire|expires) on)"
+    r"\s*(?:the )?(?P<second>" + _DATE_GROUPLESS + r")"
+)
+_RANGE_KEYS = ("term", "period", "start")
+_AS_OF = words(rf"\bas of (?:the )?(?={DATE})")
+_EFFECTIVE_DEFINED = words(
+    r"(?:\(|,)\s*(?:the|this)?\s*[\"“”']{0,2}effective date[\"“”']{0,2}\s*\)?"
+)
+_EFFECTIVE_FIELD = words(
+    r"\b(?:effective|start|commencement|subscription start|service start|order start)"
+    r" date\b[\"”]?(?: (?:is|shall be|means|of this agreement "
+    r"is))?[^\S\n]*[:|\t\-–]?[^\S\n]*(?:the )?"
+)
+_EFFECTIVE_AS_OF = words(
+    rf"\b(?:effective (?:as of|on|from)|(?:starts|commences|begins|takes effect|enters into force"
+    rf"|comes into force|becomes effective|shall commence|will commence|commencing|starting)"
+    rf"(?: on| from| as of)?) (?:the )?(?={DATE})"
+)
+_RUNS_FROM = words(
+    rf"(?:{DURATION}) (?:from|commencing|starting|beginning) (?:on )?(?:the )?(?={DATE})"
+)
+_EXPIRATION_FIELD = words(
+    r"\b(?:expiration|expiry|end|termination|subscription end|service end|order end)"
+    r" date\b[\"”]?(?: (?:is|shall be|means))?[^\S\n]*[:|\t\-–]?[^\S\n]*(?:the )?"
+)
+_EXPIRES = words(
+    rf"\b(?:expires?|expiring|terminates?|ends?|continues? (?:in (?:full )?force )?until|"
+    rf"through|until) (?:on )?(?:the )?(?={DATE})"
+)
+_TERM = words(
+    rf"\b(?:initial (?:subscription )?term|subscription term|term of (?:this|the) "
+    rf"(?:agreement|order form)"
+    rf"|(?:the )?term(?= (?:shall|will) (?:be|commence|continue))|contract term|service term|order "
+    rf"term)"
+    rf"{_GAP}(?:of|for|be|is|:|\|)\s*(?:a period of )?(?:an? )?(?:initial "
+    rf")?(?P<duration>{DURATION})"
+)
+_TERM_FIELD = words(
+    rf"\b(?:subscription |initial |contract )?term[^\S\n]*[:|\t][^\S\n]*(?P<duration>{DURATION})"
+)
+_PERIOD_FROM = words(
+    rf"\bfor (?:an initial |a )?(?:period|term) of (?P<duration>{DURATION})"
+    r" (?:from|after|following|commencing|beginning)"
+)
+# "The subscription runs for twelve (12) months", "This Agreement continues for three (3) years".
+_RUNS_FOR = words(
+    rf"\b(?:runs|continues|lasts|remains? in (?:full )?(?:force|effect)|shall continue"
+    rf"|will continue"
+    rf"|is valid|has a (?:minimum |fixed |initial )?term)(?: in (?:full )?force(?: and effect)?)?"
+    rf" for (?:a (?:minimum |fixed |initial )?(?:period|term) of |an initial (?:period|term) of )?"
+    rf"(?P<duration>{DURATION})"
+)
+_TERM_SUBJECT = re.compile(
+    r"\b(?:term|agreement|subscription|order|contract|plan)\b", re.IGNORECASE
+)
+_AUTO_RENEW = words(
+    r"\b(?:(?:shall|will|does) )?(?:auto(?:matically)?[- ]?renew(?:s|ed|al)?|"
+    r"renew(?:s|ed)? automatically|automatic(?:ally)? (?:renewal|extension|extend)|"
+    r"evergreen|(?:shall|will) (?:be )?(?:renew(?:ed)?|extend(?:ed)?) for "
+    r"(?:successive|additional|further|consecutive)"
+    r"|(?:shall|will) (?:thereafter )?(?:automatically )?(?:continue|renew) (?:for|on) (?:a "
+    r")?(?:successive|consecutive|additional)"
+    r"|\brenews? (?:for|on) (?:(?:a|further|successive|additional|consecutive|subsequent) "
+    r")+(?:terms?|periods?|\w+[- ]month|\w+[- ]year)"
+    r"|extended automatically|automatically extended"
+    r"|(?:successive|consecutive) (?:renewal )?(?:periods?|terms?) unless)"
+)
+_NO_AUTO_RENEW = words(
+    r"\b(?:(?:shall|will|does) not (?:be )?(?:automatically )?renew|(?:shall|will|does) not auto[- "
+    r"]?renew"
+    r"|no (?:automatic|auto)[- ]?renewal|not (?:be )?subject to (?:automatic|auto)[- ]?renewal"
+    r"|auto[- ]?renewal[^\S\n]*[:|\t][^\S\n]*(?:no|none|n/a)\b|renewal (?:shall|will) (?:only "
+    r")?(?:be|occur) by mutual)"
+)
+_RENEWAL_TERM = words(
+    rf"\b(?:renew(?:s|ed|al)?|extend(?:s|ed)?|extension|continue)(?: automatically)?"
+    rf"{_GAP}(?:for|of) (?:(?:an?|one or more|additional|successive|consecutive|further|renewal|"
+    rf"subsequent|periods?|terms?|of) ){{0,4}}(?P<duration>{DURATION})"
+)
+_RENEWAL_FIELD = words(rf"\brenewal term[^\S\n]*[:|\t][^\S\n]*(?P<duration>{DURATION})")
+_NOTICE_TAIL = words(
+    r"(?:prior to|before|in advance of|preceding) (?:the )?(?:end|expiration|expiry|"
+    r"(?:commencement|beginning|start) of (?:any|the|a) (?:renewal|next)|renewal|then[- ]current|"
+    r"scheduled|last day|anniversary|current)"
+)
+_NOTICE_KEYS = ("prior to", "before", "in advance", "preceding")
+_DURATION_RX = re.compile(DURATION, re.IGNORECASE)
+# What may stand between the period and "prior to the end": "days' written notice".
+_NOTICE_GAP = re.compile(
+    r"^[’'`]?s?\s*(?:(?:prior\s+)?(?:written\s+)?notice\s*)?(?:\)\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _first_date_after(view: TextView, start: int, limit: int = 40) -> tuple[int, int, date] | None:
+    for value, date_start, date_end in find_dates(
+        view.text, start, min(len(view.text), start + limit + 40)
+    ):
+        if date_start - start <= limit:
+            return date_start, date_end, value
+        break
+    return None
+
+
+def _made_confidence(view: TextView, start: int, *, opening: bool) -> float | None:
+    """How surely a "made / dated / entered into" date is this document's own date."""
+    sentence_start, _ = view.sentence(start, start + 1)
+    before = view.text[sentence_start:start]
+    if _ELSEWHERE.search(before):
+        return 0.45 if opening else None
+    if _SELF.search(before):
+        return 0.95 if opening else 0.7
+    return 0.85 if opening else None
+
+
+def _signature_date(view: TextView) -> Hit | None:
+    """The latest date in the signature block: the date the last party signed."""
+    text = view.text
+    witness = None
+    for position in view.positions(("in witness", "signature")):
+        if position >= len(text) * 2 // 5:
+            witness = _WITNESS.match(text, position)
+            if witness is not None:
+                break
+    if witness is not None:
+        zone_start, zone_end = witness.start(), min(len(text), witness.start() + 4000)
+        dated = list(find_dates(text, zone_start, zone_end))
+    else:
+        zone_start = len(text) * 3 // 4
+        dated = [
+            item
+            for item in find_dates(text, zone_start, len(text))
+            if _DATE_LABEL.search(text, max(zone_start, item[1] - 60), item[1])
+        ]
+    dated = [item for item in dated if not _SOURCE_LINE.match(text, view.line(item[1])[0])]
+    if not dated:
+        return None
+    value, start, end = max(dated, key=lambda item: (item[0], item[1]))
+    return view.hit("commercial.agreement_date", value, start, end, 0.5)
+
+
+def _opening_dates(view: TextView) -> list[Hit]:
+    """The document's own date as its opening or a "Date:" field states it."""
+    text = view.text
+    opening = min(len(text), _OPENING)
+    hits: list[Hit] = []
+    for match in view.finditer(_MADE, _MADE_KEYS, before=5, after=90):
+        found = _first_date_after(view, match.end(), 4)
+        if found is None:
+            continue
+        confidence = _made_confidence(view, match.start(), opening=match.start() < opening)
+        if confidence is not None:
+            hits.append(
+                view.hit("commercial.agreement_date", found[2], match.start(), found[1], confidence)
+            )
+    for match in _DATE_FIELD.finditer(text, 0, opening):
+        found = _first_date_after(view, match.end(), 6)
+        if found:
+            hits.append(
+                view.hit(
+                    "commercial.agreement_date", found[2], match.start(), found[1], 0.75, exact=True
+                )
+            )
+    if not hits:
+        for match in _AS_OF.finditer(text, 0, opening):
+            found = _first_date_after(view, match.end(), 4)
+            if found:
+                hits.append(
+                    view.hit("commercial.agreement_date", found[2], match.start(), found[1], 0.7)
+                )
+    return hits
+
+
+def _agreement_dates(view: TextView) -> list[Hit]:
+    text = view.text
+    hits = _opening_dates(view)
+    if max((hit.confidence for hit in hits), default=0.0) < 0.7:
+        signature = _signature_date(view)
+        if signature is not None:
+            hits.append(signature)
+    if not hits:
+        # An undated text: the date in its title block, if any.
+        for value, start, end in find_dates(text, 0, min(len(text), 1200)):
+            if not _SOURCE_LINE.match(text, view.line(start)[0]):
+                hits.append(view.hit("commercial.agreement_date", value, start, end, 0.4))
+                break
+    return hits
+
+
+def _effective_dates(view: TextView) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    for match in view.finditer(_EFFECTIVE_DEFINED, ("effective date",), before=40, after=30):
+        # '... as of March 1, 2024 (the "Effective Date")': the date right before the definition.
+        window_start = max(0, match.start() - 90)
+        before = list(find_dates(text, window_start, match.start()))
+        if before and not text[before[-1][2] : match.start()].strip(" \t\n,()"):
+            value, start, _ = before[-1]
+            hits.append(view.hit("commercial.effective_date", value, start, match.end(), 0.9))
+        elif before:
+            value, start, _ = before[-1]
+            hits.append(view.hit("commercial.effective_date", value, start, match.end(), 0.75))
+    for match in view.finditer(_EFFECTIVE_AS_OF, _START_KEYS, before=40, after=60):
+        found = _first_date_after(view, match.end(), 4)
+        if found:
+            hits.append(
+                view.hit("commercial.effective_date", found[2], match.start(), found[1], 0.85)
+            )
+    for match in view.finditer(_EFFECTIVE_FIELD, (" date",), before=40, after=50):
+        found = _first_date_after(view, match.end(), 6)
+        if found:
+            hits.append(
+                view.hit("commercial.effective_date", found[2], match.start(), found[1], 0.85)
+            )
+    for match in view.finditer(
+        _RUNS_FROM, (" from", "commencing", "starting", "beginning"), before=60, after=60
+    ):
+        found = _first_date_after(view, match.end(), 4)
+        if found:
+            hits.append(
+                view.hit("commercial.effective_date", found[2], match.start(), found[1], 0.6)
+            )
+    return hits
+
+
+def _expiration_dates(view: TextView) -> list[Hit]:
+    hits: list[Hit] = []
+    for pattern, keys, confidence in (
+        (_EXPIRATION_FIELD, (" date",), 0.85),
+        (_EXPIRES, ("expir", "terminat", " end", "until", "through"), 0.7),
+    ):
+        for match in view.finditer(pattern, keys, before=40, after=90):
+            found = _first_date_after(view, match.end(), 6)
+            if found:
+                hits.append(
+                    view.hit(
+                        "commercial.expiration_date", found[2], match.start(), found[1], confidence
+                    )
+                )
+    return hits
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months of a term running from ``start`` to ``end`` inclusive."""
+    span = relativedelta(end + timedelta(days=1), start)
+    return span.years * 12 + span.months + (1 if span.days > 15 else 0)
+
+
+def _date_ranges(view: TextView) -> list[Hit]:
+    """ "Subscription term: April 1, 2025 to March 31, 2026": the term and its end date."""
+    hits: list[Hit] = []
+    for match in view.finditer(_RANGE, _RANGE_KEYS, before=80, after=120):
+        first = DATE_RE.match(view.text, match.start("first"))
+        second = DATE_RE.match(view.text, match.start("second"))
+        start = date_from_match(first) if first else None
+        end = date_from_match(second) if second else None
+        if start is None or end is None or end <= start:
+            continue
+        months = months_between(start, end)
+        if 0 < months <= 120:
+            hits.append(
+                view.hit("commercial.term_months", months, match.start(), match.end(), 0.75)
+            )
+            hits.append(
+                view.hit("commercial.expiration_date", end, match.start(), match.end(), 0.75)
+            )
+    return hits
+
+
+def _term(view: TextView) -> list[Hit]:
+    hits: list[Hit] = _date_ranges(view)
+    for match in view.finditer(_RUNS_FOR, _RUNS_KEYS, before=60, after=80):
+        sentence_start, sentence_end = view.sentence(match.start(), match.end())
+        sentence = view.text[sentence_start:sentence_end]
+        before = view.text[sentence_start : match.start()]
+        duration = parse_duration(match.group("duration"))
+        months = duration.months() if duration else None
+        if months and _TERM_SUBJECT.search(sentence) and not _RENEWAL_WORD.search(before):
+            hits.append(view.hit("commercial.term_months", months, match.start(), match.end(), 0.7))
+    for pattern, confidence in ((_TERM_FIELD, 0.85), (_TERM, 0.8), (_PERIOD_FROM, 0.6)):
+        for match in view.finditer(pattern, _TERM_KEYS, before=40, after=200):
+            duration = parse_duration(match.group("duration"))
+            months = duration.months() if duration else None
+            if months:
+                hits.append(
+                    view.hit(
+                        "commercial.term_months", months, match.start(), match.end(), confidence
+                    )
+                )
+    return hits
+
+
+def _auto_renewal(view: TextView) -> list[Hit]:
+    """Whether the term renews by itself, and for how long each time."""
+    text = view.text
+    hits: list[Hit] = []
+    negated: list[tuple[int, int]] = []
+    for match in view.finditer(_NO_AUTO_RENEW, ("renew", "auto"), before=60, after=60):
+        hit = view.hit(
+            "commercial.auto_renewal",
+            False,
+            match.start(),
+            match.end(),
+            0.85,
+            status=FactStatus.EXCLUDED,
+        )
+        negated.append((hit.start, hit.end))
+        hits.append(hit)
+    for match in view.finditer(_AUTO_RENEW, _RENEW_KEYS, before=90, after=110):
+        hit = view.hit("commercial.auto_renewal", True, match.start(), match.end(), 0.85)
+        if any(start <= hit.start < end for start, end in negated):
+            continue
+        hits.append(hit)
+        window_end = min(len(text), match.start() + 300)
+        every = _EVERY.search(text, match.start(), min(len(text), match.end() + 40))
+        if every is not None:
+            each = 1 if every.group(0).lower().endswith("month") else 12
+            hits.append(
+                view.hit("commercial.renewal_term_months", each, match.start(), every.end(), 0.75)
+            )
+            continue
+        for renewal in _RENEWAL_TERM.finditer(text, max(0, match.start() - 40), window_end):
+            duration = parse_duration(renewal.group("duration"))
+            months = duration.months() if duration else None
+            if months:
+                hits.append(
+                    view.hit(
+                        "commercial.renewal_term_months",
+                        months,
+                        renewal.start(),
+                        renewal.end(),
+                        0.8,
+                    )
+                )
+                break
+    return hits
+
+
+def _renewal(view: TextView) -> list[Hit]:
+    if not view.mentions("renew", "evergreen", "extend", "extension"):
+        return []
+    hits = _auto_renewal(view)
+    for match in view.finditer(_RENEWAL_FIELD, ("renewal term",), before=5, after=60):
+        duration = parse_duration(match.group("duration"))
+        months = duration.months() if duration else None
+        if months:
+            hits.append(
+                view.hit("commercial.renewal_term_months", months, match.start(), match.end(), 0.85)
+            )
+    return hits + _notice(view)
+
+
+def _notice(view: TextView) -> list[Hit]:
+    """How long before the end of a term notice of non-renewal must be given."""
+    text = view.text
+    hits: list[Hit] = []
+    for position in view.positions(_NOTICE_KEYS)[: 5 * MAX_MATCHES]:
+        tail = _NOTICE_TAIL.match(text, position)
+        if tail is None:
+            continue
+        periods = list(_DURATION_RX.finditer(text, max(0, position - 90), position))
+        if not periods or not _NOTICE_GAP.match(text[periods[-1].end() : position]):
+            continue
+        period = periods[-1]
+        sentence_start, sentence_end = view.sentence(period.start(), tail.end())
+        if not re.search(
+            r"renew|extend|extension", text[sentence_start:sentence_end], re.IGNORECASE
+        ):
+            continue
+        duration = parse_duration(period.group(0))
+        if duration and duration.unit in {"day", "week", "month"}:
+            hits.append(
+                view.hit(
+                    "commercial.non_renewal_notice_days",
+                    duration.days(),
+                    period.start(),
+                    tail.end(),
+                    0.8,
+                )
+            )
+    return hits
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Date, term and renewal hits."""
+    return (
+        _agreement_dates(view)
+        + _effective_dates(view)
+        + _expiration_dates(view)
+        + _term(view)
+        + _renewal(view)
+    )

@@ -1,0 +1,46 @@
+"""Building documents and reading findings in the pattern extractor's tests."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from extractors.document import PAGE_SEPARATOR, Document, MediaType, Page
+from extractors.facts import Fact, Finding
+from extractors.patterns import PatternExtractor
+from extractors.patterns.core import Hit, TextView
+
+
+def make_document(*pages: str) -> Document:
+    """A text document whose pages are ``pages``, joined as ingestion joins them."""
+    text = ""
+    spans: list[Page] = []
+    for number, page in enumerate(pages, start=1):
+        if number > 1:
+            text += PAGE_SEPARATOR
+        spans.append(Page(number=number, start=len(text), end=len(text) + len(page)))
+        text += page
+    return Document(
+        text=text,
+        pages=spans,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        media_type=MediaType.TEXT,
+        loader="test",
+        loader_version="1",
+    )
+
+
+def view(text: str) -> TextView:
+    """A one-page view of ``text``."""
+    return TextView(make_document(text))
+
+
+def findings(*pages: str) -> dict[str, Fact[Any]]:
+    """The extractor's facts for a document, by path (obligations excluded)."""
+    found: list[Finding] = PatternExtractor().extract(make_document(*pages), [])
+    return {finding.path: finding.fact for finding in found if finding.path != "obligations"}
+
+
+def values(hits: list[Hit], path: str) -> list[Any]:
+    """Values of ``hits`` for ``path``, in text order."""
+    return [hit.value for hit in sorted(hits, key=lambda hit: hit.start) if hit.path == path]

@@ -1,0 +1,166 @@
+"""Liability cap values, carve-outs, indemnities, convenience termination, warranty, non-solicit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors.facts import LiabilityCap, Money, PartyRole
+from extractors.patterns import legal
+
+from .helpers import values, view
+
+_PARTIES = (
+    'This Agreement is between Acme Cloud, Inc. ("Provider") and Beta Stores LLC ("Customer").\n\n'
+)
+
+
+def _values(text: str, path: str) -> list[Any]:
+    return values(legal.extract(view(_PARTIES + text)), path)
+
+
+def test_no_cap_in_an_exclusion_of_consequential_damages() -> None:
+    text = (
+        "IN NO EVENT SHALL EITHER PARTY HAVE ANY LIABILITY FOR LOST PROFITS OR CONSEQUENTIAL "
+        "DAMAGES."
+    )
+    assert _values(text, "legal.liability_cap") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Each party's aggregate liability shall not exceed the fees paid in the twelve (12) "
+            "months "
+            "preceding the claim.",
+            LiabilityCap(months_of_fees=12),
+        ),
+        (
+            "Each party's aggregate liability shall not exceed two times (2x) the total annual "
+            "fees payable.",
+            LiabilityCap(fees_multiple=2),
+        ),
+        (
+            "Provider's liability is limited to 1.5x fees paid under this Agreement.",
+            LiabilityCap(fees_multiple=1.5),
+        ),
+        (
+            "Supplier's total liability shall not exceed the greater of USD 1,000,000 and twelve "
+            "(12) "
+            "months of fees.",
+            LiabilityCap(amount=Money(amount=1_000_000, currency="USD"), months_of_fees=12),
+        ),
+        (
+            "In no event shall Provider's liability exceed the amounts actually paid by Customer "
+            "hereunder.",
+            LiabilityCap(fees_multiple=1),
+        ),
+    ],
+)
+def test_liability_cap_shapes(text: str, expected: LiabilityCap) -> None:
+    assert _values(text, "legal.liability_cap")[0] == expected
+
+
+def test_carve_outs_and_unlimited_indemnity() -> None:
+    text = (
+        "The limitations in Sections 11.1 and 11.2 shall not apply to (a) a party's obligations "
+        "under "
+        "Section 10 (Indemnification), (b) a party's breach of Section 7 (Confidentiality), or (c) "
+        "Customer's obligation to pay fees due."
+    )
+    assert _values(text, "legal.uncapped_carve_outs") == [
+        ["indemnification obligations", "breach of confidentiality", "payment of fees"]
+    ]
+    assert _values(text, "legal.unlimited_indemnity") == [True]
+
+
+def test_carve_outs_through_a_defined_term() -> None:
+    text = (
+        "11.1 Except for Excluded Matters, each party's total liability shall not exceed USD "
+        "10,000,000.\n"
+        '11.2 "Excluded Matters" means (a) a party\'s gross negligence, willful misconduct or '
+        "fraud."
+    )
+    labels = _values(text, "legal.uncapped_carve_outs")[0]
+    assert {"gross negligence", "willful misconduct", "fraud"} <= set(labels)
+
+
+def test_indemnities_by_whom() -> None:
+    text = (
+        "Provider will defend Customer against any claim alleging that the Services infringe a "
+        "third "
+        "party's intellectual property rights. Customer shall indemnify Provider against claims "
+        "arising "
+        "from Customer Data."
+    )
+    indemnities = _values(text, "legal.indemnities")
+    assert [item.by for item in indemnities] == [PartyRole.PROVIDER, PartyRole.CUSTOMER]
+    assert "infringe" in indemnities[0].scope
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Customer may terminate this Agreement for convenience upon thirty (30) days' notice.",
+            [PartyRole.CUSTOMER],
+        ),
+        (
+            "Either party may terminate this Agreement without cause on 90 days' written notice.",
+            [PartyRole.CUSTOMER, PartyRole.PROVIDER],
+        ),
+        (
+            "Provider may, at its sole discretion, terminate any Order Form for any reason.",
+            [PartyRole.PROVIDER],
+        ),
+    ],
+)
+def test_termination_for_convenience_by_whom(text: str, expected: list[PartyRole]) -> None:
+    assert _values(text, "legal.termination_for_convenience_by") == [expected]
+
+
+def test_no_termination_for_convenience_when_it_is_denied() -> None:
+    text = "Customer may not terminate this Agreement for convenience."
+    assert _values(text, "legal.termination_for_convenience_by") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        (
+            "Provider warrants the Software will conform to the Documentation for a period of "
+            "ninety (90) days from delivery.",
+            3,
+        ),
+        ("The warranty period shall be twelve (12) months.", 12),
+        (
+            "Customer must report any breach of this warranty within ninety (90) days after the "
+            "services are performed.",
+            3,
+        ),
+        ("Provider offers a one (1) year limited warranty on the hardware.", 12),
+    ],
+)
+def test_warranty_months(text: str, months: int) -> None:
+    assert _values(text, "legal.warranty_duration_months")[0] == months
+
+
+def test_warranty_without_a_period_has_no_months() -> None:
+    text = (
+        "If Provider cannot correct a breach of this warranty within thirty (30) days, Customer "
+        "may terminate."
+    )
+    assert _values(text, "legal.warranty_duration_months") == []
+
+
+def test_non_solicit() -> None:
+    text = (
+        "During the term and for twelve (12) months thereafter, neither party shall solicit for "
+        "employment any employee of the other party."
+    )
+    assert _values(text, "legal.non_solicit") == [True]
+    assert (
+        _values("Provider shall not use subcontractors without consent.", "legal.non_solicit") == []
+    )

@@ -1,0 +1,153 @@
+"""Payment terms, billing frequency, discount, price caps, contract values, plan and products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors.facts import BillingFrequency, Money
+from extractors.patterns import payment
+
+from .helpers import values, view
+
+
+def _values(text: str, path: str) -> list[Any]:
+    return values(payment.extract(view(text)), path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "See Section 30 of the Agreement for the invoicing procedure.",
+        "Customer may terminate upon thirty (30) days' notice for material breach.",
+        "Net revenue shall be calculated after returns.",
+        "Overdue amounts bear interest at 1.5% per month.",
+    ],
+)
+def test_no_payment_term_without_one(text: str) -> None:
+    assert _values(text, "commercial.payment_terms_days") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Payment terms: Net 45.", 45),
+        ("Invoices are due net thirty (30) days from the invoice date.", 30),
+        ("Each invoice is payable within sixty (60) days of the invoice date.", 60),
+        (
+            "Customer shall pay all undisputed amounts within forty-five (45) days after receipt "
+            "of the invoice.",
+            45,
+        ),
+        ("All invoices shall be due and payable in full within 90 days.", 90),
+        ("| Payment Terms | Net-60 |", 60),
+    ],
+)
+def test_payment_days(text: str, days: int) -> None:
+    assert _values(text, "commercial.payment_terms_days")[0] == days
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency"),
+    [
+        ("Billing frequency: annually in advance.", BillingFrequency.ANNUAL),
+        (
+            "Provider will invoice Customer quarterly in advance for the subscription fees.",
+            BillingFrequency.QUARTERLY,
+        ),
+        ("Fees are billed monthly in arrears.", BillingFrequency.MONTHLY),
+        (
+            "Professional services are invoiced on completion of each milestone.",
+            BillingFrequency.MILESTONE,
+        ),
+    ],
+)
+def test_billing_frequency(text: str, frequency: BillingFrequency) -> None:
+    assert _values(text, "commercial.billing_frequency")[0] is frequency
+
+
+def test_discount_and_custom_pricing() -> None:
+    text = (
+        "All subscription fees reflect a discount of twenty-two percent (22%) from the list price."
+    )
+    assert _values(text, "commercial.discount_percent") == [22]
+    assert _values(text, "commercial.custom_pricing") == [True]
+
+
+def test_price_increase_cap_but_not_late_interest() -> None:
+    text = (
+        "Renewal fees shall not increase by more than five percent (5%) over the prior term. "
+        "Late payments bear interest at 1.0% per month."
+    )
+    assert _values(text, "commercial.price_increase_cap_percent") == [5]
+    assert (
+        _values(
+            "Late payments accrue interest of 1.5% per month.",
+            "commercial.price_increase_cap_percent",
+        )
+        == []
+    )
+
+
+def test_contract_values_and_minimum_commitment() -> None:
+    text = (
+        "Total Contract Value: USD 454,500.00, exclusive of taxes.\n"
+        "| Total Annual Subscription Fees | | USD 151,500.00 |\n"
+        "Customer commits to a minimum annual spend of EUR 200,000 during each contract year."
+    )
+    assert _values(text, "commercial.total_contract_value") == [
+        Money(amount=454_500, currency="USD")
+    ]
+    assert _values(text, "commercial.annual_contract_value") == [
+        Money(amount=151_500, currency="USD")
+    ]
+    assert _values(text, "commercial.minimum_commitment_amount") == [
+        Money(amount=200_000, currency="EUR")
+    ]
+
+
+def test_plan_tier_from_a_field_and_from_prose() -> None:
+    assert _values("Plan: Enterprise\nSeats: 40", "commercial.plan_tier") == ["Enterprise"]
+    assert _values(
+        "Customer subscribes to the Professional plan for 40 users.", "commercial.plan_tier"
+    ) == ["Professional"]
+    assert _values("The project plan will be agreed at kickoff.", "commercial.plan_tier") == []
+
+
+def test_products_from_an_order_table() -> None:
+    text = (
+        "| Product | Quantity | Annual Fee |\n"
+        "|---|---|---|\n"
+        "| Insights Platform - Enterprise | 250 Users | USD 150,000.00 |\n"
+        "| Premium Support | 1 | USD 18,000.00 |\n"
+        "| Total | | USD 168,000.00 |\n"
+    )
+    products = _values(text, "commercial.products")
+    assert [(p.name, p.quantity, p.unit) for p in products] == [
+        ("Insights Platform - Enterprise", 250, "Users"),
+        ("Premium Support", 1, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "| Total recurring fees per year | | | EUR 143,040.00 |",
+        "| Total annual subscription Charges | | EUR 143,040.00 |",
+        "Annual Contract Value: EUR 143,040.00",
+    ],
+)
+def test_annual_value_labels(line: str) -> None:
+    assert _values(line, "commercial.annual_contract_value") == [
+        Money(amount=143_040, currency="EUR")
+    ]
+
+
+def test_plan_tier_from_a_plan_column_and_a_named_edition() -> None:
+    table = "| Plan | Seats | Price |\n|---|---|---|\n| Lumen Pro (annual) | 12 | GBP 95.00 |\n"
+    assert _values(table, "commercial.plan_tier") == ["Pro"]
+    assert _values("Edition: Commerce Suite - Professional", "commercial.plan_tier") == [
+        "Professional"
+    ]

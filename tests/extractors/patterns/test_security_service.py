@@ -1,0 +1,214 @@
+"""Security and compliance terms, and service levels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors.patterns import security, service
+
+from .helpers import values, view
+
+
+def _security(text: str, path: str) -> list[Any]:
+    return values(security.extract(view(text)), path)
+
+
+def _service(text: str, path: str) -> list[Any]:
+    return values(service.extract(view(text)), path)
+
+
+def test_nothing_in_unrelated_text() -> None:
+    text = (
+        "Interest accrues on late payments. The parties shall cooperate in good faith to restore "
+        "operations."
+    )
+    assert security.extract(view(text)) == []
+    assert service.extract(view(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        (
+            "Provider will provide a copy of its most recent SOC 2 Type II report upon request.",
+            "security.soc2_report",
+        ),
+        (
+            "Provider maintains ISO/IEC 27001 certification for the hosting environment.",
+            "security.iso27001_certificate",
+        ),
+        (
+            "An independent firm performs an annual penetration test of the platform.",
+            "security.penetration_test",
+        ),
+        (
+            "The parties will execute a Business Associate Agreement in the form of Exhibit D.",
+            "security.hipaa_baa",
+        ),
+        (
+            "The Data Processing Addendum attached as Exhibit B applies to Personal Data.",
+            "security.gdpr_dpa",
+        ),
+        (
+            "Transfers outside the EEA are governed by the Standard Contractual Clauses.",
+            "security.standard_contractual_clauses",
+        ),
+        ("Customer Data is encrypted at rest using AES-256.", "security.encryption_at_rest"),
+        (
+            "Enterprise customers may use customer-managed encryption keys held in their own KMS.",
+            "security.customer_managed_keys",
+        ),
+        ("User provisioning is supported through SCIM 2.0.", "security.scim"),
+        (
+            "Provider will delete Customer Data within 30 days after termination.",
+            "security.data_deletion",
+        ),
+        (
+            "Provider will give thirty (30) days' notice of any new sub-processor and Customer may "
+            "object.",
+            "security.subprocessor_approval",
+        ),
+    ],
+)
+def test_security_mentions(text: str, path: str) -> None:
+    assert _security(text, path)[:1] == [True]
+
+
+def test_sso_protocols() -> None:
+    text = "Single sign-on is available via SAML 2.0 and OpenID Connect."
+    assert sorted(set(_security(text, "security.sso"))) == ["OIDC", "SAML"]
+    assert _security("Users log in through single sign-on (SSO).", "security.sso")[:1] == ["SSO"]
+
+
+def test_data_residency_countries_and_regions() -> None:
+    text = (
+        "Customer Data will be hosted and stored exclusively in data centres located in the United "
+        "States."
+    )
+    assert _security(text, "security.data_residency") == ["US"]
+    eu = (
+        "Personal Data shall be stored only within the European Union and shall not be transferred "
+        "outside the EEA."
+    )
+    assert set(_security(eu, "security.data_residency")) == {"EU", "EEA"}
+
+
+def test_residency_needs_data() -> None:
+    text = "Provider's headquarters are located in Canada."
+    assert _security(text, "security.data_residency") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        (
+            "Provider will notify Customer of a Security Incident without undue delay and in any "
+            "event within seventy-two (72) hours.",
+            72,
+        ),
+        (
+            "Within 24 hours of becoming aware of a Personal Data Breach, Processor shall notify "
+            "Controller.",
+            24,
+        ),
+        (
+            "Provider shall report any unauthorized access to Customer Data no later than two (2) "
+            "business days after discovery.",
+            48,
+        ),
+    ],
+)
+def test_breach_notification_hours(text: str, hours: int) -> None:
+    assert _security(text, "security.breach_notification_hours") == [hours]
+
+
+def test_breach_window_needs_a_breach() -> None:
+    text = "Provider will notify Customer of scheduled maintenance within 48 hours."
+    assert _security(text, "security.breach_notification_hours") == []
+
+
+def test_retention_days_after_termination() -> None:
+    text = (
+        "Provider will delete Customer Data from its production systems within sixty (60) days "
+        "after termination."
+    )
+    assert _security(text, "security.data_retention_days") == [60]
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        (
+            "Provider will make the Services available 99.9% of the time in each calendar month.",
+            99.9,
+        ),
+        ("Monthly Uptime Commitment: 99.95%", 99.95),
+        ("The service level for availability is ninety-nine point five (99.5%) percent.", 99.5),
+    ],
+)
+def test_uptime(text: str, percent: float) -> None:
+    assert _service(text, "service.uptime_percent") == [percent]
+
+
+def test_uptime_ignores_other_percentages() -> None:
+    assert (
+        _service("A discount of 95% of list applies to the sandbox.", "service.uptime_percent")
+        == []
+    )
+
+
+def test_fastest_support_response_from_a_table() -> None:
+    text = (
+        "Provider will respond to support requests within the following times:\n"
+        "| Severity | Description | Initial Response |\n"
+        "|---|---|---|\n"
+        "| Severity 1 | Services unavailable | 1 hour |\n"
+        "| Severity 2 | Major function impaired | 4 business hours |\n"
+        "| Severity 3 | Question | 1 business day |\n"
+    )
+    assert _service(text, "service.support_response_hours") == [1.0]
+
+
+def test_support_response_in_prose_in_minutes() -> None:
+    text = "Provider shall respond to Severity 1 incidents within fifteen (15) minutes, 24x7."
+    assert _service(text, "service.support_response_hours") == [0.25]
+
+
+def test_service_credits_rpo_rto() -> None:
+    text = (
+        "If availability falls below the commitment, Customer is entitled to a service credit "
+        "against the next invoice. "
+        "Provider maintains a recovery point objective (RPO) of 4 hours and a recovery time "
+        "objective (RTO) of 12 hours."
+    )
+    assert _service(text, "service.service_credits")[:1] == [True]
+    assert _service(text, "service.rpo_hours") == [4.0]
+    assert _service(text, "service.rto_hours") == [12.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        (
+            "Within thirty (30) days after termination of the Agreement, Business Associate shall "
+            "return to Covered Entity or destroy all PHI.",
+            30,
+        ),
+        (
+            "Logs are retained for ninety (90) days after the end of the term, then deleted.",
+            90,
+        ),
+    ],
+)
+def test_retention_period_nearest_the_verb(text: str, days: int) -> None:
+    assert _security(text, "security.data_retention_days") == [days]
+
+
+def test_request_window_is_not_retention() -> None:
+    text = (
+        "After termination, Provider shall, at Customer's request made no later than fourteen (14) "
+        "days' notice after the end of the Agreement, return the data."
+    )
+    assert _security(text, "security.data_retention_days") == []
