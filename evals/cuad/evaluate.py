@@ -1,0 +1,199 @@
+"""Measure the offline extraction on CUAD: ``python -m evals.cuad.evaluate [--dataset DIR]``.
+
+Without ``--dataset``: 5-fold cross-validation by contract over the development split;
+every fold refits the clause model from scratch and the held-out contracts go through
+the full offline extraction (``extract_document``) with that fold's model in place of
+the shipped one. With ``--dataset DIR``: the SHIPPED model and extraction score any
+folder in CUAD layout, no refitting. Either way: per-category precision/recall/F1 of
+clause presence, macro-F1, recall of the approval-triggering categories, and the
+accuracy of governing law and agreement date against CUAD's answers (see
+``evals.cuad.answers`` for how both sides are normalised). The last line is one JSON
+object of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rich.console import Console
+from rich.progress import Progress
+
+from evals.cuad.answers import agreement_date_matches, governing_law_matches, parse_date_answer
+from evals.cuad.corpus import DEFAULT_CUAD_DIR, CuadContract
+from evals.cuad.crossval import contract_folds
+from evals.cuad.metrics import category_scores
+from evals.cuad.prepare import prepare_corpus
+from evals.cuad.report import ATTRIBUTION, category_table, clause_figures, print_json_line
+from evals.cuad.training import TrainConfig, UnitCorpus, fit_clause_model
+from extractors.base import Extractor
+from extractors.classifier.categories import CATEGORIES
+from extractors.classifier.extractor import ClauseClassifier
+from extractors.classifier.model import ClauseModel
+from extractors.document import Document
+from extractors.extract import extract_document
+from extractors.facts import FactRecord, FactStatus, get_fact
+from extractors.registry import DEFAULT_OFFLINE, get_extractors
+
+
+def _other_extractors() -> list[Extractor]:
+    """The shipped offline extractors except the clause classifier."""
+    return [e for e in get_extractors(DEFAULT_OFFLINE) if not isinstance(e, ClauseClassifier)]
+
+
+def clause_presence(record: FactRecord) -> list[bool]:
+    """Whether each category's fact is present in an extracted record."""
+    return [get_fact(record, c.path).status is FactStatus.PRESENT for c in CATEGORIES]
+
+
+class AnswerTally:
+    """Counts right answers for governing law and agreement date where CUAD has one."""
+
+    def __init__(self) -> None:
+        self.law = [0, 0]
+        self.date = [0, 0]
+        self.full_date = [0, 0]
+        self.misses: list[str] = []
+
+    def add(self, contract: CuadContract, record: FactRecord) -> None:
+        law = record.legal.governing_law.value if record.legal.governing_law.is_present else None
+        if contract.governing_law:
+            right = governing_law_matches(law, contract.governing_law)
+            self.law[0] += int(right)
+            self.law[1] += 1
+            if not right:
+                self.misses.append(
+                    f"{contract.contract_id} law {law!r} vs {contract.governing_law!r}"
+                )
+        fact = record.commercial.agreement_date
+        when = fact.value if fact.is_present else None
+        if parse_date_answer(contract.agreement_date) is not None:
+            right = agreement_date_matches(when, contract.agreement_date)
+            self.date[0] += int(right)
+            self.date[1] += 1
+            if None not in (parse_date_answer(contract.agreement_date) or (None,)):
+                self.full_date[0] += int(right)
+                self.full_date[1] += 1
+            if not right:
+                self.misses.append(
+                    f"{contract.contract_id} date {when} vs {contract.agreement_date}"
+                )
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "governing_law_accuracy": round(self.law[0] / self.law[1], 4) if self.law[1] else None,
+            "governing_law_scored": self.law[1],
+            "agreement_date_accuracy": round(self.date[0] / self.date[1], 4)
+            if self.date[1]
+            else None,
+            "agreement_date_scored": self.date[1],
+            # Only answers with day, month and year (CUAD leaves parts blank as "[]").
+            "agreement_date_full_accuracy": round(self.full_date[0] / self.full_date[1], 4)
+            if self.full_date[1]
+            else None,
+            "agreement_date_full_scored": self.full_date[1],
+        }
+
+
+@dataclass
+class ExtractionRun:
+    """Runs the offline extraction over contracts and records what it found."""
+
+    contracts: Sequence[CuadContract]
+    documents: dict[str, Document]
+    advance: Callable[[], None]
+    tally: AnswerTally = field(default_factory=AnswerTally)
+    predicted: NDArray[np.bool_] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.predicted = np.zeros((len(self.contracts), len(CATEGORIES)), dtype=bool)
+
+    def run(self, extractors: list[Extractor], positions: Sequence[int]) -> None:
+        """Extract the contracts at ``positions`` with ``extractors``."""
+        for position in positions:
+            contract = self.contracts[position]
+            record = extract_document(self.documents[contract.contract_id], extractors=extractors)
+            self.predicted[position] = clause_presence(record)
+            self.tally.add(contract, record)
+            self.advance()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m evals.cuad.evaluate", description=__doc__)
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="score the shipped model on this CUAD-layout folder (no cross-validation)",
+    )
+    parser.add_argument("--folds", type=int, default=5, help="folds of the cross-validation")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N contracts")
+    parser.add_argument("--workers", type=int, default=2, help="PDF parser processes")
+    parser.add_argument("--reparse", action="store_true", help="ignore the cached parsed PDFs")
+    parser.add_argument("--txt", action="store_true", help="CUAD's txt/ instead of the PDFs (dev)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the evaluation and print the table and the JSON line."""
+    args = parse_args(argv)
+    console = Console(stderr=True)
+    started = time.monotonic()
+    shipped = args.dataset is not None
+    dataset = args.dataset or DEFAULT_CUAD_DIR
+    prepared = prepare_corpus(
+        dataset,
+        use_txt=args.txt,
+        reparse=args.reparse,
+        limit=args.limit,
+        workers=args.workers,
+        console=console,
+        label=not shipped,
+    )
+    contracts = prepared.contracts
+    truth = np.array([[c.present[k.key] for k in CATEGORIES] for c in contracts], dtype=bool)
+    others = _other_extractors()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("extracting", total=len(contracts))
+        run = ExtractionRun(contracts, prepared.documents, lambda: progress.advance(task))
+        if shipped:
+            classifier = ClauseClassifier()
+            mode = f"shipped model {classifier.model_version} on {dataset}"
+            run.run([*others, classifier], range(len(contracts)))
+        else:
+            config = TrainConfig()
+            corpus = UnitCorpus(prepared.labelled, config.ngram_range)
+            mode = f"{args.folds}-fold cross-validation by contract on {dataset}"
+            ids = [contract.contract_id for contract in contracts]
+            for fold, (train, test) in enumerate(contract_folds(ids, args.folds, config.seed)):
+                data = fit_clause_model(corpus, train, config, version=f"cv-fold-{fold + 1}")
+                classifier = ClauseClassifier(model=ClauseModel(data))
+                run.run([*others, classifier], test.tolist())
+    scores = category_scores(run.predicted, truth)
+    console.print(category_table(scores, f"Clause presence — {mode}"))
+    answers = run.tally.figures()
+    console.print(
+        f"governing law accuracy {answers['governing_law_accuracy']} over "
+        f"{answers['governing_law_scored']} contracts; agreement date accuracy "
+        f"{answers['agreement_date_accuracy']} over {answers['agreement_date_scored']}"
+    )
+    console.print(f"text from {prepared.report.source}; {len(contracts)} contracts; {ATTRIBUTION}")
+    figures: dict[str, Any] = {
+        **clause_figures(scores),
+        **answers,
+        "mode": "dataset" if shipped else "cross_validation",
+        "contracts": len(contracts),
+        "text_source": prepared.report.source,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    print_json_line(console, figures)
+
+
+if __name__ == "__main__":
+    main()

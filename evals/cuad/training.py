@@ -1,0 +1,309 @@
+"""Fitting the clause model on labelled CUAD contracts (scikit-learn, training only).
+
+The fit is one function of a set of contracts, so cross-validation runs exactly what the
+training script runs: vocabulary and IDF from the training sentences, a sentence model
+per category, document-level models trained on out-of-fold sentence scores, and
+per-category thresholds chosen on out-of-fold document probabilities: the F1-best one,
+lowered for categories that trigger an approval until the recall target is met, but not
+below a precision floor.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.preprocessing import normalize
+
+from evals.cuad.labelling import NEGATIVE, POSITIVE, LabelledContract
+from extractors.classifier.categories import APPROVAL_KEYS, CATEGORY_KEYS
+from extractors.classifier.featurise import TOKEN_PATTERN, smooth_idf
+from extractors.classifier.model import DOC_FEATURES, ClauseModelData, document_features
+from extractors.classifier.patterns import CUE_NAMES
+
+Progress = Callable[[str], None]
+# Contract positions in a corpus: a list, a range or an integer array.
+Indices = Sequence[int] | NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Knobs of the fit; the defaults are what ships."""
+
+    ngram_range: tuple[int, int] = (1, 2)
+    # Terms in fewer sentences than this are dropped: rare n-grams carry little and
+    # would triple the artefact's size.
+    min_df: int = 8
+    unit_c: float = 64.0
+    cue_scale: float = 1.0
+    doc_c: float = 0.3
+    # Share of negative sentences each sentence model sees: most are plainly unrelated,
+    # and dropping two thirds of them makes training four times faster at no visible cost.
+    negative_share: float = 0.3
+    inner_folds: int = 3
+    # Approval categories must reach recall 0.90; out-of-fold thresholds aim a little higher.
+    recall_target: float = 0.92
+    # ... but not below this precision: past it a flag says nothing about the contract (a
+    # threshold low enough to catch every most-favoured-nation clause flags most contracts).
+    min_precision: float = 0.2
+    seed: int = 13
+
+
+class UnitCorpus:
+    """Every sentence of a set of contracts as one n-gram count matrix, with its labels."""
+
+    def __init__(self, contracts: Sequence[LabelledContract], ngram_range: tuple[int, int]) -> None:
+        self.contracts = list(contracts)
+        texts = [text for contract in self.contracts for text in contract.texts]
+        vectoriser = CountVectorizer(
+            lowercase=True,
+            token_pattern=TOKEN_PATTERN.pattern,
+            ngram_range=ngram_range,
+            min_df=2,
+            dtype=np.float64,
+        )
+        self.counts = sparse.csr_matrix(vectoriser.fit_transform(texts))
+        self.vocabulary = np.asarray(vectoriser.get_feature_names_out())
+        sizes = [len(contract.spans) for contract in self.contracts]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.labels = np.vstack([contract.labels for contract in self.contracts])
+        self.cues = np.vstack([contract.cues for contract in self.contracts])
+        self.present = np.vstack([contract.present for contract in self.contracts])
+
+    def rows(self, contract_indices: Indices) -> NDArray[np.int64]:
+        """Sentence rows of the given contracts, in contract order."""
+        if len(contract_indices) == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(
+            [np.arange(self.offsets[i], self.offsets[i + 1]) for i in contract_indices]
+        )
+
+
+def tfidf(counts: sparse.csr_matrix, idf: NDArray[np.float64]) -> sparse.csr_matrix:
+    """Sublinear TF times IDF, rows L2-normalised (what ``TfidfFeaturiser`` computes)."""
+    weighted = sparse.csr_matrix(counts, copy=True)
+    weighted.data = 1.0 + np.log(weighted.data)
+    weighted = sparse.csr_matrix(weighted @ sparse.diags(idf))
+    return sparse.csr_matrix(normalize(weighted, norm="l2", copy=False))
+
+
+@dataclass(frozen=True)
+class _Features:
+    columns: NDArray[np.int64]
+    idf: NDArray[np.float64]
+
+
+def _fit_features(corpus: UnitCorpus, rows: NDArray[np.int64], min_df: int) -> _Features:
+    document_frequency = np.asarray((corpus.counts[rows] > 0).sum(axis=0)).ravel()
+    columns = np.flatnonzero(document_frequency >= min_df).astype(np.int64)
+    idf = smooth_idf(document_frequency[columns].astype(np.float64), len(rows))
+    return _Features(columns, idf)
+
+
+def _design(
+    corpus: UnitCorpus, rows: NDArray[np.int64], features: _Features, cue_scale: float
+) -> sparse.csr_matrix:
+    words = tfidf(sparse.csr_matrix(corpus.counts[rows][:, features.columns]), features.idf)
+    cues = sparse.csr_matrix(corpus.cues[rows] * cue_scale)
+    return sparse.csr_matrix(sparse.hstack([words, cues], format="csr"))
+
+
+def _fit_units(
+    design: sparse.csr_matrix, labels: NDArray[np.int8], config: TrainConfig
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Sentence weights ``(n_columns, n_categories)`` and biases, one logistic model each."""
+    weights = np.zeros((design.shape[1], labels.shape[1]))
+    bias = np.full(labels.shape[1], -10.0)
+    sampled = np.random.default_rng(config.seed).random(labels.shape[0]) < config.negative_share
+    for column in range(labels.shape[1]):
+        keep = (labels[:, column] == POSITIVE) | ((labels[:, column] == NEGATIVE) & sampled)
+        target = labels[keep, column] == POSITIVE
+        if target.sum() == 0:
+            continue
+        model = LogisticRegression(C=config.unit_c, solver="liblinear", max_iter=200)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(design[keep], target)
+        weights[:, column] = model.coef_[0]
+        bias[column] = model.intercept_[0]
+    return weights, bias
+
+
+def _document_matrix(
+    corpus: UnitCorpus, contract_indices: Indices, logits: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``(n_contracts, n_categories, n_doc_features)`` from sentence logits in row order."""
+    result = np.zeros((len(contract_indices), len(CATEGORY_KEYS), len(DOC_FEATURES)))
+    cursor = 0
+    for position, index in enumerate(contract_indices):
+        size = int(corpus.offsets[index + 1] - corpus.offsets[index])
+        rows = slice(cursor, cursor + size)
+        cues = corpus.cues[corpus.offsets[index] : corpus.offsets[index + 1]]
+        result[position] = document_features(logits[rows], cues, CUE_NAMES, CATEGORY_KEYS)
+        cursor += size
+    return result
+
+
+def choose_threshold(
+    probabilities: NDArray[np.float64],
+    truth: NDArray[np.bool_],
+    recall_target: float | None,
+    # ... but not below this precision: past it a flag says nothing about the contract (a
+    # threshold low enough to catch every most-favoured-nation clause flags most contracts).
+    min_precision: float = 0.2,
+) -> float:
+    """The F1-best threshold, lowered if needed until recall reaches ``recall_target``.
+
+    It is never lowered past the point where precision falls under ``min_precision``.
+    """
+    if truth.sum() == 0:
+        return 1.0
+    order = np.argsort(-probabilities, kind="stable")
+    scores = probabilities[order]
+    hits = np.cumsum(truth[order])
+    predicted = np.arange(1, len(scores) + 1)
+    f1 = 2 * hits / (predicted + truth.sum())
+    # Only cut between distinct scores; each candidate keeps items [0, i].
+    distinct = np.r_[scores[1:] < scores[:-1], True]
+    candidates = np.flatnonzero(distinct)
+    best = candidates[np.argmax(f1[candidates])]
+    if recall_target is not None:
+        allowed = candidates[hits[candidates] >= min_precision * predicted[candidates]]
+        reaching = allowed[hits[allowed] >= recall_target * truth.sum()]
+        if len(reaching):
+            best = max(best, reaching[0])
+        elif len(allowed):
+            # The most recall the floor allows, at the highest threshold that reaches it.
+            best = max(best, allowed[np.argmax(hits[allowed])])
+    below = scores[best + 1] if best + 1 < len(scores) else 0.0
+    return float((scores[best] + below) / 2.0)
+
+
+def fit_document_models(
+    features: NDArray[np.float64], present: NDArray[np.bool_], config: TrainConfig
+) -> tuple[NDArray[np.float64], ...]:
+    """Standardisation, weights, bias and thresholds of the document-level models."""
+    n_categories, n_features = features.shape[1], features.shape[2]
+    mean = np.zeros((n_categories, n_features))
+    scale = np.ones((n_categories, n_features))
+    weights = np.zeros((n_categories, n_features))
+    bias = np.zeros(n_categories)
+    thresholds = np.ones(n_categories)
+    for column, key in enumerate(CATEGORY_KEYS):
+        x = features[:, column, :]
+        y = present[:, column]
+        mean[column] = x.mean(axis=0)
+        spread = x.std(axis=0)
+        scale[column] = np.where(spread > 1e-9, spread, 1.0)
+        z = (x - mean[column]) / scale[column]
+        if y.sum() < 2 or y.sum() == len(y):
+            bias[column] = 10.0 if y.all() else -10.0
+            continue
+        model = LogisticRegression(C=config.doc_c, max_iter=1000)
+        model.fit(z, y)
+        weights[column] = model.coef_[0]
+        bias[column] = model.intercept_[0]
+        out_of_fold = np.zeros(len(y))
+        folds = StratifiedKFold(
+            n_splits=min(5, int(y.sum())), shuffle=True, random_state=config.seed
+        )
+        for fit_rows, held_rows in folds.split(z, y):
+            fold_model = LogisticRegression(C=config.doc_c, max_iter=1000)
+            fold_model.fit(z[fit_rows], y[fit_rows])
+            out_of_fold[held_rows] = fold_model.predict_proba(z[held_rows])[:, 1]
+        target = config.recall_target if key in APPROVAL_KEYS else None
+        thresholds[column] = choose_threshold(out_of_fold, y, target, config.min_precision)
+    return mean, scale, weights, bias, thresholds
+
+
+@dataclass(frozen=True)
+class SentenceStage:
+    """The fitted sentence models and out-of-fold document features of the training set."""
+
+    features: _Features
+    weights: NDArray[np.float64]
+    bias: NDArray[np.float64]
+    out_of_fold: NDArray[np.float64]  # (n_contracts, n_categories, n_doc_features)
+
+
+def fit_sentence_stage(
+    corpus: UnitCorpus, indices: NDArray[np.int64], config: TrainConfig, progress: Progress | None
+) -> SentenceStage:
+    """Sentence models fitted fold by fold, with the document features they score out-of-fold.
+
+    The shipped sentence model is the average of the fold models (for linear models,
+    averaging weights averages logits), not a refit on everything: a refit would score
+    new contracts more confidently than the out-of-fold scores the document models and
+    thresholds were fitted on, and every threshold would be off by that shift.
+    """
+    rows = corpus.rows(indices)
+    features = _fit_features(corpus, rows, config.min_df)
+    inner = KFold(n_splits=config.inner_folds, shuffle=True, random_state=config.seed)
+    doc_features = np.zeros((len(indices), len(CATEGORY_KEYS), len(DOC_FEATURES)))
+    weight_sum = np.zeros((len(features.columns) + corpus.cues.shape[1], len(CATEGORY_KEYS)))
+    bias_sum = np.zeros(len(CATEGORY_KEYS))
+    for fold, (fit_part, held_part) in enumerate(inner.split(indices)):
+        fit_rows = corpus.rows(indices[fit_part])
+        held_rows = corpus.rows(indices[held_part])
+        weights, bias = _fit_units(
+            _design(corpus, fit_rows, features, config.cue_scale), corpus.labels[fit_rows], config
+        )
+        logits = _design(corpus, held_rows, features, config.cue_scale) @ weights + bias
+        doc_features[held_part] = _document_matrix(corpus, indices[held_part], logits)
+        weight_sum += weights
+        bias_sum += bias
+        if progress:
+            progress(f"sentence model {fold + 1}/{config.inner_folds}")
+    return SentenceStage(
+        features, weight_sum / config.inner_folds, bias_sum / config.inner_folds, doc_features
+    )
+
+
+def document_features_of(
+    corpus: UnitCorpus, indices: NDArray[np.int64], stage: SentenceStage, config: TrainConfig
+) -> NDArray[np.float64]:
+    """Document features of ``indices`` scored by a fitted sentence stage."""
+    rows = corpus.rows(indices)
+    logits = _design(corpus, rows, stage.features, config.cue_scale) @ stage.weights + stage.bias
+    return _document_matrix(corpus, indices, logits)
+
+
+def fit_clause_model(
+    corpus: UnitCorpus,
+    contract_indices: Indices,
+    config: TrainConfig,
+    *,
+    version: str,
+    progress: Progress | None = None,
+) -> ClauseModelData:
+    """Train the whole two-stage model on the given contracts of ``corpus``."""
+    indices = np.asarray(contract_indices, dtype=np.int64)
+    stage = fit_sentence_stage(corpus, indices, config, progress)
+    mean, scale, doc_weights, doc_bias, thresholds = fit_document_models(
+        stage.out_of_fold, corpus.present[indices], config
+    )
+    return ClauseModelData(
+        version=version,
+        categories=CATEGORY_KEYS,
+        vocabulary=tuple(str(term) for term in corpus.vocabulary[stage.features.columns]),
+        ngram_range=config.ngram_range,
+        cue_names=CUE_NAMES,
+        cue_scale=config.cue_scale,
+        idf=stage.features.idf,
+        # Half precision halves the artefact; the shipped, cross-validated weights are
+        # these rounded ones, so nothing is measured that does not ship.
+        unit_weights=stage.weights.astype(np.float16),
+        unit_bias=stage.bias,
+        doc_mean=mean,
+        doc_scale=scale,
+        doc_weights=doc_weights,
+        doc_bias=doc_bias,
+        thresholds=thresholds,
+    )

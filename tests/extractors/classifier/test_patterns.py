@@ -1,0 +1,72 @@
+"""Hand-written cues: they fire on the phrasings they describe and map to the right unit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extractors.classifier.patterns import CUE_NAMES, cue_matrix, lower_same_length
+
+
+def test_no_units_gives_an_empty_matrix() -> None:
+    assert cue_matrix("some text", []).shape == (0, len(CUE_NAMES))
+
+
+def test_lower_case_keeps_offsets() -> None:
+    text = "İstanbul ÀB Straße"
+    lowered = lower_same_length(text)
+    assert len(lowered) == len(text)
+    assert lowered.endswith("àb straße")
+
+
+@pytest.mark.parametrize(
+    ("cue", "sentence"),
+    [
+        ("mfn", "Such prices shall be no less favorable than those granted to any other customer."),
+        ("mfn", "Supplier grants Distributor most favored nation pricing."),
+        ("mfn", "Distributor shall be treated no less favorably than any other distributor."),
+        ("mfn", "Prices shall be no less favorable to Buyer than those offered to others."),
+        ("source_code_escrow", "Licensor shall deposit the Source Code with an escrow agent."),
+        ("third_party_beneficiary", "Parent is an intended third party beneficiary hereof."),
+        (
+            "third_party_beneficiary_denied",
+            "There are no third party beneficiaries of this Agreement.",
+        ),
+        (
+            "liquidated_damages",
+            "The parties agree the sum is liquidated damages and not a penalty.",
+        ),
+        ("audit_rights", "Company may audit the books and records of Reseller."),
+        ("price_restrictions", "Supplier shall not increase the prices during the first year."),
+        ("price_restrictions", "Fees may be adjusted once per year, not to exceed 5% per year."),
+        (
+            "liquidated_damages_broad",
+            "The defaulting Party shall pay a penalty equal to five times the fee.",
+        ),
+        ("exclusivity_denied", "Licensee receives a non-exclusive license."),
+    ],
+)
+def test_cue_fires_on_its_phrasing(cue: str, sentence: str) -> None:
+    text = "This Agreement is made between the parties. " + sentence
+    spans = [(0, 43), (44, len(text))]
+    flags = cue_matrix(text, spans)
+    column = CUE_NAMES.index(cue)
+    assert flags[1, column] == 1.0
+    assert flags[0, column] == 0.0
+
+
+def test_plain_boilerplate_fires_no_rare_cue() -> None:
+    text = "This Agreement may be executed in counterparts, each of which is an original."
+    flags = cue_matrix(text, [(0, len(text))])
+    for cue in ("mfn", "price_restrictions", "liquidated_damages", "source_code_escrow"):
+        assert flags[0, CUE_NAMES.index(cue)] == 0.0
+    assert np.all((flags == 0.0) | (flags == 1.0))
+
+
+def test_cues_match_across_line_breaks_and_runs_of_spaces() -> None:
+    text = "Prices shall be no  less\nfavorable than those charged to any other\n  customer."
+    flags = cue_matrix(text, [(0, len(text))])
+    assert flags[0, CUE_NAMES.index("mfn")] == 1.0
+    text = "payable at two per cent of Net Sales, and three percent thereafter"
+    flags = cue_matrix(text, [(0, len(text))])
+    assert flags[0, CUE_NAMES.index("revenue_profit_sharing")] == 1.0

@@ -1,0 +1,62 @@
+"""Sentence units: exact, ordered, stripped spans of the text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors.classifier.segment import MAX_UNIT_CHARS, segment
+
+
+def test_empty_and_blank_text_have_no_units() -> None:
+    assert segment("") == []
+    assert segment(" \n\n \t ") == []
+
+
+def _check_spans(text: str, spans: list[tuple[int, int]]) -> None:
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        piece = text[start:end]
+        assert piece == piece.strip()
+        assert len(piece) <= MAX_UNIT_CHARS
+        previous_end = end
+
+
+def test_sentences_and_paragraphs_split() -> None:
+    text = (
+        "1. DEFINITIONS.\n\nThe Supplier shall deliver the Products within ten days. "
+        "Customer shall pay each invoice within thirty days of receipt.\n\n"
+        "Neither party may assign this Agreement without the prior written consent of the other."
+    )
+    spans = segment(text)
+    _check_spans(text, spans)
+    pieces = [text[start:end] for start, end in spans]
+    assert "The Supplier shall deliver the Products within ten days." in pieces
+    assert pieces[-1].startswith("Neither party may assign")
+
+
+def test_short_fragment_joins_the_next_sentence() -> None:
+    text = "Acme Inc. Acme shall keep complete books and records of all sales for three years."
+    pieces = [text[start:end] for start, end in segment(text)]
+    assert pieces == [text]
+
+
+def test_run_on_text_is_cut_into_windows() -> None:
+    text = " ".join(["word"] * 1000)
+    spans = segment(text)
+    _check_spans(text, spans)
+    assert len(spans) >= 1000 * 5 // MAX_UNIT_CHARS
+    assert "".join(text[s:e] for s, e in spans).replace(" ", "") == text.replace(" ", "")
+
+
+alphabet = st.sampled_from([*"ab .;\n\t", "Section 1. ", "The ", "\n\n", "x" * 50])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(alphabet, max_size=80).map("".join))
+def test_spans_are_exact_for_any_text(text: str) -> None:
+    spans = segment(text)
+    _check_spans(text, spans)
+    covered = "".join(text[start:end] for start, end in spans)
+    assert "".join(covered.split()) == "".join(text.split())
