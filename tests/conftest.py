@@ -26,6 +26,17 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own SQLite file and fresh settings; nothing touches ``var/``."""
+    from app.settings import get_settings
+
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", f"sqlite:///{tmp_path / 'settings.db'}")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def cuad_dir() -> Path:
     """The CUAD development split (``pdf/``, ``txt/``, ``master_clauses.csv``)."""

@@ -43,3 +43,34 @@ def test_stored_case_replays_against_a_looser_policy(db_url: str, tmp_path: Path
     (change,) = report.changed
     assert "finance.payment_terms" in change.rules_no_longer_firing
     engine.dispose()
+
+
+def test_cli_replay_reads_the_configured_database(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli.main import app
+    from app.settings import get_settings
+
+    engine = create_db_engine(get_settings().database_url)
+    migrate(engine)
+    register_extractor("scripted", lambda: ScriptedExtractor(scripted))
+    try:
+        result = run_triage(
+            engine=engine,
+            uploads=[Upload(data=MSA_TEXT, filename="msa.txt")],
+            settings=Settings(offline_extractors=["scripted"]),
+            policy=load_policy(),
+        )
+    finally:
+        unregister_extractor("scripted")
+    engine.dispose()
+    looser = tmp_path / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, looser)
+    parameters = looser / "parameters.yaml"
+    parameters.write_text(
+        parameters.read_text().replace("max_payment_terms_days: 45", "max_payment_terms_days: 90")
+    )
+    output = CliRunner().invoke(app, ["rules", "replay", "--rules", str(looser), "--json"])
+    assert output.exit_code == 0, output.output
+    assert result.case_id in output.output
+    assert "finance.payment_terms" in output.output

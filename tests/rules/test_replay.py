@@ -88,12 +88,6 @@ def test_cli_replay_json_and_table(tmp_path: Path, policy_copy: Path) -> None:
     assert "net50" in table.output and "finance.payment_terms" in table.output
 
 
-def test_cli_replay_without_a_case_source(policy_copy: Path) -> None:
-    result = runner.invoke(app, ["rules", "replay", "--rules", str(policy_copy)])
-    assert result.exit_code == 2
-    assert "--facts" in result.output
-
-
 def test_cli_check_reports_file_and_line(policy_copy: Path) -> None:
     (policy_copy / "80-extra.yaml").write_text(
         "rules:\n  - id: extra.lawyer\n    description: x\n"
