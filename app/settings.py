@@ -46,7 +46,6 @@ class Settings(BaseSettings):
     parse_timeout_per_page_s: float = Field(default=0.5, ge=0)
     parse_timeout_cap_s: float = Field(default=90.0, gt=0)
     parse_memory_mb: int = Field(default=1500, gt=0)
-    parse_workers: int = Field(default=2, ge=1)
 
     # Extraction and decision.
     offline_extractors: Annotated[list[str], NoDecode] = Field(

@@ -6,15 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from app.cli.console import make_console
+from app.pipeline import ingest_limits
+from app.settings import get_settings
 from extractors.chunking import chunk_document
 from extractors.document import Document
 from extractors.errors import IngestError
 from extractors.ingest import ingest_many
 
-console = Console()
+console = make_console()
 
 
 def ingest(
@@ -26,7 +28,7 @@ def ingest(
     workers: Annotated[int, typer.Option(min=1, max=8, help="Parser processes to read with.")] = 2,
 ) -> None:
     """Read each file into pages and text; exit 1 if any file is refused."""
-    outcomes = dict(ingest_many(files, workers=workers))
+    outcomes = dict(ingest_many(files, limits=ingest_limits(get_settings()), workers=workers))
     summary = Table(title="Ingested documents")
     for column in ("file", "type", "pages", "characters", "chunks", "loader", "problems"):
         summary.add_column(

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from app.cli.console import make_console
 from app.db import get_engine, session_scope
 from app.settings import Settings, get_settings
 from app.stored_cases import stored_replay_cases
@@ -27,7 +27,7 @@ from rules import (
 app = typer.Typer(
     help="Validate the onboarding policy and review a change before release.", no_args_is_help=True
 )
-console = Console()
+console = make_console()
 
 
 @app.command("check")

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from app.cli.console import make_console
 from app.cli.render import print_triage
 from app.db import get_engine
 from app.pipeline import Upload, run_triage
@@ -34,7 +34,7 @@ def run(
 ) -> None:
     """Triage a bundle of documents for one customer and store the case."""
     settings = get_settings()
-    console = Console()
+    console = make_console()
     policy = load_policy(settings.rules_dir)
     engine = get_engine(settings.database_url)
     with console.status("Reading, extracting and deciding…"):
