@@ -4,7 +4,9 @@ Each topic module (money, dates, payment, term, legal, security, ...) returns ``
 ``PatternExtractor`` folds them into one finding per schema path, with the evidence spans
 quoting the document exactly. A path is *present* when found, *excluded* when the text
 explicitly rules it out ("No source code escrow is provided"), and absent from the
-findings otherwise (the caller marks it ``not_found``).
+findings otherwise (the caller marks it ``not_found``). A value derived from several
+statements (an annual value from a total and its term) quotes each of them and says in the
+fact's note how it was derived.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from extractors.evidence import make_evidence
 from extractors.facts import Fact, FactStatus, Finding, Source, fact_value_type
 from extractors.patterns import (
     document_kind,
+    entities,
     governing_law,
     implementation,
     legal,
@@ -39,12 +42,13 @@ from extractors.patterns.core import Hit, TextView
 
 __all__ = ["PATTERN_VERSION", "PatternExtractor", "extract_hits"]
 
-PATTERN_VERSION = "1.0.0"
+PATTERN_VERSION = "1.1.0"
 
 # Parties run before the modules that read their defined names and countries from the view.
 _MODULES: tuple[tuple[frozenset[str], Callable[[TextView], list[Hit]]], ...] = (
     (document_kind.CHECKS, document_kind.extract),
     (parties.CHECKS, parties.extract),
+    (entities.CHECKS, entities.extract),
     (term.CHECKS, term.extract),
     (money.CHECKS, money.extract),
     (payment.CHECKS, payment.extract),
@@ -177,7 +181,7 @@ class PatternExtractor(Extractor):
         *,
         status: FactStatus = FactStatus.PRESENT,
     ) -> Finding:
-        spans = sorted({(hit.start, hit.end) for hit in hits})
+        spans = sorted({span for hit in hits for span in hit.spans})
         confidence = max(hit.confidence for hit in hits)
         if len(hits) > 1 and status is FactStatus.PRESENT:
             confidence = min(0.99, confidence + 0.02 * (len(hits) - 1))
@@ -188,5 +192,7 @@ class PatternExtractor(Extractor):
             source=Source.PATTERN,
             confidence=round(confidence, 3),
             extractor=self.name,
+            # A value also stated outright needs no account of how it was derived.
+            note=max(hits, key=lambda hit: (hit.confidence, hit.note is None)).note,
         )
         return Finding(path=path, fact=fact)

@@ -32,7 +32,10 @@ MAX_ROWS = 60
 # a line break before something that starts a new item (table row, heading, numbered clause).
 # A bare line break is not an end: PDF text wraps mid-sentence.
 _SENTENCE_BREAK = re.compile(
-    r"(?<=[.!?])(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)(?=[\"“(\[A-Z0-9])"
+    # A full stop then a tab is inside a table row ("Kepler B.V.\t1\tEUR 35,000"), not an end.
+    # ... nor is the full stop of an abbreviation that never ends one ("Pte. Ltd.", "No. 5").
+    r"(?<=[.!?])(?<!\bPte\.)(?<!\bNo\.)(?<!\bNos\.)(?<!\bCo\.)(?<!\bSt\.)(?<!\bDr\.)"
+    r"(?<!\bMr\.)(?<!\bMs\.)(?:[^\S\n\t]+|[^\S\n\t]*\n[^\S\n]*)(?=[\"“(\[A-Z0-9])"
     r"|\n[^\S\n]*\n\s*"
     r"|(?<=[|:])[^\S\n]*\n"
     r"|\n(?=[^\S\n]*(?:[|#•*>\u2022-]|\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z]|"
@@ -42,6 +45,41 @@ _SENTENCE_BREAK = re.compile(
 
 
 _LINE_BREAK = re.compile(r"\n+")
+_NUMBER_WORD_BEFORE = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety|hundred|thousand)\s*$",
+    re.IGNORECASE,
+)
+_PAGE_NUMBER = re.compile(
+    r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*-?\s*\d{1,3}\s*-?\s*$", re.IGNORECASE
+)
+# "(a) ..., (b) ...": the labels of an enumeration.
+_ITEM_LABEL = re.compile(r"\((?P<label>[a-z]|[ivx]{1,4}|\d{1,2})\)\s+")
+
+
+def follows_label(previous: str, label: str) -> bool:
+    """Whether ``label`` follows ``previous`` in an enumeration: (a) (b), (ii) (iii), (1) (2)."""
+    if previous.isdigit():
+        return label.isdigit() and int(label) == int(previous) + 1
+    if set(previous) <= set("ivx") and set(label) <= set("ivx") and len(previous) + len(label) > 2:
+        return True  # roman numerals; "i" then "j" is not one
+    return len(label) == 1 and ord(label) == ord(previous[-1]) + 1
+
+
+def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of an enumeration "(a) ..., (b) ..." in ``text[start:end]`` ([] if none)."""
+    labels: list[re.Match[str]] = []
+    for label in _ITEM_LABEL.finditer(text, start, end):
+        if not labels:
+            if label.group("label") in ("a", "i", "1"):
+                labels.append(label)
+        elif follows_label(labels[-1].group("label"), label.group("label")):
+            labels.append(label)
+    if len(labels) < 2:
+        return []
+    bounds = [label.start() for label in labels[1:]] + [end]
+    return [(label.end(), bound) for label, bound in zip(labels, bounds, strict=True)]
 
 
 def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -80,7 +118,12 @@ def alternation(options: list[str] | tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Hit:
-    """One piece of evidence for one path: the value it supports and the span that says it."""
+    """One piece of evidence for one path: the value it supports and the span that says it.
+
+    A value computed from several statements (an annual value from a total and a term)
+    quotes each of them: ``more`` holds the spans besides ``[start, end)``, and ``note``
+    says how the value was derived.
+    """
 
     path: str
     value: Any
@@ -88,6 +131,13 @@ class Hit:
     end: int
     confidence: float
     status: FactStatus = FactStatus.PRESENT
+    more: tuple[tuple[int, int], ...] = ()
+    note: str | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Every span the hit quotes, its own first."""
+        return [(self.start, self.end), *self.more]
 
 
 class TextView:
@@ -185,7 +235,19 @@ class TextView:
                 row_start, row_end = self.line(tab)
                 starts.extend((row_start, row_end + 1))
                 tab = text.find("\t", row_end)
-        return sorted(set(starts))
+        # "within ninety\n(90) days": a figure after its number word, wrapped onto a new line,
+        # is not an enumerated item starting a new sentence.
+        text = self.text
+        return sorted(
+            {
+                start
+                for start in starts
+                if not (
+                    text.startswith("(", start)
+                    and _NUMBER_WORD_BEFORE.search(text, max(0, start - 30), start)
+                )
+            }
+        )
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """The sentence around ``[start, end)``, trimmed of whitespace and cut to ``MAX_QUOTE``."""
@@ -235,6 +297,26 @@ class TextView:
         """A hit quoting the sentence around ``[start, end)`` (or exactly that span)."""
         span = self.trim(start, end) if exact else self.sentence(start, end)
         return Hit(path, value, span[0], span[1], confidence, status)
+
+    @cached_property
+    def furniture(self) -> frozenset[str]:
+        """Running headers, footers and page numbers: lines repeated on pages, "Page 2 of 5"."""
+        counts: dict[str, int] = {}
+        for raw in self.text.splitlines():
+            line = raw.strip()
+            if 5 <= len(line) <= 150:
+                counts[line] = counts.get(line, 0) + 1
+        return frozenset(
+            line for line, count in counts.items() if count >= 2 or _PAGE_NUMBER.search(line)
+        )
+
+    def without_furniture(self, start: int, end: int) -> str:
+        """``text[start:end]`` with the page furniture lines a page break put inside it dropped."""
+        piece = self.text[start:end]
+        if "\n" not in piece:
+            return piece
+        furniture = self.furniture
+        return "\n".join(line for line in piece.split("\n") if line.strip() not in furniture)
 
     def line(self, offset: int) -> tuple[int, int]:
         """The ``[start, end)`` of the line holding ``offset``."""

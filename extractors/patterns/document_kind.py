@@ -35,8 +35,8 @@ _KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
     (
         DocumentKind.SECURITY_ADDENDUM,
         re.compile(
-            r"\b(?:information\s+)?security\s+(?:addendum|exhibit|schedule|requirements|terms|"
-            r"annex)\b",
+            r"\b(?:information\s+)?security(?:\s+and\s+\w+)?\s+(?:addendum|exhibit|schedule"
+            r"|requirements|terms|annex)\b",
             re.IGNORECASE,
         ),
     ),
@@ -50,7 +50,10 @@ _KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
         DocumentKind.ORDER_FORM,
         re.compile(
             r"\border\s+form\b|\bordering\s+document\b|\bservice\s+order\b|\bsales\s+order\b"
-            r"|\bsubscription\s+order\b|\bquote\b|\bquotation\b|\border\s+schedule\b",
+            r"|\bsubscription\s+order\b|\bquote\b|\bquotation\b|\border\s+schedule\b"
+            r"|\border\s+(?:confirmation|summary|acknowledg(?:e)?ment)\b|\brenewal\s+order\b"
+            # A title that is an order and its number: "ORDER NL-2024-0317", "Order #JB-1".
+            r"|^\W*(?:[\w&.,'’-]+\s+){0,5}?order\s+(?:no\.?\s*|number\s*|#\s*)?[A-Z0-9-]*\d[\w/-]*\s*$",
             re.IGNORECASE,
         ),
     ),
@@ -59,7 +62,9 @@ _KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
         re.compile(
             r"\bmaster\s+(?:subscription|services?|software|license|licence|saas|cloud|purchase|"
             r"customer)?\s*"
-            r"agreement\b|\bterms\s+of\s+service\b|\bsubscription\s+(?:services\s+)?agreement\b"
+            r"(?:agreement|terms)\b|\bterms\s+of\s+service\b"
+            r"|\bsubscription\s+(?:services\s+|and\s+\w+\s+)?agreement\b"
+            r"|\bframework\s+agreement\b"
             r"|\bsoftware[\s-]+as[\s-]+a[\s-]+service\s+agreement\b|\bsaas\s+agreement\b"
             r"|\b(?:cloud|customer|enterprise)\s+(?:services\s+)?agreement\b|\bMSA\b",
             re.IGNORECASE,
@@ -83,10 +88,9 @@ def _title_kind(line: str) -> DocumentKind | None:
     return None
 
 
-def extract(view: TextView) -> list[Hit]:
-    """Document kind hits: the title's kind first, then attached exhibits' kinds."""
+def _title(view: TextView) -> tuple[DocumentKind, int, int, float] | None:
+    """The kind the title names, with its span and how sure the reading is."""
     text = view.text
-    hits: list[Hit] = []
     title_end = min(len(text), _TITLE_ZONE)
     # The title: the first heading-like line that names a kind, else the first that names
     # an agreement of some other kind.
@@ -104,6 +108,42 @@ def extract(view: TextView) -> list[Hit]:
         kind = _title_kind(text[first_sentence[0] : min(first_sentence[1], 400)])
         if kind is not None:
             title = (kind, first_sentence[0], min(first_sentence[1], 400), 0.6)
+    return title
+
+
+def title_kind(view: TextView) -> DocumentKind | None:
+    """The kind of document the title names (an amendment, an order form, ...), if any."""
+    if "title" not in view.shared:
+        view.shared["title"] = _title(view)
+    title = view.shared["title"]
+    return title[0] if title is not None else None
+
+
+# "SECOND AMENDMENT TO SERVICES AGREEMENT ...", "Exhibit 10.1 SUPPLY AGREEMENT AMENDMENT NO. 1":
+# the word among the first few of the text, where a title is, not "any amendment thereto".
+_OPENS_AS_AMENDMENT = re.compile(
+    r"^\W*(?:[\w.'’&-]+\s+){0,4}?(?:(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+)?"
+    r"amendment\b(?!\s+(?:thereto|hereto|of\s+this|to\s+this))",
+    re.IGNORECASE,
+)
+
+
+def is_amendment(view: TextView) -> bool:
+    """Whether the document is an amendment: its heading, or its opening words, say so."""
+    title_kind(view)
+    title = view.shared["title"]
+    if title is None or title[0] is not DocumentKind.AMENDMENT:
+        return False
+    return title[3] >= 0.85 or _OPENS_AS_AMENDMENT.match(view.text[:200]) is not None
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Document kind hits: the title's kind first, then attached exhibits' kinds."""
+    text = view.text
+    hits: list[Hit] = []
+    title_end = min(len(text), _TITLE_ZONE)
+    title_kind(view)
+    title = view.shared["title"]
     if title is not None:
         kind, start, end, confidence = title
         hits.append(view.hit("commercial.document_kinds", kind, start, end, confidence, exact=True))

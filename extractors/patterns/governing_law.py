@@ -81,10 +81,23 @@ _VENUE = words(
     r" (?:in|of|at|for) (?:the )?"
     r"|\bcourts? (?:located |sitting |situated )?(?:in|of|at) (?:the )?(?=[A-Z])"
     r"|\bseat of (?:the )?arbitration (?:shall|will) be (?:in )?"
+    # "The exclusive place of jurisdiction ... is Munich, Germany."
+    r"|\b(?:place|seat|forum) of (?:jurisdiction|venue|arbitration)\b[^.;]{0,80}?\b(?:is|shall be"
+    r"|will be) (?:in )?(?:the )?(?=[A-Z])"
+    # "arbitration administered by the AAA in New York", "... Centre, seated in Singapore".
+    r"|\barbitration\b[^.;]{0,100}?\b(?:seated|held|conducted|administered by [^.;,]{3,80}?)"
+    r" in (?:the )?(?=[A-Z])"
 )
+# "Oslo District Court (Oslo tingrett) is the agreed venue": the court named before the word.
+_COURT_NAMED_FIRST = re.compile(
+    r"\b(?P<city>[A-Z][a-z]+(?:[^\S\n]+[A-Z][a-z]+)?)\s+(?:District|City|County|Regional"
+    r"|High|Superior|Municipal|Commercial)\s+Court\b[^.;]{0,60}?\b(?:is|shall be|will be)"
+    r"\s+the\s+(?:agreed|exclusive|competent|sole)?\s*(?:venue|forum|place of jurisdiction)\b"
+)
+# Where the place ends; a line break does not (PDF text wraps "Wilmington,\nDelaware").
 _VENUE_END = re.compile(
-    r"[;.(\n]|\b(?:and (?:the|each)|for|to|with|over|in connection|which|if|shall|will|have|has"
-    r"|in respect|in relation|relating|arising|as)\b"
+    r"[;.(]|\n[^\S\n]*\n|\b(?:and (?:the|each)|for|to|with|over|in connection|which|if|shall|will"
+    r"|have|has|in respect|in relation|relating|arising|as|under|pursuant)\b"
 )
 
 
@@ -201,7 +214,8 @@ def _governing_law(view: TextView) -> list[Hit]:
 def _venue(view: TextView) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    for match in view.finditer(_VENUE, ("court", "venue", "arbitration"), before=220, after=120):
+    keys = ("court", "venue", "arbitration", "jurisdiction")
+    for match in view.finditer(_VENUE, keys, before=220, after=120):
         limit = min(len(text), match.end() + 120)
         end_match = _VENUE_END.search(text, match.end(), limit)
         end = end_match.start() if end_match else limit
@@ -209,11 +223,13 @@ def _venue(view: TextView) -> list[Hit]:
         if not phrase or not any(True for _ in find_places(text, match.end(), end)):
             continue
         hits.append(view.hit("legal.venue", phrase[:120], match.start(), end, 0.75))
+    for match in view.finditer(_COURT_NAMED_FIRST, ("court",), before=60, after=120):
+        hits.append(view.hit("legal.venue", match.group("city"), match.start(), match.end(), 0.7))
     return hits
 
 
 def extract(view: TextView) -> list[Hit]:
     """Governing law and venue hits."""
-    if not view.mentions("law", "legislation", "court", "arbitration", "venue"):
+    if not view.mentions("law", "legislation", "court", "arbitration", "venue", "jurisdiction"):
         return []
     return _governing_law(view) + _venue(view)

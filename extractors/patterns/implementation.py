@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Milestone
-from extractors.patterns.core import MAX_LINE, MAX_ROWS, Hit, TextView, squash, words
+from extractors.patterns.core import (
+    MAX_LINE,
+    MAX_ROWS,
+    Hit,
+    TextView,
+    enumeration,
+    squash,
+    words,
+)
 from extractors.patterns.dates import DATE_RE, date_from_match, find_dates
 from extractors.patterns.money import find_amounts
 
@@ -48,7 +56,9 @@ _SYSTEMS: dict[str, str] = {
     "Marketo": r"Marketo",
     "QuickBooks": r"QuickBooks|Quickbooks",
     "Xero": r"Xero",
-    "Oracle": r"Oracle(?:[^\S\n]+(?:E-Business[^\S\n]+Suite|EBS|Fusion|ERP|Cloud))?",
+    # "Oracle NetSuite" is NetSuite.
+    "Oracle": r"Oracle(?![^\S\n]+NetSuite)(?:[^\S\n]+(?:E-Business[^\S\n]+Suite|EBS|Fusion|ERP"
+    r"|Cloud))?",
     "Stripe": r"Stripe",
     "Shopify": r"Shopify",
     "Intercom": r"Intercom",
@@ -141,11 +151,26 @@ _NOT_A_SYSTEM = re.compile(
     r"Software"
     r"|Customer|Client|Provider|Supplier|Vendor|Documentation|Statement|SOW|API|APIs|Third|Party|"
     r"Parties"
-    r"|Data|Applicable|This|The|Such|Any|All|Each|Other|Its)\b"
+    r"|Data|Applicable|This|The|Such|Any|All|Each|Other|Its|Custom|Standard|Bidirectional|New"
+    r"|Additional|Both|Two|SAML|SSO|SCIM|REST|SFTP|HL7|FHIR|Configuration|Build|Test)\b"
+)
+# "the PowerSchool SIS integration": a system named before the word.
+# (Not "the Kronberg Connector": a connector is usually the deliverable's own name.)
+_NAMED_BEFORE = re.compile(
+    r"(?P<name>\b[A-Z][\w/&.-]*(?:[ ]+[A-Z0-9][\w/&.-]*){0,2})[ ]+(?i:integration|interface)s?\b"
+)
+# "integrations with (a) Bank's Fiserv DNA core platform, (b) ...": one system per item.
+_WITH_ITEMS = re.compile(
+    r"\b(?i:integrat\w*|connectors?|interfaces?)\b[^.;:\n]{0,40}?\b(?i:with|to)\s+\(a\)"
+)
+_ITEM_NAME = re.compile(
+    r"\s*(?:the\s+)?(?:[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?['’]s\s+)?"
+    r"(?P<name>[A-Z][\w/&.-]*(?:[^\S\n]+[A-Z0-9][\w/&.-]*){0,2})"
 )
 _PROFESSIONAL = words(
     r"\b(?:professional|implementation|onboarding|consulting|configuration|deployment) services\b"
-    r"|\bstatement of work\b|\bSOW\b"
+    r"|\bstatement of work\b|\bSOW\b|\b(?:implementation|onboarding) (?:package|project)\b"
+    r"|\b\d+ hours (?:of )?(?:remote |on-?site )?(?:consulting|consultancy|implementation work)\b"
 )
 _FEE_LABEL = words(
     r"\b(?:(?:professional|implementation|onboarding|consulting|set-?up|setup|deployment|"
@@ -180,11 +205,13 @@ _TRAINING = words(
     r" training\b|\btrain (?:the "
     r")?(?:customer|client|users|administrators|admins|personnel|staff|employees)\b"
     r"|\btraining\b[^.;\n]{0,30}?[:|\t]"
+    r"|\btrain[- ]the[- ]trainer\b|\btraining (?:for|of) (?:\w+ ){0,2}?(?:users|administrators"
+    r"|admins|agents|staff|employees|personnel|key users)\b"
 )
 _GO_LIVE = words(
     r"\b(?:go[- ]live|production launch|launch date|cut-?over|production (?:start|go-live)|live "
-    r"date)\b"
-    r"(?: date)?[^.;\n]{0,60}?(?=" + DATE_RE.pattern + ")"
+    r"date|(?:target|planned|scheduled) (?:launch|roll-?out))\b"
+    r"(?: date)?[^.;]{0,60}?(?=" + DATE_RE.pattern + ")"
 )
 _ACCEPTANCE = words(
     r"\bacceptance (?:criteria|tests?|testing|procedures?|period|certificate|process|sign-?off)\b"
@@ -193,8 +220,23 @@ _ACCEPTANCE = words(
 )
 _MILESTONE_HEADER = re.compile(r"\bmilestones?\b|\bphase\b|\bdeliverable\b", re.IGNORECASE)
 _CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
+_SENTENCE_BREAK = re.compile(r"(?<=\w\w)[.;]\s+[A-Z]")
 _ROW_LABEL = re.compile(
-    r"^\s*(?:(?:milestone|phase)\s*)?(?:\d{1,2}[a-z]?|[A-Z]|M\d{1,2})\s*[:.)\-–]\s+", re.IGNORECASE
+    r"^\s*(?:(?:milestone|phase)\s*)?(?:\d{1,2}[a-z]?|[A-Z]|M\d{1,2})\s*[:.)\-–]\s+"
+    r"|^\s*\d{1,2}\s+(?=[A-Z])",
+    re.IGNORECASE,
+)
+# A table header ("Milestone Description Target Date") or a bare row number ("1", "M2").
+_HEADER_LINE = re.compile(
+    r"^(?:(?:milestones?|phases?|deliverables?|descriptions?|target|due|dates?|payments?|status"
+    r"|owner|no\.?|#|week|name)\b[\s|\t]*){2,}$",
+    re.IGNORECASE,
+)
+_BARE_LABEL = re.compile(r"^\s*(?:M|P|Phase\s*)?\d{1,2}[a-z]?\s*[.:)]?\s*$", re.IGNORECASE)
+# "Week 1  Kickoff": a milestone due relative to the start.
+_RELATIVE_ROW = re.compile(
+    r"^\s*(?P<due>(?:week|day|month|sprint)\s+\d{1,2})\b[\s|:\t–-]*(?P<name>[A-Za-z].{2,89}?)\s*\|?\s*$",
+    re.IGNORECASE,
 )
 _DUE_WORDS = re.compile(r"\b(?:by|on|due|target(?:ed)?(?: date)?|on or before)\s*$", re.IGNORECASE)
 _NOT_EFFORT = re.compile(
@@ -217,11 +259,52 @@ def _named_targets(view: TextView) -> list[Hit]:
     return hits
 
 
+def _named_before_and_listed(view: TextView) -> list[Hit]:
+    """ "the PowerSchool SIS integration", and the systems of "integrations with (a) ..."."""
+    hits: list[Hit] = []
+    text = view.text
+    for match in view.finditer(_NAMED_BEFORE, ("integration", "interface"), before=60, after=20):
+        name = match.group("name").strip(" .,;")
+        if _NOT_A_SYSTEM.match(name) or _SYSTEM_RX.match(name):
+            continue
+        hits.append(view.hit("implementation.integrations", name, match.start(), match.end(), 0.6))
+    for match in view.finditer(_WITH_ITEMS, ("integrat", "connector", "interface"), after=80):
+        _, end = view.sentence(match.start(), match.end())
+        for item_start, item_end in enumeration(text, match.end() - 3, end):
+            named = _ITEM_NAME.match(text, item_start, item_end)
+            if named is None:
+                continue
+            name = named.group("name").strip(" .,;")
+            if _NOT_A_SYSTEM.match(name) or _SYSTEM_RX.match(name):
+                continue
+            hits.append(view.hit("implementation.integrations", name, match.start(), item_end, 0.6))
+    return hits
+
+
+# "migrate tickets from the district's Zendesk account", "the Zendesk export": where data
+# comes from once, not a system to connect to.
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?$", re.IGNORECASE)
+_EXPORT_AFTER = re.compile(r"\s+(?:data\s+)?(?:export|extract|dump)s?\b", re.IGNORECASE)
+_MIGRATION = re.compile(r"migrat|export|extract|legacy|historical", re.IGNORECASE)
+
+
+def _migration_source(view: TextView, start: int, end: int, s_start: int, s_end: int) -> bool:
+    text = view.text
+    if _EXPORT_AFTER.match(text, end):
+        return True
+    return bool(
+        _FROM_BEFORE.search(text, max(s_start, start - 40), start)
+        and _MIGRATION.search(text, s_start, s_end)
+    )
+
+
 def _integrations(view: TextView) -> list[Hit]:
-    hits: list[Hit] = _named_targets(view)
+    hits: list[Hit] = _named_targets(view) + _named_before_and_listed(view)
     for match in view.finditer(_SYSTEM_RX, _SYSTEM_KEYS, before=30, after=50):
         start, end = view.sentence(match.start(), match.end())
         if not _INTEGRATION_CONTEXT.search(view.text, start, end):
+            continue
+        if _migration_source(view, match.start(), match.end(), start, end):
             continue
         index = int(next(name for name, value in match.groupdict().items() if value)[1:])
         hits.append(
@@ -270,8 +353,13 @@ def _fee_and_hours(view: TextView) -> list[Hit]:
     return hits
 
 
-def _milestone_name(row: str, before_date: str) -> str:
-    """The name in a dated row: its first worded cell, or the words before the date."""
+def _milestone_name(row: str, before_date: str, wrapped: list[str]) -> str:
+    """The name in a dated row: its first worded cell, or the words before the date.
+
+    In PDF text a row's cells may have wrapped onto the lines above the date ("1" / "Design
+    complete and" / "approved by Bank" / "November 15, 2024"); those lines are read too,
+    without the table's header and the bare row number.
+    """
     cells = [cell for cell in _CELL_SPLIT.split(row.strip().strip("|")) if cell.strip()]
     if len(cells) >= 2:
         # The first cell that is neither the date nor a row number.
@@ -280,9 +368,19 @@ def _milestone_name(row: str, before_date: str) -> str:
             for cell in cells
             if not DATE_RE.search(cell) and re.search(r"[A-Za-z]{3}", cell)
         ]
-        name = next(iter(named), "")
-    else:
-        name = squash(before_date)
+        return _tidy_milestone(next(iter(named), ""))
+    lines = [line for line in (*wrapped, before_date) if not _HEADER_LINE.match(line.strip())]
+    for line in lines:
+        labelled = _ROW_LABEL.match(line)
+        if labelled is not None and re.search(r"[A-Za-z]{3}", line[labelled.end() :]):
+            # "M1 - Project Kickoff" above its description: the label line names it.
+            return _tidy_milestone(line)
+    words_of_row = " ".join(line for line in lines if not _BARE_LABEL.match(line))
+    return _tidy_milestone(words_of_row)
+
+
+def _tidy_milestone(name: str) -> str:
+    name = squash(name)
     name = _ROW_LABEL.sub("", name).strip(" :-–|,") if len(name) > 3 else name
     name = _DUE_WORDS.sub("", name)
     return name.strip(" :-–|,")
@@ -322,20 +420,31 @@ def _dated_rows(view: TextView, position: int, seen: set[int]) -> list[Hit]:
                 break
             continue
         rows += 1
-        if row_start in seen or set(row.strip()) <= set("|-: \t"):
+        if row_start in seen or set(row.strip()) <= set("|-: \t="):
             continue
-        if len(row) > 80 and row.rstrip().endswith("."):
+        if (len(row) > 80 and row.rstrip().endswith(".")) or _SENTENCE_BREAK.search(row):
             break  # running text again: the table is over
         dates = list(find_dates(text, row_start, row_end))
         if not dates:
+            relative = _RELATIVE_ROW.match(row)
+            if relative is not None:
+                seen.add(row_start)
+                milestone = Milestone(
+                    name=squash(relative.group("name")).strip(" |"),
+                    due_relative=squash(relative.group("due")),
+                )
+                hits.append(
+                    view.hit(
+                        "implementation.milestones", milestone, row_start, row_end, 0.6, exact=True
+                    )
+                )
+                continue
             if rows > 6 and not hits:
                 break
             block.append(row)
             continue
         due, date_start, _ = dates[0]
-        name = _milestone_name(row, text[row_start:date_start])
-        if not name and block:
-            name = _milestone_name(block[0], block[0])
+        name = _milestone_name(row, text[row_start:date_start], block)
         block = []
         if not name or len(name) > 90:
             continue
@@ -365,14 +474,32 @@ def _go_live(view: TextView) -> list[Hit]:
     return hits
 
 
+def _distinct_systems(hits: list[Hit]) -> list[Hit]:
+    """Without a name that is part of a longer one also found ("Teamcenter" in "Siemens ...")."""
+    names = {hit.value for hit in hits}
+
+    def inside(name: str) -> bool:
+        return any(
+            other != name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", other)
+            for other in names
+        )
+
+    return [hit for hit in hits if not inside(hit.value)]
+
+
 def extract(view: TextView) -> list[Hit]:
     """Implementation hits."""
-    hits = _integrations(view) + _fee_and_hours(view) + _milestones(view) + _go_live(view)
+    hits = (
+        _distinct_systems(_integrations(view))
+        + _fee_and_hours(view)
+        + _milestones(view)
+        + _go_live(view)
+    )
     for path, pattern, keys, confidence in (
         (
             "implementation.professional_services",
             _PROFESSIONAL,
-            ("services", "statement of work", "sow"),
+            ("services", "statement of work", "sow", "package", "project", "consult"),
             0.7,
         ),
         ("implementation.data_migration", _MIGRATION, ("migrat", "legacy", "historical"), 0.75),

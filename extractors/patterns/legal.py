@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Indemnity, LiabilityCap, PartyRole
-from extractors.patterns.core import Hit, TextView, squash, words
+from extractors.patterns.core import Hit, TextView, enumeration, squash, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts
 from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
@@ -60,6 +60,9 @@ _CARVE_TRIGGER = words(
     r"|\b(?:shall|will) (?:be unlimited|not be (?:limited|capped|subject to (?:any|the) "
     r"(?:limitation|cap)))\b"
     r"|\bunlimited liability\b|\buncapped\b"
+    r"|\bliable without limitation\b|\bwithout limitation of liability\b"
+    r"|\bnothing in this (?:agreement|clause|section)\b[^.;]{0,40}?"
+    r"\b(?:limits?|excludes?|restricts?)\b[^.;]{0,60}?\bliabilit"
 )
 # A defined term naming the carve-outs: "Excluded Claims", "Uncapped Liabilities".
 _EXCLUDED_TERM = re.compile(
@@ -67,8 +70,18 @@ _EXCLUDED_TERM = re.compile(
     r"\t]+(?:claims|matters|liabilities|losses|obligations))\b",
     re.IGNORECASE,
 )
+# What a cap does not apply to: (label, pattern). An empty label takes the wording found, so
+# that "Security Incident" and "confidentiality obligations" are reported as the clause says.
 _CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("indemnification obligations", re.compile(r"indemnif", re.IGNORECASE)),
+    (
+        "",
+        re.compile(
+            r"confidentiality(?:\s+and\s+data\s+protection)?\s+obligations?"
+            r"|confidentiality\s+and\s+data\s+protection",
+            re.IGNORECASE,
+        ),
+    ),
     ("breach of confidentiality", re.compile(r"confidential", re.IGNORECASE)),
     ("gross negligence", re.compile(r"gross(?:ly)?\s+neglig", re.IGNORECASE)),
     (
@@ -78,6 +91,7 @@ _CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
+    ("wilful misconduct", re.compile(r"\bintentional(?:ly)?\b|\bwith\s+intent\b", re.IGNORECASE)),
     ("fraud", re.compile(r"\bfraud", re.IGNORECASE)),
     (
         "payment of fees",
@@ -86,11 +100,12 @@ _CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
+    ("", re.compile(r"security\s+(?:breach|incident)", re.IGNORECASE)),
     (
         "data breach",
         re.compile(
-            r"data\s+(?:security|breach|protection)|security\s+(?:breach|incident)|personal\s+data"
-            r"|unauthori[sz]ed\s+(?:access|disclosure)",
+            r"data\s+(?:security|breach|protection)|personal\s+data|unauthori[sz]ed\s+(?:access|"
+            r"disclosure)",
             re.IGNORECASE,
         ),
     ),
@@ -99,9 +114,22 @@ _CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "bodily injury or death",
         re.compile(r"death|bodily\s+injury|personal\s+injury", re.IGNORECASE),
     ),
+    ("injury to life, body or health", re.compile(r"injury\s+to\s+life", re.IGNORECASE)),
+    ("product liability act", re.compile(r"product\s+liability", re.IGNORECASE)),
+    ("guarantee", re.compile(r"\b(?:given|giv\w+|assumed|under)\s+an?\s+guarantee", re.IGNORECASE)),
+    ("breach of exclusivity", re.compile(r"\bexclusivity\b", re.IGNORECASE)),
+    ("breach of non-competition", re.compile(r"\bnon-?compet\w*", re.IGNORECASE)),
 )
+# Labels that say the same thing as a more specific one found in the same clause.
+_SUBSUMED = {
+    "breach of confidentiality": ("confidentiality", "confidentiality obligations"),
+    "data breach": ("security breach", "security incident", "data protection"),
+    "wilful misconduct": ("wilful", "willful", "intentional misconduct"),
+}
 _CARVE_KEYS = (
     "not apply",
+    "without limitation",
+    "nothing in",
     "except",
     "unlimited",
     "uncapped",
@@ -123,7 +151,28 @@ _INDEMNIFY = re.compile(
 _INDEMNITY_SCOPE = words(
     r"\b(?:alleging|arising (?:out of|from|under)|relating to|resulting from|based "
     r"(?:up)?on|caused by|in connection with)"
-    r" (?P<scope>[^.;]{8,160})"
+    r" (?P<scope>[^.]{8,600})"
+)
+_INDEMNITY_AGAINST = words(
+    r"\bagainst (?P<scope>(?:any |all )?(?:third[- ]party )?(?:claims?|actions?|suits?|proceedings?"
+    r"|demands?)\b[^.]{8,600})"
+)
+_REMEDY = re.compile(
+    r",?\s+and\s+(?:will\s+|shall\s+)?(?:pay|reimburse|hold|indemnify|defend|settle)\b", re.I
+)
+# A full stop that ends the sentence ("Inc. and" does not).
+_FULL_STOP = re.compile(r"\.(?=\s+[A-Z0-9(\"“]|\s*$)")
+# Kinds of indemnity named before the words of the clause, so that the scope reads (and
+# compares) the same however the clause is drafted.
+_INDEMNITY_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "intellectual property infringement",
+        re.compile(
+            r"\binfring|\bmisappropriat|\bintellectual\s+property|\bpatent|\bcopyright"
+            r"|\btrade\s*marks?\b|\btrade\s+secret",
+            re.IGNORECASE,
+        ),
+    ),
 )
 _UNLIMITED_INDEMNITY = words(
     r"\bindemnif\w*(?: obligations?)?(?:[^.]|\.(?=\d)){0,80}?\b(?:shall|will) not be (?:subject "
@@ -161,9 +210,11 @@ _WARRANTY = words(
     r"the)"
     rf"|(?P<d3>{DURATION}) (?:limited )?warranty\b"
 )
+_NON_SOLICIT_WORD = words(r"\bnon-?solicit\w*|\bno[ -]hire\b")
+# A bare "Non-Solicitation." is a heading; the clause is the sentence that binds someone.
+_BINDING = re.compile(r"\b(?:shall|will|may|must|agrees?|not|neither)\b", re.IGNORECASE)
 _NON_SOLICIT = words(
-    r"\bnon-?solicit\w*|\bno[ -]hire\b"
-    r"|(?:\b(?:shall|will|agrees? (?:that it )?(?:shall|will)?) not|\bneither party "
+    r"(?:\b(?:shall|will|agrees? (?:that it )?(?:shall|will)?) not|\bneither party "
     r"(?:shall|will|may))\b[^.;]{0,60}?\b(?:solicit|recruit|hire|employ)\w*"
     r"\b[^.;]{0,120}?\b(?:employees?|personnel|staff|consultants|contractors|workers)\b"
 )
@@ -256,11 +307,7 @@ def _carve_outs(view: TextView) -> list[Hit]:
             end = min(blank if blank >= 0 else len(view.text), end + 900)
             sentence = view.text[start:end]
         sentence += _defined_carve_outs(view, sentence)
-        labels = []
-        for label, pattern in _CARVE_OUTS:
-            found = pattern.search(sentence)
-            if found is not None:
-                labels.append(label or squash(found.group(0)).lower())
+        labels = _carve_out_labels(sentence)
         if labels:
             hits.append(view.hit("legal.uncapped_carve_outs", labels, start, end, 0.7))
             if "indemnification obligations" in labels:
@@ -268,6 +315,28 @@ def _carve_outs(view: TextView) -> list[Hit]:
     for match in view.finditer(_UNLIMITED_INDEMNITY, ("indemn",), before=20, after=200):
         hits.append(view.hit("legal.unlimited_indemnity", True, match.start(), match.end(), 0.8))
     return hits
+
+
+def _carve_out_labels(clause: str) -> list[str]:
+    """The kinds of liability a carve-out clause leaves uncapped, in the clause's own words."""
+    labels: list[str] = []
+    for label, pattern in _CARVE_OUTS:
+        found = pattern.search(clause)
+        if found is None:
+            continue
+        wording = squash(found.group(0)).lower()
+        if not label and wording.startswith("confidentiality and"):
+            wording = f"breach of {wording}"
+        labels.append(label or wording)
+    return [
+        label
+        for label in labels
+        if not any(
+            other != label and word in other
+            for other in labels
+            for word in _SUBSUMED.get(label, ())
+        )
+    ]
 
 
 def _indemnities(view: TextView, unlimited: bool) -> list[Hit]:
@@ -281,12 +350,41 @@ def _indemnities(view: TextView, unlimited: bool) -> list[Hit]:
         if not roles:
             continue
         start, end = view.sentence(match.start(), match.end())
-        scope_match = _INDEMNITY_SCOPE.search(view.text, match.end(), end)
-        scope = squash(scope_match.group("scope")) if scope_match else "third-party claims"
+        scopes, clause_end = _indemnity_scopes(view, match.end())
         for role in roles:
-            value = Indemnity(by=role, scope=scope[:160], unlimited=unlimited)
-            hits.append(view.hit("legal.indemnities", value, start, end, 0.7))
+            for scope in scopes:
+                value = Indemnity(by=role, scope=scope, unlimited=unlimited)
+                hits.append(view.hit("legal.indemnities", value, start, max(end, clause_end), 0.7))
     return hits
+
+
+def _indemnity_scopes(view: TextView, after: int) -> tuple[list[str], int]:
+    """What an indemnity covers, one scope per enumerated item, and where the clause ends.
+
+    The clause may run over a page break; the running header and page number that the
+    break put inside it are not part of the scope.
+    """
+    text = view.text
+    limit = min(len(text), after + 700)
+    stop = _FULL_STOP.search(text, after, limit)
+    clause_end = stop.start() if stop else min(limit, view.sentence(after, after + 1)[1])
+    clause = view.without_furniture(after, clause_end)
+    found = _INDEMNITY_SCOPE.search(clause) or _INDEMNITY_AGAINST.search(clause)
+    if found is None:
+        return ["third-party claims"], clause_end
+    # "..., and will pay any damages finally awarded": the remedy, not what is covered.
+    scope = _REMEDY.split(found.group("scope"), maxsplit=1)[0]
+    items = enumeration(scope, 0, len(scope))
+    parts = [scope[start:end] for start, end in items] if items else [scope]
+    scopes = []
+    for part in parts:
+        words_of_part = squash(part).strip(" ,;:")
+        words_of_part = re.sub(r"[,;]?\s*(?:and|or)$", "", words_of_part).strip(" ,;")
+        kind = next((name for name, rx in _INDEMNITY_KINDS if rx.search(words_of_part)), None)
+        if kind is not None and kind not in words_of_part.lower():
+            words_of_part = f"{kind}: {words_of_part}"
+        scopes.append(words_of_part[:160])
+    return scopes, clause_end
 
 
 def _termination_for_convenience(view: TextView) -> list[Hit]:
@@ -338,6 +436,10 @@ def _non_solicit(view: TextView) -> list[Hit]:
         return hits
     for match in view.finditer(_NON_SOLICIT, ("solicit", "hire", "recruit"), before=220, after=220):
         hits.append(view.hit("legal.non_solicit", True, match.start(), match.end(), 0.75))
+    for match in view.finditer(_NON_SOLICIT_WORD, ("solicit", "hire"), before=5, after=20):
+        start, end = view.sentence(match.start(), match.end())
+        if _BINDING.search(view.text, start, end):
+            hits.append(view.hit("legal.non_solicit", True, match.start(), match.end(), 0.75))
     return hits
 
 

@@ -93,13 +93,18 @@ _CODE = r"\b[A-Z]{3}\b"
 _WORD = alternation(list(_WORDS))
 _SCALE_RX = r"(?:[^\S\n]?(?:thousand|million|billion|mm|bn)\b|(?:k|m)\b)"
 
+# A code at the end of a wrapped PDF line may stand before a figure on the next one
+# ("fees: EUR\n648,000.00"); only a figure written as money (separators) is read that way.
+_WRAP = r"[^\S\n]*\n[^\S\n]*(?=\d{1,3}(?:[,.'\u00a0\u202f]\d{3})+)"
+
 MONEY_RE = re.compile(
-    rf"(?:(?P<code_before>{_CODE})[^\S\n]?(?P<sym_after_code>\$|€|£)?[^\S\n]?"
+    rf"(?:(?P<code_before>{_CODE})(?:{_WRAP}|[^\S\n]?(?P<sym_after_code>\$|€|£)?[^\S\n]?)"
     rf"|(?P<symbol>{_SYMBOL})[^\S\n]?)"
     rf"(?P<figure>{_FIGURE})(?P<scale>{_SCALE_RX})?"
     rf"(?:[^\S\n]?(?P<code_after>{_CODE}))?"
     rf"|(?P<figure2>{_FIGURE})(?P<scale2>{_SCALE_RX})?[^\S\n]?"
-    rf"(?:(?P<code2>{_CODE})|(?P<word2>(?i:{_WORD}))\b|(?P<symbol2>€|£))"
+    # A code followed by a figure is that figure's ("120 EUR 96.00", "1\tUSD 8,000.00").
+    rf"(?:(?P<code2>{_CODE})(?![^\S\n]?[\d$€£])|(?P<word2>(?i:{_WORD}))\b|(?P<symbol2>€|£))"
 )
 
 
@@ -123,7 +128,8 @@ def iso_currency(code: str) -> str | None:
     return code if pycountry.currencies.get(alpha_3=code) is not None else None
 
 
-def _figure_value(figure: str) -> Decimal | None:
+def figure_value(figure: str) -> Decimal | None:
+    """The number a figure written as money states ("1.234,56" -> 1234.56)."""
     # price_parser settles "50.000" (thousands) vs "50.00" (decimals) the way people read them.
     return Price.fromstring(figure.replace("\u00a0", " ").replace("\u202f", " ")).amount
 
@@ -147,7 +153,7 @@ def _money_from(match: re.Match[str]) -> Money | None:
         currency = _SYMBOLS[groups["symbol2"]]
     if currency is None or figure is None:
         return None
-    value = _figure_value(figure)
+    value = figure_value(figure)
     if value is None:
         return None
     amount = float(value) * _SCALE_WORDS.get(scale, 1)

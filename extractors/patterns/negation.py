@@ -85,7 +85,8 @@ _CONCEPTS: tuple[_Concept, ...] = (
         r"ISO(?:/IEC)?\s*27001(?:\s+(?:certificat\w+|certified))?",
     ),
     _Concept(
-        ("security.penetration_test",), r"pen(?:etration)?[\s-]*test(?:s|ing)?(?:\s+reports?)?"
+        ("security.penetration_test",),
+        r"pen(?:etration)?[\s-]*test(?:s|ing)?(?:\s+(?:reports?|results?|summar(?:y|ies)))?",
     ),
     _Concept(
         ("security.hipaa_baa",),
@@ -100,7 +101,9 @@ _CONCEPTS: tuple[_Concept, ...] = (
         r"CMKs?",
     ),
     _Concept(
-        ("security.encryption_at_rest",), r"encryption\s+(?:of\s+(?:customer\s+)?data\s+)?at\s+rest"
+        ("security.encryption_at_rest",),
+        r"encryption\s+(?:of\s+(?:customer\s+)?data\s+)?at\s+rest"
+        r"|encrypt\w*\s+(?:(?:all\s+)?(?:customer\s+|personal\s+)?data\s+)?at\s+rest",
     ),
     _Concept(("security.sso",), r"single[\s-]+sign[\s-]+on|SSO|SAML(?:\s+2\.0)?"),
     _Concept(("security.scim",), r"SCIM(?:\s+provisioning)?|automated\s+(?:user\s+)?provisioning"),
@@ -139,7 +142,8 @@ _CONCEPTS: tuple[_Concept, ...] = (
 # Verbs a negation may carry before the concept ("does not offer", "need not provide").
 _VERBS = (
     r"(?:have|has|offer|offers|provide|provides|include|includes|support|supports|receive|grant|"
-    r"grants|"
+    r"grants|share|shares|disclose|discloses|release|hold|holds|enable|enables|obtained|received|"
+    r"undergone|completed|maintained|performed|provided|offered|"
     r"be\s+entitled\s+to|maintain|perform|conduct|apply|be\s+subject\s+to|make\s+available|obtain|"
     r"carry|"
     r"sign|execute|enter\s+into|deliver|furnish|issue|submit|require|requires|contain|contains|"
@@ -158,20 +162,34 @@ _NEGATOR = (
     r"\bnot\s+entitled\s+to)"
 )
 
+# "does not currently support", "does not, at this time, offer".
+_ADVERB = (
+    r"(?:,?\s*(?:currently|presently|yet|generally|normally|ordinarily|otherwise|routinely"
+    r"|at\s+(?:this|the\s+present)\s+time|as\s+(?:standard|a\s+matter\s+of\s+course)"
+    r"|by\s+default)\s*,?)?"
+)
+# "security audits or penetration tests": a term excluded along with another before it.
+_COORDINATED = r"(?:(?:[\w-]+\s+){{1,3}}(?:or|and|nor)\s+{det})?"
 _NOT_BEFORE = (
-    r"{negator}\s+(?:(?:be\s+)?(?:required|obligated|entitled)\s+to\s+)?(?:{verbs}\s+)"
-    r"?{det}(?:{concept})\b"
+    r"{negator}{adverb}\s+(?:(?:be\s+)?(?:required|obligated|entitled)\s+to\s+)?(?:{verbs}\s+)"
+    r"?{det}" + _COORDINATED + r"(?:{concept})\b"
 )
 _NO_BEFORE = (
     r"\b(?:no|without\s+any)\s+(?:(?:\w+[\s-]+){{0,2}}?)(?:{concept})\b(?!\s+(?:later|less|more|"
     r"earlier)\b)"
 )
+_STATE = (
+    r"(?:included|provided|offered|available|applicable|supported|part\s+of|in\s+scope|covered"
+    r"|granted|required|shared|disclosed|made\s+available|performed|permitted|allowed)"
+)
 _AFTER = (
-    r"\b(?:{concept})\b(?:\s+\([^)]{{0,40}}\))?\s+(?:is|are|shall\s+be|will\s+be|has\s+been|"
-    r"have\s+been)\s+"
-    r"(?:(?:not|neither)\s+(?:\w+\s+)?(?:included|provided|offered|available|applicable|supported|"
-    r"part\s+of|in\s+scope"
-    r"|covered|granted|required)|excluded|out\s+of\s+scope|unavailable|n/?a\b)"
+    r"\b(?:{concept})\b(?:\s+\([^)]{{0,40}}\))?\s+"
+    r"(?:(?:is|are|was|were|has\s+been|have\s+been)\s+(?:not|neither)\s+(?:\w+\s+)?"
+    + _STATE
+    + r"|(?:shall|will|would|can|may|could)\s+not\s+(?:\w+\s+)?be\s+(?:\w+\s+)?"
+    + _STATE
+    + r"|(?:is|are|shall\s+be|will\s+be)\s+(?:excluded|out\s+of\s+scope|unavailable|unsupported"
+    r"|n/?a\b))"
     r"|\b(?:{concept})\b\s+(?:shall|will|does|do)\s+not\s+apply"
 )
 _FIELD = (
@@ -182,10 +200,22 @@ _LISTED = (
     r"\b(?:not\s+included|out\s+of\s+scope|excluded(?:\s+from\s+(?:the\s+)?scope)?|exclusions?)"
     r"\s*[:\-–]\s*(?:[^.;\n]{{0,120}}?)\b(?:{concept})\b"
 )
+# An amendment striking a clause: "Section 9.3 (Non-Solicitation) of the Agreement is deleted".
+_DELETED = (
+    r"\b(?:section|clause|article|paragraph)\s+[\w.()]{{1,12}}[^.;\n]{{0,30}}?\(\s*[\"“]?"
+    r"(?:{concept})[\"”]?\s*\)[^.;\n]{{0,40}}?\b(?:is|are|shall\s+be|will\s+be)\s+"
+    r"(?:hereby\s+)?(?:deleted|removed|struck|revoked|rescinded|repealed)\b"
+)
 _WAIVES = (
     r"\bwaives?\s+(?:any\s+and\s+all\s+|all\s+|any\s+|its\s+)?(?:rights?\s+to\s+)?(?:an?\s+|the\s+)"
     r"?(?:{concept})\b"
 )
+
+
+def _deleted(title: str) -> str:
+    """An alternative matching an amendment that deletes the clause titled ``title``."""
+    return "|" + _DELETED.replace("{{", "{").replace("}}", "}").replace("{concept}", title)
+
 
 # Wordings specific to the prohibition-type clauses, where "not" is the clause itself.
 _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -197,7 +227,8 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"the\s+parties)"
         r"[^.;]{0,80}?\b(?:develop\w*|market\w*|compet\w*|offer\w*|provid\w*|sell\w*)"
         r"\b[^.;]{0,80}?\b(?:compet\w*|similar)"
-        r"|\bno\s+non[\s-]?compet\w*",
+        r"|\bno\s+(?:[\w-]+\s+(?:or|and|nor)\s+)?non[\s-]?compet\w*"
+        + _deleted(r"non[\s-]?compet\w*|restrictive\s+covenants?"),
     ),
     (
         ("legal.exclusivity",),
@@ -246,7 +277,8 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"\bnothing\s+(?:in\s+this\s+agreement\s+)?(?:shall|will)\s+(?:restrict|prevent|prohibit|"
         r"preclude|limit)\w*\s+"
         r"[^.;]{0,60}?\b(?:solicit\w*|hir\w+|employ\w*|recruit\w*)\b(?![^.;]{0,60}?\bexcept\b)"
-        r"|\bno\s+non[\s-]?solicit\w*",
+        r"|\bno\s+(?:[\w-]+\s+(?:or|and|nor)\s+)?non[\s-]?solicit\w*"
+        + _deleted(r"non[\s-]?solicit\w*|no[\s-]hire"),
     ),
     (
         ("legal.cap_on_liability", "legal.liability_cap"),
@@ -269,12 +301,35 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+# Further wordings for paths that also take the general grammar, with their own keywords.
+_KEYED_SPECIFIC: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
+    (
+        ("security.data_residency",),
+        r"\b(?:no|not|without\s+any)\b[^.;]{0,40}?\b(?:commit\w*|guarantee\w*|warrant\w*"
+        r"|represent\w*|assurances?|promise\w*)\b[^.;]{0,40}?\b(?:as\s+to|regarding|about"
+        r"|concerning|that|on)\b[^.;]{0,30}?\b(?:country|countries|region|regions|location|locations"
+        r"|jurisdiction|data\s+cent(?:er|re)s?)\b",
+        ("countr", "region", "location", "jurisdiction", "data cent"),
+    ),
+    (
+        ("legal.uncapped_liability",),
+        r"\b(?:cap|limitation|limit)s?\b(?:[^.;]|\.(?=\d)){0,160}?\b(?:there\s+are|with|subject\s+to)"
+        r"\s+no\s+"
+        r"exceptions?\b|\bno\s+exceptions?\s+(?:to|from)\s+(?:the\s+|this\s+|such\s+)?"
+        r"(?:cap|limitation)",
+        ("exception",),
+    ),
+)
+
+
 def _compile(template: str, concept: str) -> re.Pattern[str]:
-    body = template.format(concept=concept, negator=_NEGATOR, verbs=_VERBS, det=_DETERMINERS)
+    body = template.format(
+        concept=concept, negator=_NEGATOR, verbs=_VERBS, det=_DETERMINERS, adverb=_ADVERB
+    )
     return re.compile(body, re.IGNORECASE)
 
 
-_GENERAL = (_NOT_BEFORE, _NO_BEFORE, _AFTER, _FIELD, _LISTED, _WAIVES)
+_GENERAL = (_NOT_BEFORE, _NO_BEFORE, _AFTER, _FIELD, _LISTED, _WAIVES, _DELETED)
 
 
 @dataclass(frozen=True)
@@ -338,12 +393,12 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "tax.tax_exempt": ("exempt",),
     "tax.po_required": ("purchase order", " po ", " po.", " po,", "po number", "(po"),
     "commercial.auto_renewal": ("renew",),
-    "legal.non_compete": ("nothing", "no non"),
+    "legal.non_compete": ("nothing", "no non", "compet", "covenant"),
     "legal.exclusivity": ("exclusiv",),
     "legal.ip_ownership_assignment": ("no intellectual", "no ip", "nothing", "retain"),
     "legal.third_party_beneficiary": ("beneficiar", "nothing", "not intended"),
     "legal.anti_assignment": ("assign",),
-    "legal.non_solicit": ("nothing", "no non"),
+    "legal.non_solicit": ("nothing", "no non", "solicit", "hire"),
     "legal.cap_on_liability": ("be limited", "be capped", "no limitation", "no cap"),
     "tax.affiliates_covered": ("affiliate",),
 }
@@ -362,6 +417,10 @@ _RULES: tuple[_Rule, ...] = tuple(
     + [
         _Rule(paths, re.compile(pattern, re.IGNORECASE), (), _KEYS[paths[0]])
         for paths, pattern in _SPECIFIC
+    ]
+    + [
+        _Rule(paths, re.compile(pattern, re.IGNORECASE), (), keys)
+        for paths, pattern, keys in _KEYED_SPECIFIC
     ]
 )
 # A qualifier right after the excluded term keeps it alive: "No audit more than once a year",
@@ -387,6 +446,14 @@ _NEGATION_CUES = (
     "exclusive",
     "retain",
     "freely",
+    "deleted",
+    "removed",
+    "struck",
+    "revoked",
+    "rescinded",
+    "repealed",
+    "unavailable",
+    "unsupported",
 )
 
 CHECKS = frozenset(path for rule in _RULES for path in rule.paths)

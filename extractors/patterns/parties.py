@@ -26,7 +26,8 @@ _SUFFIX = (
     r"Pte\.?[ "
     r"\t]+Ltd\.?|"
     r"S\.A\.S\.|SAS|SARL|S\.à[^\S\n]?r\.l\.|AB|Oy|ApS|A/S|K\.K\.|Co\.,?[^\S\n]+Ltd\.?|Company|Co\.|"
-    r"INC\.?|CORP\.?|CORPORATION|LIMITED|COMPANY|LTD\.?|ASA|AS|SA|SRL|S\.r\.l\.|KG|N\.A\.)"
+    r"INC\.?|CORP\.?|CORPORATION|LIMITED|COMPANY|LTD\.?|ASA|AS|SA|SRL|S\.r\.l\.|KG|N\.A\.|DAC|ULC"
+    r"|PLC)"
 )
 _NAME_WORD = r"[A-Z0-9][\w&'’.-]*"
 _NAME = re.compile(
@@ -34,6 +35,11 @@ _NAME = re.compile(
     rf"{{0,6}}{_NAME_WORD},?[ "
     rf"\t]+{_SUFFIX})(?![\w])"
 )
+# The letterhead of an order confirmation: a legal name that starts one of its first lines.
+_LETTERHEAD = 400
+_LETTERHEAD_NAME = re.compile(rf"(?m)^[^\S\n]*{_NAME.pattern}")
+# A legal name ending in its legal form ("Kepler Maritime Americas Inc."), for other modules.
+LEGAL_NAME = _NAME
 _DEFINED = re.compile(
     r"\(\s*(?:the\s+|each\s+a\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?"
     r"(?:\*\*)?[\"“”'‘’]{1,2}(?:\*\*)?(?P<term>[A-Z][\w "
@@ -58,6 +64,9 @@ _NAME_END = re.compile(
     r"|of|acting|on\s+behalf)\b|\s+(?:of|at)\s+(?:\d|Level|Suite|Unit|Floor)|\s+(?:a|an)"
     r"\s+[A-Z][a-z]+\s+"
     r"(?:corporation|company|limited|nonprofit|not-for-profit|public|private|statutory|partnership)"
+    r"|\s+(?:with|having|whose)\s+(?:its\s+)?(?:principal|registered|head|main)?\s*"
+    r"(?:offices?|place\s+of\s+business|address|seat)\b"
+    r"|\s+(?:ABN|ACN|CRN|EIN|VAT|org\.?\s*no\.?|company\s+(?:no\.?|number))\s"
 )
 _PROVIDES = (
     r"(?:provide|make\s+(?:the\s+)?(?:services|platform|software)|host|grant|deliver|perform|"
@@ -100,6 +109,29 @@ _DOCUMENT_TERMS = frozenset(
     ]
 ) | {"order form", "effective date", "principal agreement", "statement of work"}
 _CAPITALISED = re.compile(r"^[A-Z0-9]")
+_SUFFIX_TAIL = re.compile(rf",?\s+{_SUFFIX}\s*$")
+# Words too common to stand for one party ("Services shall ...", "Group will ...").
+_GENERIC_WORDS = frozenset(
+    {
+        "services",
+        "service",
+        "group",
+        "holdings",
+        "company",
+        "international",
+        "global",
+        "systems",
+        "solutions",
+        "software",
+        "technologies",
+        "partners",
+        "party",
+        "parties",
+        "agreement",
+    }
+)
+_NAME_PARTICLES = frozenset({"of", "and", "&", "de", "der", "du", "la", "the", "van", "von"})
+_SUFFIX_WORD = re.compile(rf"^{_SUFFIX},?$")
 _NOT_A_NAME = re.compile(
     r"^(?:this|the|these|each|such|any|all|it|its|that|which|who|party|parties|agreement|company|"
     r"order|section|schedule|exhibit)\b|\b(?:section|clause|article|schedule|exhibit|annex)\s+\d",
@@ -201,7 +233,7 @@ _LEADING_NOISE = re.compile(
 _FIELD = re.compile(
     r"(?:^|\n|\|)[^\S\n]*(?:\*\*)?(?P<label>customer|client|subscriber|licensee|buyer|provider|"
     r"vendor|supplier"
-    r"|licensor|service provider|seller|contractor|billed to|bill to)(?:[ "
+    r"|licensor|service provider|seller|contractor|billed to|bill to|sold by|supplied by)(?:[ "
     r"\t]+(?:legal|entity|company|full)(?:[^\S\n]+name)?|[^\S\n]+name)?"
     r"[^\S\n]*[:|\t](?:\*\*)?[^\S\n]*(?P<name>[A-Z][^\n|;\t]{1,80})",
     re.IGNORECASE,
@@ -276,13 +308,28 @@ def _tidy_name(raw: str) -> str:
 
 
 def _name_before(view: TextView, definition_start: int) -> tuple[int, int] | None:
-    """The party name that a "("Customer")" definition at ``definition_start`` belongs to."""
+    """The party name that a "("Customer")" definition at ``definition_start`` belongs to.
+
+    The name follows the last "between", "and", "with" ... before the definition that is
+    followed by a name; a later one inside the description ("with its registered office",
+    "England and Wales") is passed over.
+    """
     text = view.text
     window_start = max(0, definition_start - 400)
     boundaries = [match.end() for match in _BOUNDARY.finditer(text, window_start, definition_start)]
     if view.document.media_type in (MediaType.DOCX, MediaType.MARKDOWN):
         boundaries += [m.end() for m in _PARAGRAPH.finditer(text, window_start, definition_start)]
-    start = max(boundaries, default=window_start)
+    candidates = sorted(set(boundaries), reverse=True) or [window_start]
+    for start in candidates[:6]:
+        span = _name_at(view, start, definition_start)
+        if span is not None:
+            return span
+    return None
+
+
+def _name_at(view: TextView, start: int, definition_start: int) -> tuple[int, int] | None:
+    """The name that starts at ``start`` and runs at most to the definition, if it is one."""
+    text = view.text
     segment = text[start:definition_start]
     cut = _NAME_END.search(segment)
     name_end = start + (cut.start() if cut else len(segment))
@@ -293,9 +340,17 @@ def _name_before(view: TextView, definition_start: int) -> tuple[int, int] | Non
         or not _CAPITALISED.match(name)
         or len(name.split()) > 10
         or _NOT_A_NAME.search(name)
+        or not _looks_like_a_name(name)
     ):
         return None
     return name_start, name_start + len(text[name_start:name_end].rstrip(" ,;:*"))
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """Mostly capitalised words: "Foo Holdings plc", not "Wales under number 123456 whose"."""
+    words_of_name = [word for word in name.split() if word.lower() not in _NAME_PARTICLES]
+    capitalised = sum(1 for word in words_of_name if word[:1].isupper() or _SUFFIX_WORD.match(word))
+    return capitalised * 3 >= len(words_of_name) * 2
 
 
 def _opening_parties(view: TextView) -> list[_Party]:
@@ -424,8 +479,39 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def extract(view: TextView) -> list[Hit]:
-    """Party and contracting-entity hits."""
+def name_key(name: str) -> str:
+    """A party name folded for comparison ("Acme, Inc." and "ACME INC" are the same)."""
+    return _key(name)
+
+
+def _letterhead(view: TextView, parties: list[_Party]) -> None:
+    """A customer's order that names no provider: the company in its letterhead provides it."""
+    if not parties or any(party.role is not PartyRole.CUSTOMER for party in parties):
+        return
+    text = view.text
+    head = min(len(text), _LETTERHEAD)
+    taken = {_key(party.name) for party in parties}
+    for match in _LETTERHEAD_NAME.finditer(text, 0, head):
+        name = _tidy_name(match.group("name"))
+        if _key(name) in taken:
+            continue
+        line_end = view.line(match.start("name"))[1]
+        party = _Party(
+            name=name,
+            start=match.start("name"),
+            end=match.end("name"),
+            role=PartyRole.PROVIDER,
+            country=country_near(text, match.start("name"), line_end),
+        )
+        parties.append(party)
+        return
+
+
+def known_parties(view: TextView) -> list[_Party]:
+    """Every party of the document with its role: defined in the opening or named in a field."""
+    cached = view.shared.get("all_parties")
+    if isinstance(cached, list):
+        return cached
     defined_roles(view)
     parties: list[_Party] = list(view.shared.get("parties", []))
     by_key = {_key(party.name): party for party in parties}
@@ -433,7 +519,13 @@ def extract(view: TextView) -> list[Hit]:
         raw = match.group("name")
         name = _tidy_name(raw)
         label = match.group("label").lower()
-        role = PartyRole.CUSTOMER if label.startswith("bill") else role_of(label)
+        role = (
+            PartyRole.CUSTOMER
+            if label.startswith("bill")
+            else PartyRole.PROVIDER
+            if label in {"sold by", "supplied by"}
+            else role_of(label)
+        )
         if not name or role is None or not re.search(r"[A-Za-z]{2}", name):
             continue
         existing = by_key.get(_key(name)) or next(
@@ -451,6 +543,7 @@ def extract(view: TextView) -> list[Hit]:
         )
         by_key[_key(name)] = party
         parties.append(party)
+    _letterhead(view, parties)
     customers = [party for party in parties if party.role is PartyRole.CUSTOMER]
     others = [party for party in parties if party.role is PartyRole.OTHER]
     if (
@@ -461,6 +554,30 @@ def extract(view: TextView) -> list[Hit]:
         # The one other party of a customer's contract is the one providing the service.
         others[0].role = PartyRole.PROVIDER
     view.shared["all_parties"] = parties
+    return parties
+
+
+def name_keys(view: TextView) -> dict[str, PartyRole]:
+    """``defined_roles`` plus each party's name and its last distinctive word ("the District")."""
+    cached = view.shared.get("name_keys")
+    if isinstance(cached, dict):
+        return cached
+    keys = dict(defined_roles(view))
+    for party in known_parties(view):
+        if party.role is PartyRole.OTHER:
+            continue
+        plain = _SUFFIX_TAIL.sub("", party.name).strip(" ,")
+        named = [word for word in re.findall(r"[A-Za-z][\w&'-]*", plain) if len(word) >= 4]
+        for key in (plain.lower(), named[-1].lower() if named else ""):
+            if key and key not in _GENERIC_WORDS:
+                keys.setdefault(key, party.role)
+    view.shared["name_keys"] = keys
+    return keys
+
+
+def extract(view: TextView) -> list[Hit]:
+    """Party and contracting-entity hits."""
+    parties = known_parties(view)
     hits: list[Hit] = []
     for party in parties:
         value = Party(name=party.name, role=party.role, country=party.country)

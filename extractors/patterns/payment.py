@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
-from extractors.facts import BillingFrequency, Product
-from extractors.patterns.core import MAX_LINE, MAX_ROWS, Hit, TextView, squash, words
-from extractors.patterns.dates import DATE_RE, DURATION, parse_duration
-from extractors.patterns.money import find_amounts, iso_currency, view_amounts
+from extractors.facts import BillingFrequency
+from extractors.patterns import contract_value, products
+from extractors.patterns.core import Hit, TextView, squash, words
+from extractors.patterns.dates import DURATION, parse_duration
+from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
 
-CHECKS = frozenset(
+CHECKS = contract_value.CHECKS | frozenset(
     {
         "commercial.payment_terms_days",
         "commercial.billing_frequency",
@@ -20,8 +21,6 @@ CHECKS = frozenset(
         "commercial.custom_pricing",
         "commercial.minimum_commitment_amount",
         "commercial.price_increase_cap_percent",
-        "commercial.total_contract_value",
-        "commercial.annual_contract_value",
         "commercial.plan_tier",
         "commercial.products",
     }
@@ -45,10 +44,12 @@ _INVOICE_DUE = words(
 _FREQUENCY_WORDS: dict[str, BillingFrequency] = {
     "monthly": BillingFrequency.MONTHLY,
     "each month": BillingFrequency.MONTHLY,
+    "each calendar month": BillingFrequency.MONTHLY,
     "per month": BillingFrequency.MONTHLY,
     "every month": BillingFrequency.MONTHLY,
     "quarterly": BillingFrequency.QUARTERLY,
     "each quarter": BillingFrequency.QUARTERLY,
+    "each calendar quarter": BillingFrequency.QUARTERLY,
     "every three months": BillingFrequency.QUARTERLY,
     "semi-annually": BillingFrequency.SEMI_ANNUAL,
     "semi-annual": BillingFrequency.SEMI_ANNUAL,
@@ -83,8 +84,14 @@ _FREQUENCY = (
     + r")\b"
 )
 _BILLING = words(
-    rf"\b(?:billing (?:frequency|cycle|period|schedule|terms?)|invoic(?:e|ed|es|ing)|billed|bill)\b"
+    rf"\b(?:billing(?: (?:frequency|cycle|period|schedule|terms?))?|invoic(?:e|ed|es|ing)|billed"
+    rf"|bill)\b"
     rf"[^\S\n]*[:|\t]?[^.;\n]{{0,50}}?\b(?P<freq>{_FREQUENCY})"
+)
+# "at the start of each monthly billing period".
+_BILLING_PERIOD = words(
+    r"\b(?P<freq>monthly|quarterly|annual|yearly|semi-annual) (?:billing|subscription|invoicing) "
+    r"(?:period|cycle)s?\b"
 )
 _BILLING_FIELD = words(
     rf"\bbilling (?:frequency|cycle)[^\S\n]*[:|\t][^\S\n]*(?P<freq>{_FREQUENCY})"
@@ -103,24 +110,27 @@ _MINIMUM = words(
     r"|contract |usage )*"
     r"(?:commitment|purchase|spend|fees?|order|amount|billing|payment|volume)s?\b"
 )
+# "Customer commits to subscription fees of not less than USD 750,000 in each contract year".
+_COMMITS = words(
+    r"\bcommits?\b(?:,[^,.;]{0,60},)? to (?:[\w-]+ ){0,4}?(?:fees|spend|spending|purchases?"
+    r"|payments?|revenue)\b[^.;]{0,40}?\b(?:not less than|no less than|at least|a minimum of"
+    r"|minimum of|in excess of)\b"
+)
 _CAP = words(
     rf"\b(?:increase|raise|uplift|escalat(?:e|ion)|adjust(?:ment)?)\w*\b[^.;]{{0,120}}?"
     rf"\b(?:more than|exceed(?:ing)?|in excess of|greater than|up to|no more than|not more "
     rf"than|maximum of|"
     rf"capped at|limited to|cap of|at most|lesser of)[^.;%]{{0,30}}?(?P<p>{PERCENT})"
 )
+# "no more than the lesser of the CPI increase and three percent (3%)": the percentage named.
+_CAP_LESSER = words(
+    r"\b(?:increase|raise|uplift|escalat(?:e|ion)|adjust(?:ment)?)\w*\b[^.;]{0,120}?"
+    r"\b(?:lesser|lower|smaller) of\b(?P<body>[^.;]{0,260})"
+)
+_PERCENT_RX = re.compile(PERCENT, re.IGNORECASE)
+_PRICE_WORD = re.compile(r"\b(?:fees?|pric\w*|rates?|charges?)\b", re.IGNORECASE)
 _CAP_FIELD = words(
     rf"\b(?:price|renewal|fee) (?:increase|uplift) cap[^\S\n]*[:|\t][^\S\n]*(?P<p>{PERCENT})"
-)
-_TCV = words(
-    r"\b(?:total contract value|TCV|total (?:subscription |order |contract )?(?:value|price|amount)"
-    r"|total fees(?: payable| due)?(?: for the (?:subscription |initial )?term)?|grand total)\b"
-)
-_ACV = words(
-    r"\b(?:annual contract value|ACV|annual recurring revenue|ARR|annual total"
-    r"|total (?:[\w-]+ ){0,3}?(?:per year|per annum|yearly|annually)"
-    r"|total annual (?:[\w-]+ ){0,2}?(?:fees?|charges?|subscription|amount|price|value)"
-    r"|annual (?:subscription |recurring |license |licence )?(?:fees?|charges?)(?: total)?)\b"
 )
 _TIERS = (
     "Enterprise Plus|Enterprise|Professional|Business|Premium|Standard|Starter|Basic|Essentials|"
@@ -135,29 +145,12 @@ _TIER_LINE = re.compile(
     rf"(?m)^[^\S\n]*(?i:plan|tier|edition)[^\S\n\t]+(?P<tier>{_TIERS})[^\S\n]*$"
 )
 _TIER_WORD = re.compile(rf"\b(?:{_TIERS})\b")
+# "Sable Plant Insights - Industrial": an edition after a dash, one or two capitalised words.
+_EDITION_SUFFIX = re.compile(r"\s[-–]\s+(?P<tier>[A-Z][a-z]+(?:\s+(?:Plus|Pro|Premium|Max))?)$")
 _TIER_HEADER = re.compile(r"^(?:subscription\s+|service\s+)?(?:plan|tier|edition)$", re.IGNORECASE)
-_QUANTITY = re.compile(
-    r"^[^\S\n]*(?P<qty>\d{1,3}(?:,\d{3})+|\d+)(?:[^\S\n]+(?P<unit>[A-Za-z][A-Za-z "
-    r"-]{0,24}?))?[^\S\n]*$"
-)
-_PRODUCT_HEADER = re.compile(
-    r"\b(?:product|item|service|subscription|description|sku|module)s?\b.*\b(?:qty|quantity|units|"
-    r"seats|"
-    r"users|licen[cs]es|volume)\b",
-    re.IGNORECASE,
-)
 _TABLE_WORD = re.compile(r"^(?:seats?|users?|staff|price|billing|quantity|qty|fees?|term)\b", re.I)
 _CUSTOM_KEYS = ("custom", "special", "non-standard", "negotiated", "promotional", "preferential")
-_QUANTITY_KEYS = ("qty", "quantity", "units", "seats", "users", "licen", "volume")
-# "Advanced Analytics add-on 1 7,500.00 6,750.00", "150 users 99,000.00": a name (or none,
-# when it wrapped onto the lines above), a quantity, then the money columns.
-_TEXT_ROW = re.compile(
-    r"^\s*(?P<name>[A-Za-z][^\n]*?)??\s*(?P<qty>\d{1,3}(?:,\d{3})+|\d+)"
-    r"(?:\s+(?P<unit>[A-Za-z][A-Za-z-]{1,20}))?\s+(?:[A-Z]{3}\s?|[$€£]\s?)?\d[\d,]*(?:\.\d{2})?\b"
-)
-_NOT_A_UNIT = re.compile(r"^(?:of|to|and|the|per|in|for|at|on)$", re.IGNORECASE)
 _CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
-_TOTAL_ROW = re.compile(r"^\s*(?:sub-?)?totals?\b|^\s*-+\s*$", re.IGNORECASE)
 
 
 def _payment_days(view: TextView) -> list[Hit]:
@@ -193,8 +186,8 @@ def _payment_days(view: TextView) -> list[Hit]:
 
 def _frequency(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
-    for pattern, confidence in ((_BILLING_FIELD, 0.9), (_BILLING, 0.75)):
-        for match in view.finditer(pattern, ("bill", "invoic"), before=5, after=120):
+    for pattern, confidence in ((_BILLING_FIELD, 0.9), (_BILLING, 0.75), (_BILLING_PERIOD, 0.7)):
+        for match in view.finditer(pattern, ("bill", "invoic"), before=20, after=120):
             word = " ".join(match.group("freq").lower().replace("-", " ").split())
             frequency = next(
                 (
@@ -252,33 +245,20 @@ def _amount_after(
     return None
 
 
-def _values(view: TextView) -> list[Hit]:
+def _minimum_amount(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     if not view_amounts(view):
         return hits
-    for pattern, keys, path in (
-        (_TCV, ("total", "tcv"), "commercial.total_contract_value"),
-        (
-            _ACV,
-            ("annual", "acv", "arr", "per year", "per annum", "yearly"),
-            "commercial.annual_contract_value",
-        ),
-    ):
-        for match in view.finditer(pattern, keys, before=60, after=90):
-            found = _amount_after(view, match.end(), 120, same_line=True)
-            if found is None:
+    for pattern, keys in ((_MINIMUM, ("minimum",)), (_COMMITS, ("commit",))):
+        for match in view.finditer(pattern, keys, before=5, after=200):
+            found = _amount_after(view, match.end(), 120, same_line=False)
+            if found is None or "." in view.text[match.end() : found[0]].replace(".00", ""):
                 continue
-            _, amount_end, money = found
-            hits.append(view.hit(path, money, match.start(), amount_end, 0.8))
-    for match in view.finditer(_MINIMUM, ("minimum",), before=5, after=90):
-        found = _amount_after(view, match.end(), 120, same_line=False)
-        if found is None or "." in view.text[match.end() : found[0]].replace(".00", ""):
-            continue
-        hits.append(
-            view.hit(
-                "commercial.minimum_commitment_amount", found[2], match.start(), found[1], 0.75
+            hits.append(
+                view.hit(
+                    "commercial.minimum_commitment_amount", found[2], match.start(), found[1], 0.75
+                )
             )
-        )
     return hits
 
 
@@ -286,14 +266,22 @@ def _price_cap(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     if not view.mentions("increase", "uplift", "escalat", "adjust"):
         return hits
-    for pattern, confidence in ((_CAP_FIELD, 0.85), (_CAP, 0.8)):
+    for pattern, confidence in ((_CAP_FIELD, 0.85), (_CAP, 0.8), (_CAP_LESSER, 0.8)):
         for match in view.finditer(
             pattern, ("increase", "uplift", "escalat", "adjust"), before=30, after=260
         ):
-            sentence = view.text[slice(*view.sentence(match.start(), match.end()))]
-            if not re.search(r"\b(?:fees?|pric\w*|rates?|charges?)\b", sentence, re.IGNORECASE):
+            start, end = view.sentence(match.start(), match.end())
+            # The prices may be named in the sentence before: "Prices are fixed for the term.
+            # Any increase after it shall not exceed 3.5%."
+            if not _PRICE_WORD.search(view.text, max(0, start - 150), end):
                 continue
-            value = parse_percent(match.group("p"))
+            if "body" in match.groupdict():
+                named = list(_PERCENT_RX.finditer(match.group("body")))
+                if not named:
+                    continue
+                value = parse_percent(named[-1].group(0))
+            else:
+                value = parse_percent(match.group("p"))
             if value is not None and 0 < value <= 50:
                 hits.append(
                     view.hit(
@@ -367,104 +355,37 @@ def _plan(view: TextView) -> list[Hit]:
     return hits
 
 
-def _quantity_column(header: str) -> int | None:
-    """The index of the quantity column of a table header, if it has one after the name."""
-    cells = [cell.lower() for cell in _CELL_SPLIT.split(header.strip(" |"))]
-    column = next(
-        (
-            i
-            for i, cell in enumerate(cells)
-            if re.search(r"qty|quantity|units|seats|users|licen", cell)
-        ),
-        None,
-    )
-    return column if column else None
+def _tier_of_product(name: str) -> str | None:
+    """The edition a product's name ends in: "Claims Analytics - Enterprise", "Juniper Starter"."""
+    edition = _EDITION_SUFFIX.search(name)
+    if edition is not None:
+        return edition.group("tier")
+    last = name.rsplit(maxsplit=1)[-1] if name.split() else ""
+    return last if _TIER_WORD.fullmatch(last) else None
 
 
-def _cell_product(row: str, column: int) -> Product | None:
-    """A product from a row of a table with cell separators (``|`` or tab)."""
-    cells = _CELL_SPLIT.split(row.strip().strip("|").strip())
-    if column >= len(cells) or _TOTAL_ROW.search(cells[0]):
-        return None
-    quantity = _QUANTITY.match(cells[column])
-    name = squash(cells[0])
-    if not quantity or not name:
-        return None
-    return Product(
-        name=name,
-        quantity=float(quantity.group("qty").replace(",", "")),
-        unit=squash(quantity.group("unit") or "") or None,
-    )
-
-
-def _text_product(row: str, pending: str) -> Product | None:
-    """A product from a PDF table row, where cells are only spaces apart ("Name 150 users 9.00")."""
-    match = _TEXT_ROW.match(row)
-    if match is None:
-        return None
-    name = squash(f"{pending} {match.group('name') or ''}")
-    unit = squash(match.group("unit") or "") or None
-    if not name or _TOTAL_ROW.search(name) or not re.search(r"[A-Za-z]{3}", name):
-        return None
-    if unit is not None and (_NOT_A_UNIT.match(unit) or DATE_RE.match(f"{unit} 1, 2000")):
-        return None
-    if unit is not None and iso_currency(unit) is not None:
-        unit = None
-    return Product(name=name, quantity=float(match.group("qty").replace(",", "")), unit=unit)
-
-
-def _products(view: TextView) -> list[Hit]:
-    """Rows of an order table whose header names a product and a quantity column."""
-    hits: list[Hit] = []
-    text = view.text
-    consumed = -1
-    for header in view.finditer(_PRODUCT_HEADER, _QUANTITY_KEYS, before=200, after=10):
-        line_start, line_end = view.line(header.start())
-        if line_start <= consumed or line_end - line_start > MAX_LINE:
-            continue
-        header_text = text[line_start:line_end]
-        tabular = "|" in header_text or "\t" in header_text
-        column = _quantity_column(header_text) if tabular else None
-        if tabular and column is None:
-            continue
-        position = line_end + 1
-        pending = ""
-        for _ in range(MAX_ROWS):
-            if position >= len(text):
-                break
-            row_start, row_end = view.line(position)
-            row = text[row_start:row_end]
-            position = row_end + 1
-            consumed = row_end
-            if not row.strip() or (tabular and len(_CELL_SPLIT.split(row.strip(" |"))) < 2):
-                break
-            if set(row.strip()) <= set("|-: \t"):
-                continue
-            if not tabular and (len(row) > 140 or row.rstrip().endswith((".", ":"))):
-                break  # running text again: the table is over
-            if column is not None:
-                product = _cell_product(row, column)
-            else:
-                product = _text_product(row, pending)
-                # A name wrapped over several lines comes before the line with the figures.
-                pending = "" if product or _TOTAL_ROW.search(row) else f"{pending} {row}"[-120:]
-                if _TOTAL_ROW.search(row):
-                    break
-            if product is not None:
-                hits.append(
-                    view.hit("commercial.products", product, row_start, row_end, 0.65, exact=True)
-                )
-    return hits
+def _plan_from_products(view: TextView, product_hits: list[Hit]) -> list[Hit]:
+    """Where no plan is named, the edition the first ordered product's name ends in."""
+    for hit in product_hits:
+        tier = _tier_of_product(hit.value.name)
+        if tier is not None:
+            return [Hit("commercial.plan_tier", tier, hit.start, hit.end, 0.55)]
+    return []
 
 
 def extract(view: TextView) -> list[Hit]:
     """Payment, pricing and order hits."""
+    plan = _plan(view)
+    ordered = products.extract(view)
+    if not plan:
+        plan = _plan_from_products(view, ordered)
     return (
         _payment_days(view)
         + _frequency(view)
         + _discount(view)
-        + _values(view)
+        + _minimum_amount(view)
+        + contract_value.extract(view)
         + _price_cap(view)
-        + _plan(view)
-        + _products(view)
+        + plan
+        + ordered
     )

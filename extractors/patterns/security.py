@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 
+from extractors.facts import PartyRole
 from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.dates import DURATION, parse_duration
+from extractors.patterns.parties import name_keys
 from extractors.patterns.places import find_places
 
 CHECKS = frozenset(
@@ -139,22 +141,40 @@ _SSO: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _SSO_GENERIC = re.compile(r"\bsingle[ \t\n-]+sign[ \t\n-]+on\b|\bSSO\b", re.IGNORECASE)
 _SECURITY_AUDIT = words(
-    r"\b(?:audit|inspect|assess)\w*\b[^.;]{0,120}?\b(?:security|safeguards|technical and "
+    r"\b(?:audit|inspect|assess|verif)\w*\b[^.;]{0,120}?\b(?:security|safeguards|technical and "
     r"organi[sz]ational measures"
-    r"|data (?:centers?|centres?)|facilities|information security|controls|compliance with (?:this "
-    r")?(?:dpa|addendum))\b"
-    r"|\b(?:security|on-?site) (?:audits?|assessments?|inspections?|questionnaires?)\b"
+    r"|data (?:centers?|centres?)|facilities|premises|information security|controls|compliance "
+    r"with (?:this )?(?:dpa|addendum))\b"
+    r"|\b(?:security|on-?site|remote) (?:audits?|assessments?|inspections?|questionnaires?"
+    r"|reviews?)\b"
+    # The object first: "access to the Supplier's premises ... for the purposes of auditing",
+    # "demonstrate compliance with this DPA, and ... contribute to audits".
+    r"|\b(?:premises|data (?:centers?|centres?)|compliance with (?:this )?(?:dpa|addendum))\b"
+    r"[^.;]{0,160}?\b(?:audit|inspect)\w*"
+)
+# Who may carry the audit out: the customer, by name or by role.
+_AUDIT_BY = words(
+    r"\b(?:audits?|inspections?)\b[^.;]{0,60}?\b(?:conducted|performed|carried out) by (?:the )?"
+    r"(?:customer|client|controller)\b"
+    r"|\bgrant (?:the )?(?:customer|client|controller)\b[^.;]{0,160}?\baccess\b"
+)
+_MAY = re.compile(
+    r"\b(?P<who>[A-Z][\w&'’-]+)(?:\s+or\s+its\s+[\w-]+)?\s+(?:may|shall have the right to"
+    r"|has the right to|is entitled)\b"
 )
 _AUDIT_RIGHT = words(
     r"\b(?:customer|client|controller|its "
     r"(?:auditors?|representatives))\b[^.;]{0,80}?\b(?:may|shall have the right to|has the right "
-    r"to|is entitled to|can)\b"
+    r"to|is entitled|can)\b"
 )
 _RESIDENCY_VERB = words(
     r"\b(?:stor(?:e|ed|es|ing|age)|host(?:ed|s|ing)?|resid(?:e|es|ency|ent)"
-    r"|locat(?:ed|ion)|kept|transfer(?:red|s)?|data (?:cent(?:er|re)s?|regions?)|region)\b"
+    r"|locat(?:ed|ion)|kept|data (?:cent(?:er|re)s?|regions?)|region)\b"
 )
-_RESIDENCY_KEYS = ("stor", "host", "resid", "locat", "kept", "transfer", "data cent", "region")
+# Where the data is sent (a transfer, a sub-processor's processing) is not where it resides.
+_RESIDENCY_KEYS = ("stor", "host", "resid", "locat", "kept", "data cent", "region")
+# A place in another clause ("..., but sub-processors process data in the United States").
+_OTHER_CLAUSE = re.compile(r",?\s+but\b|;|\bexcept\b|\bwhereas\b", re.IGNORECASE)
 _RETENTION_KEYS = (
     "delet",
     "destr",
@@ -169,7 +189,11 @@ _RETENTION_KEYS = (
 )
 _REGIONS = words(r"\b(?P<eu>European Union|EU|European Economic Area|EEA|Europe)\b")
 _DATA = re.compile(r"\b(?:data|content|information|records|backups?|logs?|PHI)\b", re.IGNORECASE)
-_PLACE_LEAD = re.compile(r"\b(?:in|within|outside(?:\s+of)?|to|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_LEAD = re.compile(
+    r"\b(?:in|within|outside(?:\s+of)?|to|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?"
+    r"(?:continental\s+|mainland\s+)?(?:[A-Z][\w-]+\s*\(\s*)?$",
+    re.IGNORECASE,
+)
 _BREACH = words(
     rf"\b(?:notif\w+|inform\w*|report\w*|alert\w*)\b[^.;]{{0,160}}?\b(?:within|no later than|not "
     rf"later than"
@@ -216,16 +240,28 @@ def _sso(view: TextView) -> list[Hit]:
     return hits
 
 
+def _customer_may(view: TextView, sentence: str) -> bool:
+    """Whether the customer, by its defined name ("Bank may ..."), is given the right."""
+    for match in _MAY.finditer(sentence):
+        if name_keys(view).get(match.group("who").lower()) is PartyRole.CUSTOMER:
+            return True
+    return False
+
+
 def _security_audits(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
-    if not view.mentions("audit", "inspect", "assess"):
+    keys = ("audit", "inspect", "assess", "review", "verif")
+    if not view.mentions(*keys):
         return hits
-    for match in view.finditer(
-        _SECURITY_AUDIT, ("audit", "inspect", "assess"), before=20, after=200
-    ):
+    for match in view.finditer(_SECURITY_AUDIT, keys, before=200, after=200):
         start, end = view.sentence(match.start(), match.end())
         sentence = view.text[start:end]
-        if _AUDIT_RIGHT.search(sentence) or re.search(r"security audits?", sentence, re.IGNORECASE):
+        if (
+            _AUDIT_RIGHT.search(sentence)
+            or _AUDIT_BY.search(sentence)
+            or _customer_may(view, sentence)
+            or re.search(r"security audits?", sentence, re.IGNORECASE)
+        ):
             hits.append(
                 view.hit("security.security_audit_rights", True, match.start(), match.end(), 0.7)
             )
@@ -243,6 +279,8 @@ def _residency(view: TextView) -> list[Hit]:
         if not _DATA.search(text, start, end):
             continue
         window_end = min(end, verb.end() + 160)
+        other = _OTHER_CLAUSE.search(text, verb.end(), window_end)
+        window_end = other.start() if other else window_end
         codes: list[tuple[str, int, int]] = []
         for place, place_start, place_end in find_places(text, verb.end(), window_end):
             if _PLACE_LEAD.search(text, max(verb.end(), place_start - 40), place_start):
@@ -283,6 +321,9 @@ def _breach_notice(view: TextView) -> list[Hit]:
     return hits
 
 
+_CLAUSE_JOINT = re.compile(r"\b(?:and|or|but)\s+(?:shall|will|must)\b|;", re.IGNORECASE)
+
+
 def _retention(view: TextView) -> list[Hit]:
     """Days data is kept after the contract ends: the period nearest a delete/retain verb."""
     hits: list[Hit] = []
@@ -299,6 +340,15 @@ def _retention(view: TextView) -> list[Hit]:
             )
             if not _NOT_RETENTION.match(text, period.end())
         ]
+        # "return ... within 30 days and shall destroy ... within 90 days": each verb's own
+        # clause first.
+        clause_start = max(
+            [start, *(joint.end() for joint in _CLAUSE_JOINT.finditer(text, start, verb.start()))]
+        )
+        joint_after = _CLAUSE_JOINT.search(text, verb.end(), end)
+        clause_end = joint_after.start() if joint_after else end
+        own = [p for p in periods if clause_start <= p.start() and p.end() <= clause_end]
+        periods = own or periods
         if not periods:
             continue
         nearest = min(periods, key=lambda period: abs(period.start() - verb.start()))
@@ -312,6 +362,27 @@ def _retention(view: TextView) -> list[Hit]:
         seen.add((start, nearest.start()))
         span = (min(verb.start(), nearest.start()), max(verb.end(), nearest.end()))
         hits.append(view.hit("security.data_retention_days", duration.days(), *span, confidence))
+    return hits
+
+
+# Deleting, destroying or purging the customer's data, its copies, logs or backups.
+_DELETE = words(
+    r"\b(?:delet(?:e|ed|es|ing|ion)|destr(?:oy|oyed|oys|oying|uction)|purg(?:e|ed|es|ing)"
+    r"|eras(?:e|ed|es|ing|ure))\b"
+)
+_DELETED_THING = re.compile(
+    r"\b(?:[A-Z]\w+\s+Data|PHI|(?i:data|protected\s+health\s+information|copies|backups?|logs?"
+    r"|records|content|information))\b",
+)
+
+
+def _deletion(view: TextView) -> list[Hit]:
+    """The data is deleted or destroyed at some point: at the end, on request, after retention."""
+    hits: list[Hit] = []
+    for match in view.finditer(_DELETE, ("delet", "destr", "purg", "eras"), before=5, after=20):
+        start, end = view.sentence(match.start(), match.end())
+        if _DELETED_THING.search(view.text, start, end):
+            hits.append(view.hit("security.data_deletion", True, match.start(), match.end(), 0.7))
     return hits
 
 
@@ -338,4 +409,5 @@ def extract(view: TextView) -> list[Hit]:
         + _breach_notice(view)
         + _retention(view)
         + _subprocessors(view)
+        + _deletion(view)
     )

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 
-from extractors.facts import PartyRole
+from extractors.facts import DocumentKind, PartyRole
 from extractors.patterns.core import MAX_ROWS, Hit, TextView, words
+from extractors.patterns.document_kind import title_kind
+from extractors.patterns.entities import added_customers, table_entities
+from extractors.patterns.parties import country_near
 from extractors.patterns.places import find_places, lookup
 
 _CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
@@ -26,15 +29,21 @@ CHECKS = frozenset(
 _BILLING_LABEL = words(
     r"\b(?:bill(?:ing)? to|billing (?:address|country|entity|location|contact address)|invoice "
     r"(?:to|address)"
-    r"|sold to|remit to|invoicing address|address for invoices)\b[^\S\n]*[:|\t]?"
+    r"|sold to|remit to|invoicing address|address for invoices"
+    r"|invoices? (?:shall|will|must|are to) be (?:addressed|sent|issued) to)\b[^\S\n]*[:|\t]?"
 )
 _VAT = re.compile(
     r"\b(?P<label>VAT|GST|HST|ABN|UID|USt-?IdNr\.?|TVA|IVA|BTW|NIF|CIF)"
     r"(?i:[^\S\n]+(?:registration|reg\.?|identification|id))?(?i:[ "
-    r"\t]+(?:number|no\.?|#|id|nr\.?))?[^\S\n]*[:#.]?[^\S\n]*"
-    # Digit groups ("GB 204 5567 81", "81234 5678 RT0001"), not the currency after them.
-    r"(?P<value>(?:[A-Z]{2}[^\S\n]?)?\d[\dA-Z]*(?:[ .-](?:\d[\dA-Z]*|[A-Z]{1,3}\d+)){0,5})",
+    r"\t]+(?:number|no\.?|#|id|nr\.?))?[^\S\n]*[:#.]?"
+    # The number may have wrapped onto the next line of a PDF ("VAT\nDE145678912").
+    r"(?:[^\S\n]*|[^\S\n]*\n[^\S\n]*(?=[A-Z]{1,2}\d|[A-Z]{2}[^\S\n]?\d|\d))"
+    # Digit groups ("GB 204 5567 81", "81234 5678 RT0001", "IE\n3345678RH", "M2-0123456-7"),
+    # not the currency after them.
+    r"(?P<value>(?:[A-Z]{2}\s?|[A-Z]\d-)?\d[\dA-Z]*(?:[ .-](?:\d[\dA-Z]*|[A-Z]{1,3}\d+)){0,5})",
 )
+# Norway's VAT number is the organisation number followed by "MVA": "998 877 665 MVA".
+_MVA = re.compile(r"\b(?P<value>\d{3}[ ]?\d{3}[ ]?\d{3}[ ]?MVA)\b")
 _VAT_KEYS = (
     "vat",
     "gst",
@@ -75,10 +84,23 @@ _WITHHOLDING = words(
     r"\bwithholding tax(?:es)?\b|\bwith(?:hold|held|holding)\b[^.;]{0,60}?\btax(?:es)?\b"
     r"|\btax(?:es)?\b[^.;]{0,60}?\bwith(?:hold|held|holding)\b|\bgross(?:ed)?[- ]up\b"
 )
-_EXEMPT = words(
-    r"\btax[- ]exempt(?:ion)?\b|\bexempt(?:ion)? from (?:\w+ ){0,3}tax(?:es|ation)?\b"
-    r"|\b(?:tax )?exemption certificates?\b|\bresale certificates?\b|\bdirect pay permit\b"
+# Exemption from the taxes charged on the sale: sales and use tax, VAT, GST.
+_INDIRECT = (
+    r"(?:sales|use|sales and use|sales or use|VAT|GST|HST|PST|QST|value[- ]added|goods and services"
+    r"|consumption|transaction privilege) tax(?:es|ation)?"
 )
+_EXEMPT = words(
+    rf"\btax[- ]exempt(?:ion)?\b|\bexempt(?:ion)? from (?:[\w-]+ ){{0,3}}?{_INDIRECT}\b"
+    rf"|\b{_INDIRECT} exempt(?:ion)?\b|\bexempt from (?:all )?(?:VAT|GST|HST)\b"
+    r"|\b(?:tax )?exemption certificates?\b|\bcertificate of exemption\b|\bresale certificates?\b"
+    r"|\bdirect pay permit\b"
+)
+# Relief from withholding (a treaty or an exemption certificate for tax withheld at source) is
+# not an exemption from the tax charged on the sale.
+_WITHHOLDING_RELIEF = re.compile(
+    r"withh[eo]l|income\s+tax|double\s+tax|tax\s+treaty|at\s+source|source\s+tax", re.IGNORECASE
+)
+_INDIRECT_RX = re.compile(_INDIRECT.replace(" ", r"\s+"), re.IGNORECASE)
 _PO = words(r"\bpurchase orders?\b|\bP\.?O\.? (?:numbers?|#|no\.?)|\bPOs?\b")
 _PO_REQUIRED = re.compile(
     r"requir|\bmust\b|mandatory|condition|without\s+(?:a\s+)?(?:valid\s+)?(?:PO|purchase)|"
@@ -103,19 +125,37 @@ def _billing_countries(view: TextView) -> list[Hit]:
             if end + 1 < len(text):
                 end = view.line(end + 1)[1]
         end = min(end, match.end() + 240)
-        for place, _, place_end in find_places(text, match.end(), end):
+        place = next(iter(find_places(text, match.end(), end)), None)
+        if place is not None:
             hits.append(
                 view.hit(
                     "tax.billing_countries",
-                    place.country,
+                    place[0].country,
                     match.start(),
-                    place_end,
+                    place[2],
                     0.75,
                     exact=True,
                 )
             )
-            break
+            continue
+        # No place by name: a postcode ("Edinburgh EH2 4DR") or a legal form may still say.
+        country = country_near(text, match.end(), end)
+        if country is not None:
+            hits.append(
+                view.hit("tax.billing_countries", country, match.start(), end, 0.65, exact=True)
+            )
     return hits
+
+
+# Documents that bill nothing themselves: a customer's country there is not where it is billed.
+_NOT_BILLED = frozenset(
+    {
+        DocumentKind.DPA,
+        DocumentKind.SECURITY_ADDENDUM,
+        DocumentKind.AMENDMENT,
+        DocumentKind.OTHER,
+    }
+)
 
 
 def _country_columns(view: TextView) -> list[Hit]:
@@ -178,6 +218,9 @@ def _vat_numbers(view: TextView) -> list[Hit]:
         hits.append(
             view.hit("tax.vat_numbers", value, match.start(), match.end(), 0.85, exact=True)
         )
+    for match in view.finditer(_MVA, ("mva",), before=20, after=5):
+        value = " ".join(match.group("value").split())
+        hits.append(view.hit("tax.vat_numbers", value, match.start(), match.end(), 0.8, exact=True))
     return hits
 
 
@@ -192,15 +235,44 @@ def _po_required(view: TextView) -> list[Hit]:
     return hits
 
 
+def _entity_countries(view: TextView) -> list[Hit]:
+    """Countries of the entities a table lists as billed, or the text adds as customers."""
+    hits = [
+        view.hit("tax.billing_countries", entity.country, entity.start, entity.end, 0.7, exact=True)
+        for entity in table_entities(view)
+        if entity.country
+    ]
+    hits += [
+        view.hit("tax.billing_countries", party.country, start, end, 0.65)
+        for party, start, end in added_customers(view)
+        if party.country
+    ]
+    return hits
+
+
 def extract(view: TextView) -> list[Hit]:
     """Tax and entity hits."""
-    billing = _billing_countries(view) + _country_columns(view)
-    hits = (billing or _customer_countries(view)) + _vat_numbers(view) + _po_required(view)
+    billing = _billing_countries(view) + _country_columns(view) + _entity_countries(view)
+    if not billing and title_kind(view) not in _NOT_BILLED:
+        billing = _customer_countries(view)
+    hits = billing + _vat_numbers(view) + _po_required(view)
     for path, pattern, keys, confidence in (
         ("tax.affiliates_covered", _AFFILIATES, ("affiliate",), 0.7),
         ("tax.withholding_tax", _WITHHOLDING, ("withh", "gross"), 0.8),
-        ("tax.tax_exempt", _EXEMPT, ("exempt", "resale certificate", "direct pay"), 0.8),
     ):
         for match in view.finditer(pattern, keys, before=130, after=130):
             hits.append(view.hit(path, True, match.start(), match.end(), confidence))
+    return hits + _tax_exempt(view)
+
+
+def _tax_exempt(view: TextView) -> list[Hit]:
+    """The customer is exempt from sales tax, VAT or GST (not merely relieved of withholding)."""
+    hits: list[Hit] = []
+    keys = ("exempt", "resale certificate", "direct pay")
+    for match in view.finditer(_EXEMPT, keys, before=130, after=130):
+        start, end = view.sentence(match.start(), match.end())
+        sentence = view.text[start:end]
+        if _WITHHOLDING_RELIEF.search(sentence) and not _INDIRECT_RX.search(sentence):
+            continue
+        hits.append(view.hit("tax.tax_exempt", True, match.start(), match.end(), 0.8))
     return hits

@@ -1,7 +1,11 @@
 """Dates and term: agreement, effective and expiration dates, term, renewal and its notice.
 
 The agreement date is the date the contract is "made", "dated" or "entered into" in its
-opening; failing that, a "Date:" or "as of" near the top, then a dated signature.
+opening; failing that, a "Date:" or "as of" near the top, then a dated signature. An
+order form made under a dated master agreement takes that agreement's date over a bare
+signature date. An amendment's own date dates the amendment: from an amendment, the
+agreement date is that of the agreement it amends, when it states one, and no effective date
+is read. The renewal term comes only from renewal wording, never from the initial term.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from extractors.patterns.dates import (
     find_dates,
     parse_duration,
 )
+from extractors.patterns.document_kind import is_amendment
 
 CHECKS = frozenset(
     {
@@ -49,11 +54,28 @@ _DATE_FIELD = words(
     r")?(?:agreement|order))?"
     r"[^\S\n]*[:|\t][^\S\n]*(?=\S)"
 )
+# Before a date in the same sentence: the document is made under another agreement, and the
+# date is that agreement's (the principal agreement of the bundle).
+_UNDER = words(
+    r"\b(?:pursuant to|under|governed by|subject to)\b,?[^.;]{0,40}?\b(?:master|framework"
+    r"|subscription|services?|saas|customer|cloud)\b[^.;]{0,40}?\b(?:agreement|terms)\b"
+)
+_RECITAL = words(r"\b(?:whereas|recitals?|background|previously|original|existing|prior)\b")
 # Before a date in the same sentence: it dates some other agreement, not this one.
 _ELSEWHERE = words(
     r"\b(?:whereas|that certain|previously|supersedes?|pursuant to|under (?:the|that)|as amended|"
     r"amends?|referred to|original|prior|existing|letter)\b"
 )
+# "that certain Master Services Agreement between them dated January 1, 2023".
+_REFERENCED = words(
+    r"\b(?:agreement|contract|order form|terms|terms of service)\b(?:[^.;\n]|\n(?!\s*\n)){0,80}?"
+    r"\b(?:dated|made on|entered into on|effective)(?: as of| on)?[ \t\n,]*(?:the )?(?="
+    + DATE
+    + ")"
+)
+_AMENDS = words(r"\bamend(?:s|ed|ing|ment)?\b|[\"“]agreement[\"”]|\bthe agreement\b")
+# "This Order Form is dated ...": a document dating itself, whatever it is made under.
+_SELF_DATED = words(r"\b(?:this|the within) (?:[\w-]+ ){0,3}(?:form|order|sow|schedule)\b")
 _SELF = words(
     r"\b(?:this|the within) (?:[\w-]+ ){0,5}(?:agreement|contract|amendment|order form|addendum|"
     r"statement of work|sow|order|lease|license|licence)\b|\b(?:signed|executed|witness)"
@@ -75,7 +97,7 @@ _RUNS_KEYS = ("runs", "continue", "lasts", "in force", "in effect", "valid", "te
 _RENEWAL_WORD = re.compile(r"renew|thereafter|successive|further", re.IGNORECASE)
 _DATE_GROUPLESS = re.sub(r"\(\?P<\w+>", "(?:", DATE).replace("(?P=sep)", "[/.-]")
 _RANGE = words(
-    r"\b(?:term|period|services start|subscription starts?|start)\b[^.\n]{0,30}?"
+    r"\b(?:term|period|services start|subscription starts?|start)\b[^.\n]{0,50}?"
     r"(?P<first>"
     + _DATE_GROUPLESS
     + r")\s*(?:to|through|until|-|–|and (?:end|ends|expire|expires) on)"
@@ -92,8 +114,9 @@ _EFFECTIVE_FIELD = words(
     r"is))?[^\S\n]*[:|\t\-–]?[^\S\n]*(?:the )?"
 )
 _EFFECTIVE_AS_OF = words(
-    rf"\b(?:effective (?:as of|on|from)|(?:starts|commences|begins|takes effect|enters into force"
-    rf"|comes into force|becomes effective|shall commence|will commence|commencing|starting)"
+    rf"\b(?:effective (?:as of|on|from)|(?:starts?|commences?|begins?|takes effect"
+    rf"|enters into force|comes into force|becomes effective|shall commence|will commence"
+    rf"|commencing|starting)"
     rf"(?: on| from| as of)?) (?:the )?(?={DATE})"
 )
 _RUNS_FROM = words(
@@ -117,6 +140,16 @@ _TERM = words(
 )
 _TERM_FIELD = words(
     rf"\b(?:subscription |initial |contract )?term[^\S\n]*[:|\t][^\S\n]*(?P<duration>{DURATION})"
+)
+# "Initial Term Twenty-four (24) months from ...": a field whose separator the PDF text lost.
+_TERM_LINE = re.compile(
+    rf"(?im)^[^\S\n]*(?:subscription[^\S\n]+|initial[^\S\n]+|contract[^\S\n]+|order[^\S\n]+)"
+    rf"term[ ]+(?P<duration>{DURATION})"
+)
+# A plan that renews every month and states no other term runs month to month.
+_MONTH_TO_MONTH = words(
+    r"\brenews? (?:automatically )?(?:every|each) month\b|\bmonth[- ]to[- ]month\b"
+    r"|\bmonthly (?:rolling )?(?:subscription|plan|contract)\b"
 )
 _PERIOD_FROM = words(
     rf"\bfor (?:an initial |a )?(?:period|term) of (?P<duration>{DURATION})"
@@ -142,32 +175,56 @@ _AUTO_RENEW = words(
     r")?(?:successive|consecutive|additional)"
     r"|\brenews? (?:for|on) (?:(?:a|further|successive|additional|consecutive|subsequent) "
     r")+(?:terms?|periods?|\w+[- ]month|\w+[- ]year)"
+    r"|\brenew(?:s|ed)? (?:for|on) (?:(?:a|further|successive|additional|consecutive|subsequent) "
+    r")+(?:" + DURATION + r")[- ](?:terms?|periods?)"
     r"|extended automatically|automatically extended"
     r"|(?:successive|consecutive) (?:renewal )?(?:periods?|terms?) unless)"
 )
 _NO_AUTO_RENEW = words(
-    r"\b(?:(?:shall|will|does) not (?:be )?(?:automatically )?renew|(?:shall|will|does) not auto[- "
-    r"]?renew"
+    r"\b(?:(?:shall|will|does|do|would) not (?:be )?(?:automatically )?(?:renew|extend)(?:ed)?"
+    r"|(?:shall|will|does|do) not auto[- ]?renew"
     r"|no (?:automatic|auto)[- ]?renewal|not (?:be )?subject to (?:automatic|auto)[- ]?renewal"
     r"|auto[- ]?renewal[^\S\n]*[:|\t][^\S\n]*(?:no|none|n/a)\b|renewal (?:shall|will) (?:only "
-    r")?(?:be|occur) by mutual)"
+    r")?(?:be|occur) by mutual"
+    # "Any renewal requires a new Order Form": renewing takes a new contract, so none is automatic.
+    r"|(?:renewal|extension|continuation)\b[^.;]{0,80}?\brequires? (?:the )?(?:execution of )?"
+    r"(?:a |an )?(?:new|separate|written|signed|mutual|further)\b)"
+)
+# A negation inside a notice of non-renewal belongs to a renewal that is automatic.
+_NOTICE_OF_NON_RENEWAL = re.compile(
+    r"\b(?:unless|notice|notif\w*|elect\w*|wish\w*|decid\w*|intends?|intention)\b", re.IGNORECASE
 )
 _RENEWAL_TERM = words(
-    rf"\b(?:renew(?:s|ed|al)?|extend(?:s|ed)?|extension|continue)(?: automatically)?"
-    rf"{_GAP}(?:for|of) (?:(?:an?|one or more|additional|successive|consecutive|further|renewal|"
-    rf"subsequent|periods?|terms?|of) ){{0,4}}(?P<duration>{DURATION})"
+    rf"\b(?P<verb>renew(?:s|ed|al)?|extend(?:s|ed)?|extension|continues?)(?: automatically)?"
+    rf"{_GAP}(?:for|of|by) (?:(?:an?|one or more|additional|successive|consecutive|further"
+    rf"|renewal|subsequent|periods?|terms?|of) ){{0,4}}(?P<duration>{DURATION})"
 )
+# "continues for three (3) years" is the initial term; only a further period is a renewal.
+_FURTHER = re.compile(r"additional|successive|consecutive|further|renewal|subsequent", re.I)
 _RENEWAL_FIELD = words(rf"\brenewal term[^\S\n]*[:|\t][^\S\n]*(?P<duration>{DURATION})")
 _NOTICE_TAIL = words(
-    r"(?:prior to|before|in advance of|preceding) (?:the )?(?:end|expiration|expiry|"
+    r"(?:prior to|before|in advance of|preceding|to expire at|to take effect at|to) (?:the )?"
+    r"(?:end|expiration|expiry|"
     r"(?:commencement|beginning|start) of (?:any|the|a) (?:renewal|next)|renewal|then[- ]current|"
     r"scheduled|last day|anniversary|current)"
 )
-_NOTICE_KEYS = ("prior to", "before", "in advance", "preceding")
+_NOTICE_KEYS = (
+    "prior to",
+    "before",
+    "in advance",
+    "preceding",
+    "to expire at",
+    "to take effect at",
+    "to the end",
+    "to the expir",
+)
+# Notice is what a party gives to stop a renewal; a deadline to agree one is not a notice period.
+_NOTICE_WORD = re.compile(r"notice|notif|cancel|terminat|non-?renewal|elect", re.IGNORECASE)
 _DURATION_RX = re.compile(DURATION, re.IGNORECASE)
 # What may stand between the period and "prior to the end": "days' written notice".
 _NOTICE_GAP = re.compile(
-    r"^[’'`]?s?\s*(?:(?:prior\s+)?(?:written\s+)?notice\s*)?(?:\)\s*)?$",
+    r"^[’'`]?s?\s*(?:(?:prior\s+)?(?:written\s+)?notice(?:\s+of\s+(?:termination|non-?renewal"
+    r"|cancellation))?\s*)?(?:\)\s*)?$",
     re.IGNORECASE,
 )
 
@@ -187,7 +244,11 @@ def _made_confidence(view: TextView, start: int, *, opening: bool) -> float | No
     sentence_start, _ = view.sentence(start, start + 1)
     before = view.text[sentence_start:start]
     if _ELSEWHERE.search(before):
-        return 0.45 if opening else None
+        # Above a bare signature date: an order form's agreement date is its MSA's.
+        under = (
+            _UNDER.search(before) and not _SELF_DATED.search(before) and not _RECITAL.search(before)
+        )
+        return (0.55 if under else 0.45) if opening else None
     if _SELF.search(before):
         return 0.95 if opening else 0.7
     return 0.85 if opening else None
@@ -251,8 +312,34 @@ def _opening_dates(view: TextView) -> list[Hit]:
     return hits
 
 
+def _amended_agreement_date(view: TextView) -> list[Hit]:
+    """The date of the agreement an amendment amends, if the amendment states it."""
+    text = view.text
+    opening = min(len(text), _OPENING)
+    found: list[tuple[float, Hit]] = []
+    for match in _REFERENCED.finditer(text, 0, opening):
+        date_found = _first_date_after(view, match.end(), 4)
+        if date_found is None or _SELF.search(match.group(0)):
+            continue  # "... Order Form TD-1\nThis Amendment is dated ...": its own date
+        start, end = view.sentence(match.start(), date_found[1])
+        sentence = text[start:end]
+        # The amended agreement is the one the sentence amends or defines as "the Agreement".
+        amended = bool(_AMENDS.search(sentence))
+        hit = view.hit(
+            "commercial.agreement_date", date_found[2], match.start(), date_found[1], 0.8
+        )
+        found.append((1.0 if amended else 0.0, hit))
+    if not found:
+        return []
+    best = max(found, key=lambda item: (item[0], -item[1].start))
+    return [best[1]]
+
+
 def _agreement_dates(view: TextView) -> list[Hit]:
     text = view.text
+    if is_amendment(view):
+        # An amendment's own date dates the amendment, not the agreement it amends.
+        return _amended_agreement_date(view)
     hits = _opening_dates(view)
     if max((hit.confidence for hit in hits), default=0.0) < 0.7:
         signature = _signature_date(view)
@@ -270,6 +357,9 @@ def _agreement_dates(view: TextView) -> list[Hit]:
 def _effective_dates(view: TextView) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
+    if is_amendment(view):
+        # "with effect from 1 February 2025": when the amendment, not the agreement, starts.
+        return hits
     for match in view.finditer(_EFFECTIVE_DEFINED, ("effective date",), before=40, after=30):
         # '... as of March 1, 2024 (the "Effective Date")': the date right before the definition.
         window_start = max(0, match.start() - 90)
@@ -344,6 +434,10 @@ def _date_ranges(view: TextView) -> list[Hit]:
             hits.append(
                 view.hit("commercial.expiration_date", end, match.start(), match.end(), 0.75)
             )
+            if not is_amendment(view):
+                hits.append(
+                    view.hit("commercial.effective_date", start, match.start(), match.end(), 0.6)
+                )
     return hits
 
 
@@ -357,7 +451,12 @@ def _term(view: TextView) -> list[Hit]:
         months = duration.months() if duration else None
         if months and _TERM_SUBJECT.search(sentence) and not _RENEWAL_WORD.search(before):
             hits.append(view.hit("commercial.term_months", months, match.start(), match.end(), 0.7))
-    for pattern, confidence in ((_TERM_FIELD, 0.85), (_TERM, 0.8), (_PERIOD_FROM, 0.6)):
+    for pattern, confidence in (
+        (_TERM_FIELD, 0.85),
+        (_TERM_LINE, 0.8),
+        (_TERM, 0.8),
+        (_PERIOD_FROM, 0.6),
+    ):
         for match in view.finditer(pattern, _TERM_KEYS, before=40, after=200):
             duration = parse_duration(match.group("duration"))
             months = duration.months() if duration else None
@@ -367,6 +466,19 @@ def _term(view: TextView) -> list[Hit]:
                         "commercial.term_months", months, match.start(), match.end(), confidence
                     )
                 )
+    if not any(hit.path == "commercial.term_months" for hit in hits):
+        for match in view.finditer(_MONTH_TO_MONTH, ("month",), before=40, after=40):
+            hits.append(view.hit("commercial.term_months", 1, match.start(), match.end(), 0.5))
+    return hits
+
+
+def term_hits(view: TextView) -> list[Hit]:
+    """Hits for the term's length (and its end, where a date range gives it), found once."""
+    cached = view.shared.get("term")
+    if isinstance(cached, list):
+        return cached
+    hits = _term(view)
+    view.shared["term"] = hits
     return hits
 
 
@@ -375,7 +487,16 @@ def _auto_renewal(view: TextView) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
     negated: list[tuple[int, int]] = []
-    for match in view.finditer(_NO_AUTO_RENEW, ("renew", "auto"), before=60, after=60):
+    for match in view.finditer(
+        _NO_AUTO_RENEW,
+        ("renew", "auto", "extend", "extension", "continuation"),
+        before=90,
+        after=90,
+    ):
+        sentence_start = view.sentence(match.start(), match.end())[0]
+        clause_start = max(sentence_start, text.rfind(";", sentence_start, match.start()) + 1)
+        if _NOTICE_OF_NON_RENEWAL.search(text, clause_start, match.start()):
+            continue
         hit = view.hit(
             "commercial.auto_renewal",
             False,
@@ -399,7 +520,14 @@ def _auto_renewal(view: TextView) -> list[Hit]:
                 view.hit("commercial.renewal_term_months", each, match.start(), every.end(), 0.75)
             )
             continue
-        for renewal in _RENEWAL_TERM.finditer(text, max(0, match.start() - 40), window_end):
+        # The renewal wording itself, never the sentence before it (the initial term).
+        sentence_start = view.sentence(match.start(), match.end())[0]
+        lookback = max(sentence_start, match.start() - 40)
+        for renewal in _RENEWAL_TERM.finditer(text, lookback, window_end):
+            if renewal.group("verb").lower().startswith("continu") and not _FURTHER.search(
+                renewal.group(0)
+            ):
+                continue
             duration = parse_duration(renewal.group("duration"))
             months = duration.months() if duration else None
             if months:
@@ -417,7 +545,7 @@ def _auto_renewal(view: TextView) -> list[Hit]:
 
 
 def _renewal(view: TextView) -> list[Hit]:
-    if not view.mentions("renew", "evergreen", "extend", "extension"):
+    if not view.mentions("renew", "evergreen", "extend", "extension", "continuation"):
         return []
     hits = _auto_renewal(view)
     for match in view.finditer(_RENEWAL_FIELD, ("renewal term",), before=5, after=60):
@@ -443,8 +571,9 @@ def _notice(view: TextView) -> list[Hit]:
             continue
         period = periods[-1]
         sentence_start, sentence_end = view.sentence(period.start(), tail.end())
-        if not re.search(
-            r"renew|extend|extension", text[sentence_start:sentence_end], re.IGNORECASE
+        sentence = text[sentence_start:sentence_end]
+        if not re.search(r"renew|extend|extension", sentence, re.I) or not _NOTICE_WORD.search(
+            sentence
         ):
             continue
         duration = parse_duration(period.group(0))
@@ -467,6 +596,6 @@ def extract(view: TextView) -> list[Hit]:
         _agreement_dates(view)
         + _effective_dates(view)
         + _expiration_dates(view)
-        + _term(view)
+        + term_hits(view)
         + _renewal(view)
     )

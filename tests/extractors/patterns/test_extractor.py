@@ -111,6 +111,11 @@ def test_present_and_excluded_facts_of_a_contract() -> None:
         "Plan:\t" * 40_000,
         "| Product | Quantity |\n" * 20_000,
         "Governing Law\t" * 30_000,
+        "Total annual fees: USD 1,000.00\n" * 10_000,
+        "| Item | Annual fee |\n| A | USD 5.00 |\n" * 10_000,
+        "Customer will (a) " * 20_000,
+        "Acme shall pay within 30 days. " * 10_000,
+        "does not currently support " * 20_000,
     ],
 )
 def test_long_adversarial_lines_finish_quickly(line: str) -> None:

@@ -123,3 +123,47 @@ def test_venue_names_the_courts_place() -> None:
         )
     )
     assert values(hits, "legal.venue") == ["Wilmington, Delaware"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customer may bring claims in any court of competent jurisdiction.",
+        "The arbitration shall be conducted in English.",
+    ],
+)
+def test_no_venue_without_a_place(text: str) -> None:
+    assert values(governing_law.extract(view(text)), "legal.venue") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The state and federal courts located in Wilmington,\nDelaware shall have exclusive "
+            "jurisdiction over any dispute.",
+            "Wilmington, Delaware",
+        ),
+        (
+            "The exclusive place of jurisdiction for all disputes arising from this Agreement is "
+            "Munich, Germany.",
+            "Munich, Germany",
+        ),
+        (
+            "Any dispute will be resolved by binding arbitration administered by the American "
+            "Arbitration Association in New York, New York.",
+            "New York, New York",
+        ),
+        (
+            "Any dispute shall be finally resolved by arbitration administered by the Singapore "
+            "International Arbitration Centre, seated in Singapore.",
+            "Singapore",
+        ),
+        (
+            "Oslo District\nCourt (Oslo tingrett) is the agreed venue for any dispute.",
+            "Oslo",
+        ),
+    ],
+)
+def test_venue_in_more_wordings(text: str, expected: str) -> None:
+    assert values(governing_law.extract(view(text)), "legal.venue") == [expected]

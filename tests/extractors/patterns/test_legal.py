@@ -164,3 +164,82 @@ def test_non_solicit() -> None:
     assert (
         _values("Provider shall not use subcontractors without consent.", "legal.non_solicit") == []
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Each party's total liability shall not exceed the fees paid in the prior twelve months.",
+        "Provider guarantees that the Services will perform materially as described.",
+        "Nothing in this Agreement limits Customer's right to terminate for material breach.",
+    ],
+)
+def test_no_carve_outs_without_an_uncapped_liability(text: str) -> None:
+    assert _values(text, "legal.uncapped_carve_outs") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Nothing in this Agreement limits or excludes the liability of either party for death "
+            "or personal injury caused by its negligence, or for fraud or fraudulent "
+            "misrepresentation.",
+            {"bodily injury or death", "fraud"},
+        ),
+        (
+            "Provider is liable without limitation for damage caused intentionally or by gross "
+            "negligence, for damage resulting from injury to life, body or health, under the "
+            "Product Liability Act, and to the extent Provider has given a guarantee.",
+            {
+                "wilful misconduct",
+                "gross negligence",
+                "injury to life, body or health",
+                "product liability act",
+                "guarantee",
+            },
+        ),
+        (
+            "Except for breach of Section 5 (Exclusivity), Section 6 (Non-Competition) or a "
+            "party's confidentiality obligations, each party's total liability under this "
+            "Agreement will not exceed the fees paid in the prior twelve months.",
+            {"breach of exclusivity", "breach of non-competition", "confidentiality obligations"},
+        ),
+        (
+            "The limitation in Section 9.1 does not apply to (a) Provider's liability arising "
+            "from a Security Breach, which shall be unlimited; (b) breach of Section 8 "
+            "(Confidentiality and Data Protection); or (c) fraud.",
+            {"security breach", "breach of confidentiality and data protection", "fraud"},
+        ),
+    ],
+)
+def test_carve_outs_in_the_clauses_own_words(text: str, expected: set[str]) -> None:
+    assert set(_values(text, "legal.uncapped_carve_outs")[0]) == expected
+
+
+def test_an_enumerated_indemnity_gives_one_scope_per_item() -> None:
+    text = (
+        "Provider shall defend, indemnify and hold harmless Customer from any losses arising "
+        "from third-party claims (a) that the Services infringe any patent or copyright; (b) "
+        "arising from any unauthorized access to Customer Data; or (c) arising from Provider's "
+        "violation of applicable law."
+    )
+    scopes = [item.scope for item in _values(text, "legal.indemnities")]
+    assert len(scopes) == 3
+    assert scopes[0].startswith("intellectual property infringement: ")
+    assert "unauthorized access to Customer Data" in scopes[1]
+    assert "violation of applicable law" in scopes[2]
+
+
+def test_an_indemnity_read_across_a_page_break_without_its_furniture() -> None:
+    header = "ACME CLOUD - MASTER AGREEMENT"
+    text = (
+        f"{header}\n1. Intro.\n\nProvider shall defend Customer against any claim alleging that "
+        f"the Services\nPage 2 of 5\n\n{header}\ninfringe a third party's patent, and pay the "
+        "damages finally awarded."
+    )
+    indemnities = _values(text, "legal.indemnities")
+    assert len(indemnities) == 1
+    scope = indemnities[0].scope
+    assert "infringe a third party's patent" in scope
+    assert "Page 2" not in scope and header not in scope and "damages" not in scope

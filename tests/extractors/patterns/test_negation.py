@@ -107,3 +107,89 @@ def test_a_term_granted_elsewhere_stays_present() -> None:
         "KMS."
     )
     assert facts["security.customer_managed_keys"].status is FactStatus.PRESENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SCIM is available on the Enterprise plan.",
+        "Provider supports SCIM 2.0 and does not charge extra for it.",
+        "Provider shall not disclose penetration test reports except to Customer's auditors.",
+        "Customer Data is deleted within thirty (30) days after termination.",
+        "Section 9.3 of the Agreement is replaced by the following: non-solicitation applies.",
+        "Provider will encrypt Customer Data at rest and in transit.",
+    ],
+)
+def test_affirmations_and_qualified_denials_exclude_nothing(text: str) -> None:
+    assert (
+        _excluded(text)
+        & {
+            "security.scim",
+            "security.penetration_test",
+            "legal.non_solicit",
+            "security.encryption_at_rest",
+        }
+        == set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("Atlas does not currently support SCIM.", "security.scim"),
+        ("The Service does not, at this time, support SCIM provisioning.", "security.scim"),
+        ("SCIM is not included in the Standard plan.", "security.scim"),
+        ("SCIM provisioning is not currently offered.", "security.scim"),
+        ("Automated user provisioning is unavailable.", "security.scim"),
+        ("Single sign-on will not be provided.", "security.sso"),
+        ("BYOK is not available.", "security.customer_managed_keys"),
+        ("Provider does not share penetration test reports.", "security.penetration_test"),
+        ("Penetration test results will not be provided to Customer.", "security.penetration_test"),
+        (
+            "Customer may not perform security audits or penetration tests of the Service.",
+            "security.penetration_test",
+        ),
+        ("Provider has not obtained a SOC 2 attestation.", "security.soc2_report"),
+        ("Customer Data is not encrypted at rest.", "security.encryption_at_rest"),
+        ("Service credits are not available under this Order Form.", "service.service_credits"),
+        (
+            "Vendor makes no commitment as to the country or region in which Customer data is "
+            "stored.",
+            "security.data_residency",
+        ),
+        (
+            "The cap in Section 8.1 applies to all claims, and there are no exceptions to it.",
+            "legal.uncapped_liability",
+        ),
+        (
+            "No exclusivity or non-competition obligation applies to either party.",
+            "legal.non_compete",
+        ),
+        (
+            "Section 9.3 (Non-Solicitation) of the Agreement is deleted in its entirety.",
+            "legal.non_solicit",
+        ),
+        (
+            "Section 14 (Source Code Escrow) of the Agreement is deleted.",
+            "legal.source_code_escrow",
+        ),
+        ('Clause 7 ("Service Credits") is hereby deleted.', "service.service_credits"),
+    ],
+)
+def test_more_wordings_of_exclusion(text: str, path: str) -> None:
+    assert path in _excluded(text)
+
+
+def test_a_clause_heading_does_not_keep_a_deleted_clause_alive() -> None:
+    facts = findings(
+        "6. Non-solicitation. Section 9.3 (Non-Solicitation) of the Agreement is deleted in its "
+        "entirety and shall be of no further effect."
+    )
+    assert facts["legal.non_solicit"].status is FactStatus.EXCLUDED
+
+
+def test_a_denied_feature_is_excluded_not_present() -> None:
+    facts = findings(
+        "3.1 SSO is supported via SAML 2.0.\n3.2 Atlas does not currently support SCIM."
+    )
+    assert facts["security.scim"].status is FactStatus.EXCLUDED

@@ -164,3 +164,20 @@ def test_iso_currency_validates_codes() -> None:
     assert iso_currency("usd") == "USD"
     assert iso_currency("THB") == "THB"
     assert iso_currency("ABC") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        # A code followed by a figure belongs to that figure, not to the number before it.
+        ("Implementation package\t1\tUSD 8,000.00", [(8000.0, "USD")]),
+        ("named users 120 EUR 96.00 per user per month", [(96.0, "EUR")]),
+        ("a fee of 100 EUR.", [(100.0, "EUR")]),
+        ("Total subscription fees: EUR\n648,000.00.", [(648000.0, "EUR")]),
+        ("All prices in EUR\n2024 edition", []),
+    ],
+)
+def test_which_figure_a_currency_code_belongs_to(
+    text: str, amounts: list[tuple[float, str]]
+) -> None:
+    assert [(a.money.amount, a.money.currency) for a in find_amounts(text)] == amounts

@@ -151,3 +151,72 @@ def test_plan_tier_from_a_plan_column_and_a_named_edition() -> None:
     assert _values("Edition: Commerce Suite - Professional", "commercial.plan_tier") == [
         "Professional"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency"),
+    [
+        ("Billing is annual, in advance, by card or Direct Debit.", BillingFrequency.ANNUAL),
+        ("Billing Quarterly in advance\nPayment Terms Net 90", BillingFrequency.QUARTERLY),
+        (
+            "We will charge the card at the start of each monthly billing\nperiod.",
+            BillingFrequency.MONTHLY,
+        ),
+        (
+            "Each billing entity will be invoiced at the start of each calendar quarter.",
+            BillingFrequency.QUARTERLY,
+        ),
+    ],
+)
+def test_billing_frequency_in_more_wordings(text: str, frequency: BillingFrequency) -> None:
+    assert _values(text, "commercial.billing_frequency")[0] is frequency
+
+
+@pytest.mark.parametrize(
+    ("text", "cap"),
+    [
+        (
+            "The Supplier may increase the Charges on each anniversary, provided that any increase "
+            "shall not exceed the lower of (a) the percentage increase in the Consumer Prices "
+            "Index and (b) four per cent (4%).",
+            4,
+        ),
+        (
+            "Thereafter Ledgerly may increase the annual fees once per contract year by no more "
+            "than the lesser of the increase in CPI-U over the prior twelve months\nor three "
+            "percent (3%).",
+            3,
+        ),
+        (
+            "Prices are fixed for the renewal term. Any increase after the renewal term shall not "
+            "exceed three and a half percent (3.5%) per year.",
+            3.5,
+        ),
+    ],
+)
+def test_price_increase_caps_in_more_wordings(text: str, cap: float) -> None:
+    assert _values(text, "commercial.price_increase_cap_percent") == [cap]
+
+
+def test_an_increase_of_something_other_than_prices_is_no_cap() -> None:
+    text = "Headcount may increase by no more than the lesser of ten people or 5% of staff."
+    assert _values(text, "commercial.price_increase_cap_percent") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        (
+            "Customer commits to subscription fees of not less than USD 750,000 in each contract "
+            "year.",
+            Money(amount=750_000, currency="USD"),
+        ),
+        (
+            "Aurora commits, on behalf of the group, to aggregate annual fees equivalent to at "
+            "least USD 500,000 in each contract year.",
+            Money(amount=500_000, currency="USD"),
+        ),
+    ],
+)
+def test_minimum_commitment_stated_as_a_commitment(text: str, amount: Money) -> None:
+    assert _values(text, "commercial.minimum_commitment_amount") == [amount]

@@ -212,3 +212,102 @@ def test_request_window_is_not_retention() -> None:
         "days' notice after the end of the Agreement, return the data."
     )
     assert _security(text, "security.data_retention_days") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Provider will delete the draft project plan once it is agreed.",
+        "Customer may request the destruction of the equipment at any time.",
+    ],
+)
+def test_no_data_deletion_without_data(text: str) -> None:
+    assert _security(text, "security.data_deletion") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Logs and traces are retained for thirty (30) days and then permanently deleted.",
+        "Business Associate shall return to Covered Entity or destroy all PHI that it maintains.",
+        "Ledgerly shall securely destroy all remaining copies of Bank Data.",
+    ],
+)
+def test_data_deletion_in_more_wordings(text: str) -> None:
+    assert _security(text, "security.data_deletion")[:1] == [True]
+
+
+def test_retention_takes_the_period_of_the_deletion_across_a_wrapped_figure() -> None:
+    text = (
+        "Upon termination, Ledgerly shall return all Bank Data within thirty (30) days and "
+        "shall securely destroy all remaining copies within ninety\n(90) days after termination."
+    )
+    assert 90 in _security(text, "security.data_retention_days")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The auditors of Provider shall review the controls each year.",
+    ],
+)
+def test_no_security_audit_right_for_the_provider_itself(text: str) -> None:
+    assert _security(text, "security.security_audit_rights") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Controller is entitled, after giving at least fourteen (14) days' notice, to verify "
+        "the Processor's compliance with this DPA and the technical and organisational measures "
+        "by inspections at the Processor's premises.",
+        "The Processor shall make available all information necessary to demonstrate compliance "
+        "with this DPA, and shall allow for and contribute to audits, including inspections, "
+        "conducted by the Controller or an auditor mandated by the Controller.",
+        "The Supplier shall grant the Customer and its auditors effective access to the "
+        "Supplier's premises, personnel and systems for the purposes of auditing the Supplier's "
+        "compliance with this Agreement.",
+    ],
+)
+def test_security_audit_rights_in_more_wordings(text: str) -> None:
+    assert _security(text, "security.security_audit_rights")[:1] == [True]
+
+
+def test_a_security_review_by_the_customer_named_by_its_defined_name() -> None:
+    text = (
+        'This Agreement is between Ledgerly, Inc. ("Ledgerly") and First Cascade Bank, N.A. '
+        '("Bank").\n\nLedgerly shall provide the Services to Bank. Bank shall pay the fees.\n\n'
+        "Bank or its designee may conduct an on-site or remote security review of "
+        "Ledgerly's information security program once per contract year."
+    )
+    assert _security(text, "security.security_audit_rights")[:1] == [True]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "All Customer Data shall be stored and processed solely within the continental\n"
+            "United States.",
+            ["US"],
+        ),
+        ("Your workspace data is stored in our London (UK) hosting region.", ["GB"]),
+        (
+            "Personal data is hosted in the United Kingdom, but certain sub-processors process "
+            "personal data in the United States.",
+            ["GB"],
+        ),
+        (
+            "Data will be hosted in its own region: Aurora Inc. in the United States and Aurora "
+            "Asia Pte. Ltd. in Singapore.",
+            ["US", "SG"],
+        ),
+    ],
+)
+def test_data_residency_in_more_wordings(text: str, expected: list[str]) -> None:
+    assert _security(text, "security.data_residency") == expected
+
+
+def test_a_transfer_is_not_where_the_data_resides() -> None:
+    text = "Personal data transferred to the United States is protected by the SCCs."
+    assert _security(text, "security.data_residency") == []

@@ -1,0 +1,192 @@
+"""Total and annual contract value: stated, read from an order table, or derived."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors.facts import Money
+from extractors.patterns import contract_value
+
+from .helpers import findings, values, view
+
+ACV = "commercial.annual_contract_value"
+TCV = "commercial.total_contract_value"
+
+
+def _values(text: str, path: str) -> list[Any]:
+    return values(contract_value.extract(view(text)), path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Annual fees are set out in the Order Form.",
+        "Customer commits to minimum annual fees of USD 500,000 in each contract year.",
+        "Each party's liability shall not exceed the annual fees, up to USD 1,000,000.",
+        "The annual fees may increase by no more than 3% at each renewal.",
+        "Aurora commits to aggregate annual fees equivalent to at least USD 500,000.",
+        # A per-unit price is not the year's value.
+        "Additional seats cost EUR 210 per user per year, being EUR 16,800 per year.",
+        # A header whose first row holds a quantity and a unit price first.
+        "Product Seats Annual fee\nAnalytics Suite 40 seats USD 20.00 per seat per month\n",
+    ],
+)
+def test_no_annual_value_where_none_is_stated_or_determined(text: str) -> None:
+    assert _values(text, ACV) == []
+
+
+def test_a_table_in_several_currencies_gives_no_annual_value() -> None:
+    text = (
+        "Entity\tCurrency\tUsers\tAnnual fee\n"
+        "Vesta GmbH\tEUR\t300\tEUR 172,800\n"
+        "Vesta Inc.\tUSD\t100\tUSD 62,400\n"
+    )
+    assert _values(text, ACV) == []
+
+
+def test_a_monthly_price_table_gives_no_annual_value() -> None:
+    text = (
+        "Item Entity Quantity Monthly fee\n"
+        "Dispatch Pro Acme Pty Ltd 140 users AUD 9,800.00\n"
+        "Connector Acme Pty Ltd 1 AUD 750.00\n"
+    )
+    assert _values(text, ACV) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Annual Contract Value (ACV): USD 120,000", Money(amount=120_000, currency="USD")),
+        ("Year 1 fees: EUR 50,000.00, payable on signature.", Money(amount=50_000, currency="EUR")),
+        ("The annual subscription fees are GBP 24,000.", Money(amount=24_000, currency="GBP")),
+        ("First-year subscription fees: $48,000", Money(amount=48_000, currency="USD")),
+        # A field whose value wrapped onto the next line of a PDF.
+        ("Price list applies. Annual fees:\nUSD 975,000.", Money(amount=975_000, currency="USD")),
+        # A total row whose cells the PDF put on lines of their own.
+        (
+            "Total Annual Subscription\nFees\nUSD 967,200\n",
+            Money(amount=967_200, currency="USD"),
+        ),
+    ],
+)
+def test_stated_annual_values(text: str, expected: Money) -> None:
+    assert _values(text, ACV) == [expected]
+
+
+def test_total_row_of_an_annual_table_with_the_currency_in_its_header() -> None:
+    text = (
+        "Module Scope Annual price (NOK)\n"
+        "Core platform 10 sites, unlimited users 1,150,000\n"
+        "Sensor packs 40 packs 230,000\n"
+        "Total per year 1,380,000\n"
+    )
+    assert _values(text, ACV) == [Money(amount=1_380_000, currency="NOK")]
+
+
+def test_the_net_column_of_a_total_row_wins_over_the_list_column() -> None:
+    text = (
+        "Service Quantity Annual List Fee (CAD) Annual Net Fee (CAD)\n"
+        "Member Suite 150 users 99,000.00 89,100.00\n"
+        "Total 106,500.00 95,850.00\n"
+    )
+    assert _values(text, ACV) == [Money(amount=95_850, currency="CAD")]
+
+
+def test_annual_value_derived_from_recurring_lines_only() -> None:
+    text = (
+        "| Item | Qty | Unit price | Annual fee |\n"
+        "|---|---|---|---|\n"
+        "| Platform | 100 users | USD 20.00 / user / month | USD 24,000.00 |\n"
+        "| Premium support | 1 | USD 6,000.00 | USD 6,000.00 |\n"
+        "| Loyalty discount | | | - USD 1,000.00 |\n"
+        "| Onboarding package (one-time) | 1 | USD 5,000.00 | USD 5,000.00 |\n"
+    )
+    hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
+    assert [hit.value for hit in hits] == [Money(amount=29_000, currency="USD")]
+    hit = hits[0]
+    assert hit.note is not None and hit.note.startswith("derived: sum of 3 annual")
+    quoted = [text[start:end] for start, end in hit.spans]
+    assert len(quoted) == 3
+    assert not any("Onboarding" in quote for quote in quoted)
+
+
+def test_annual_value_derived_from_total_value_and_term() -> None:
+    text = (
+        "Subscription Term: thirty-six (36) months from May 1, 2025.\n\n"
+        "Total Contract Value: USD 454,500.00, exclusive of taxes.\n"
+    )
+    assert _values(text, TCV) == [Money(amount=454_500, currency="USD")]
+    hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
+    assert [hit.value for hit in hits] == [Money(amount=151_500, currency="USD")]
+    assert hits[0].note == "derived: TCV USD 454,500 over 36 months"
+    quoted = [text[start:end] for start, end in hits[0].spans]
+    assert any("454,500.00" in quote for quote in quoted)
+    assert any("thirty-six (36) months" in quote for quote in quoted)
+
+
+def test_a_total_that_names_its_own_term_is_spread_over_it() -> None:
+    text = "Total fees for the Initial Term of twenty-four (24) months: CAD 191,700.00."
+    assert _values(text, TCV) == [Money(amount=191_700, currency="CAD")]
+    assert _values(text, ACV) == [Money(amount=95_850, currency="CAD")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The total includes one-time fees: dividing it by the term would overstate the year.
+        "Term: 36 months.\n\nTotal contract value, including the one-time implementation fee: "
+        "USD 300,000.",
+        # No term to spread it over.
+        "Total Contract Value: USD 300,000.",
+        # A term shorter than a year is not annualised.
+        "Pilot term: 6 months.\n\nTotal Contract Value: USD 30,000.",
+    ],
+)
+def test_no_annual_value_derived_without_a_clean_total_and_term(text: str) -> None:
+    assert _values(text, ACV) == []
+
+
+def test_a_stated_annual_value_wins_over_a_derived_one() -> None:
+    text = (
+        "Subscription Term: 36 months.\n\n"
+        "Total Contract Value: USD 300,000.\n\n"
+        "Annual subscription fees: USD 95,000.\n"
+    )
+    assert _values(text, ACV) == [Money(amount=95_000, currency="USD")]
+
+
+def test_a_derived_fact_quotes_every_source_and_says_how() -> None:
+    text = (
+        "ORDER FORM\n\nSubscription Term: 24 months from March 1, 2025.\n\n"
+        "Total Contract Value for the Subscription Term: EUR 200,000.00.\n"
+    )
+    fact = findings(text)[ACV]
+    assert fact.value == Money(amount=100_000, currency="EUR")
+    assert fact.note == "derived: TCV EUR 200,000 over 24 months"
+    assert len(fact.evidence) == 2
+    for evidence in fact.evidence:
+        assert text[evidence.start : evidence.end] == evidence.quote
+
+
+def test_two_derivations_that_agree_are_both_quoted() -> None:
+    text = (
+        "Product Users Price Annual fee\n"
+        "Plant Insights - Industrial 300 EUR 60.00 per user per month EUR 216,000.00\n\n"
+        "Subscription term: thirty-six (36) months starting 1 September 2025.\n\n"
+        "Total subscription fees: EUR 648,000.00.\n"
+    )
+    hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
+    assert [hit.value for hit in hits] == [Money(amount=216_000, currency="EUR")]
+    assert hits[0].note is not None and "agrees with the TCV EUR 648,000" in hits[0].note
+    assert len(hits[0].spans) == 3
+
+
+def test_derivations_that_disagree_keep_the_line_items() -> None:
+    text = (
+        "| Item | Qty | Annual fee |\n|---|---|---|\n| Platform | 10 users | USD 10,000.00 |\n\n"
+        "Subscription term: 24 months.\n\nTotal Contract Value: USD 30,000.\n"
+    )
+    assert _values(text, ACV) == [Money(amount=10_000, currency="USD")]

@@ -1,0 +1,43 @@
+"""The shared view: sentences, page furniture and enumerations."""
+
+from __future__ import annotations
+
+from extractors.patterns.core import TextView, enumeration
+
+from .helpers import make_document, view
+
+
+def _sentence_of(text: str, needle: str) -> str:
+    text_view = view(text)
+    start = text.index(needle)
+    begin, end = text_view.sentence(start, start + len(needle))
+    return text[begin:end]
+
+
+def test_an_enumeration_needs_two_labels_in_sequence() -> None:
+    assert enumeration("within thirty (30) days", 0, 23) == []
+    assert enumeration("see (a) above and (c) below", 0, 27) == []
+    text = "claims (a) that X infringes, (b) arising from Y, or (c) arising from Z"
+    items = [text[start:end] for start, end in enumeration(text, 0, len(text))]
+    assert items == ["that X infringes, ", "arising from Y, or ", "arising from Z"]
+
+
+def test_a_wrapped_figure_after_its_number_word_does_not_start_a_sentence() -> None:
+    text = "Provider shall destroy all copies within ninety\n(90) days after termination."
+    assert _sentence_of(text, "destroy") == text
+
+
+def test_a_full_stop_before_a_tab_is_inside_a_table_row() -> None:
+    text = "Header\tEntity\nImplementation package\tKepler B.V.\t1\tEUR 35,000\nNext row"
+    assert _sentence_of(text, "Implementation") == (
+        "Implementation package\tKepler B.V.\t1\tEUR 35,000"
+    )
+
+
+def test_page_furniture_is_dropped_from_a_span_across_a_page_break() -> None:
+    header = "ACME CLOUD - MASTER AGREEMENT"
+    text = f"{header}\nThe Services\nPage 1 of 2\n\n{header}\ninfringe a patent."
+    text_view = TextView(make_document(text))
+    assert text_view.without_furniture(len(header) + 1, len(text)) == (
+        "The Services\n\ninfringe a patent."
+    )
