@@ -26,6 +26,7 @@ from extractors.facts import (
     FactRecord,
     FactStatus,
     Finding,
+    Party,
     Source,
     fact_paths,
     fact_value_type,
@@ -65,10 +66,10 @@ def _overlaps(a: Evidence, b: Evidence) -> bool:
 
 
 def _item_key(item: Any) -> str:
-    """Identity of a list item: named things (parties, products) by their name."""
-    name = getattr(item, "name", None)
-    if isinstance(item, BaseModel) and isinstance(name, str):
-        return " ".join(name.casefold().split())
+    """Identity of a list item: a party by its name (found with and without a role or
+    country), anything else by its whole value (two product lines may share a name)."""
+    if isinstance(item, Party):
+        return " ".join(item.name.casefold().split())
     return _as_key(item)
 
 

@@ -197,3 +197,19 @@ def test_named_list_items_merge_by_name_and_fill_blanks() -> None:
     assert record.commercial.parties.value == [
         Party(name="Acme  Corp", role=PartyRole.CUSTOMER, country="DE")
     ]
+
+
+def test_product_lines_with_the_same_name_stay_apart() -> None:
+    from extractors.facts import Product
+
+    lines = [
+        Product(name="Fleet Operations", quantity=300, unit="users"),
+        Product(name="Fleet Operations", quantity=100, unit="users"),
+    ]
+    record = extract_document(
+        MSA,
+        extractors=[
+            ScriptedExtractor(lambda d: [found(d, "commercial.products", lines, "net 30")])
+        ],
+    )
+    assert record.commercial.products.value == lines
