@@ -12,6 +12,7 @@ from typing import Any
 from extractors.base import Extractor
 from extractors.chunking import chunk_document
 from extractors.document import Document
+from extractors.evidence import make_evidence
 from extractors.facts import Evidence, Fact, FactRecord, Finding
 from extractors.locate import QuoteLocator
 from extractors.merge import merge_findings
@@ -38,10 +39,10 @@ class Grounder:
         for document in candidates:
             exact = document.text[evidence.start : evidence.end]
             if evidence.quote and exact == evidence.quote:
-                return _evidence_in(document, evidence.start, evidence.end)
+                return make_evidence(document, evidence.start, evidence.end)
             span = self._locator(document).find(evidence.quote)
             if span is not None:
-                return _evidence_in(document, *span)
+                return make_evidence(document, *span)
         return None
 
     def ground(self, finding: Finding) -> Finding:
@@ -58,18 +59,6 @@ class Grounder:
             update={"evidence": evidence, "grounded": grounded}
         )
         return Finding(path=finding.path, fact=fact)
-
-
-def _evidence_in(document: Document, start: int, end: int) -> Evidence:
-    first, last = document.pages_for_span(start, end)
-    return Evidence(
-        document_id=document.document_id,
-        start=start,
-        end=end,
-        page=first,
-        page_end=last if last != first else None,
-        quote=document.text[start:end],
-    )
 
 
 def run_extractors(documents: Sequence[Document], extractors: Sequence[Extractor]) -> list[Finding]:
