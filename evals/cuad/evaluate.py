@@ -6,8 +6,10 @@ the full offline extraction (``extract_document``) with that fold's model in pla
 the shipped one. With ``--dataset DIR``: the SHIPPED model and extraction score any
 folder in CUAD layout, no refitting. Either way: per-category precision/recall/F1 of
 clause presence, macro-F1, recall of the approval-triggering categories, and the
-accuracy of governing law and agreement date against CUAD's answers (see
-``evals.cuad.answers`` for how both sides are normalised). The last line is one JSON
+accuracy of governing law and agreement date against CUAD's answers (defined once in
+``evals.cuad.answers``, which ``evals.cuad.score_values`` uses too: agreement date over
+full ``m/d/yyyy`` answers, partial answers such as ``[]/[]/2004`` reported apart and in an
+inclusive figure). The last line is one JSON
 object of the figures.
 """
 
@@ -25,7 +27,7 @@ from numpy.typing import NDArray
 from rich.console import Console
 from rich.progress import Progress
 
-from evals.cuad.answers import agreement_date_matches, governing_law_matches, parse_date_answer
+from evals.cuad.answers import AnswerScores
 from evals.cuad.corpus import DEFAULT_CUAD_DIR, CuadContract
 from evals.cuad.crossval import contract_folds
 from evals.cuad.metrics import category_scores
@@ -52,53 +54,16 @@ def clause_presence(record: FactRecord) -> list[bool]:
     return [get_fact(record, c.path).status is FactStatus.PRESENT for c in CATEGORIES]
 
 
-class AnswerTally:
-    """Counts right answers for governing law and agreement date where CUAD has one."""
-
-    def __init__(self) -> None:
-        self.law = [0, 0]
-        self.date = [0, 0]
-        self.full_date = [0, 0]
-        self.misses: list[str] = []
-
-    def add(self, contract: CuadContract, record: FactRecord) -> None:
-        law = record.legal.governing_law.value if record.legal.governing_law.is_present else None
-        if contract.governing_law:
-            right = governing_law_matches(law, contract.governing_law)
-            self.law[0] += int(right)
-            self.law[1] += 1
-            if not right:
-                self.misses.append(
-                    f"{contract.contract_id} law {law!r} vs {contract.governing_law!r}"
-                )
-        fact = record.commercial.agreement_date
-        when = fact.value if fact.is_present else None
-        if parse_date_answer(contract.agreement_date) is not None:
-            right = agreement_date_matches(when, contract.agreement_date)
-            self.date[0] += int(right)
-            self.date[1] += 1
-            if None not in (parse_date_answer(contract.agreement_date) or (None,)):
-                self.full_date[0] += int(right)
-                self.full_date[1] += 1
-            if not right:
-                self.misses.append(
-                    f"{contract.contract_id} date {when} vs {contract.agreement_date}"
-                )
-
-    def figures(self) -> dict[str, Any]:
-        return {
-            "governing_law_accuracy": round(self.law[0] / self.law[1], 4) if self.law[1] else None,
-            "governing_law_scored": self.law[1],
-            "agreement_date_accuracy": round(self.date[0] / self.date[1], 4)
-            if self.date[1]
-            else None,
-            "agreement_date_scored": self.date[1],
-            # Only answers with day, month and year (CUAD leaves parts blank as "[]").
-            "agreement_date_full_accuracy": round(self.full_date[0] / self.full_date[1], 4)
-            if self.full_date[1]
-            else None,
-            "agreement_date_full_scored": self.full_date[1],
-        }
+def add_answers(scores: AnswerScores, contract: CuadContract, record: FactRecord) -> None:
+    """Score a record's governing law and agreement date against CUAD's answers."""
+    law = record.legal.governing_law
+    scores.add_law(
+        contract.contract_id, contract.governing_law, law.value if law.is_present else None
+    )
+    when = record.commercial.agreement_date
+    scores.add_date(
+        contract.contract_id, contract.agreement_date, when.value if when.is_present else None
+    )
 
 
 @dataclass
@@ -108,7 +73,7 @@ class ExtractionRun:
     contracts: Sequence[CuadContract]
     documents: dict[str, Document]
     advance: Callable[[], None]
-    tally: AnswerTally = field(default_factory=AnswerTally)
+    answers: AnswerScores = field(default_factory=AnswerScores)
     predicted: NDArray[np.bool_] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -120,7 +85,7 @@ class ExtractionRun:
             contract = self.contracts[position]
             record = extract_document(self.documents[contract.contract_id], extractors=extractors)
             self.predicted[position] = clause_presence(record)
-            self.tally.add(contract, record)
+            add_answers(self.answers, contract, record)
             self.advance()
 
 
@@ -177,11 +142,14 @@ def main(argv: list[str] | None = None) -> None:
                 run.run([*others, classifier], test.tolist())
     scores = category_scores(run.predicted, truth)
     console.print(category_table(scores, f"Clause presence — {mode}"))
-    answers = run.tally.figures()
+    answers = run.answers.figures()
     console.print(
         f"governing law accuracy {answers['governing_law_accuracy']} over "
         f"{answers['governing_law_scored']} contracts; agreement date accuracy "
-        f"{answers['agreement_date_accuracy']} over {answers['agreement_date_scored']}"
+        f"{answers['agreement_date_accuracy']} over {answers['agreement_date_scored']} full "
+        f"answers ({answers['agreement_date_partial_agreeing']} of "
+        f"{answers['agreement_date_partial']} partial answers agreed with; inclusive "
+        f"{answers['agreement_date_inclusive_accuracy']})"
     )
     console.print(f"text from {prepared.report.source}; {len(contracts)} contracts; {ATTRIBUTION}")
     figures: dict[str, Any] = {

@@ -9,124 +9,31 @@ Text: the PDFs through our own ingestion (cached by ``evals.cuad.corpus``); ``--
 ingestion that cannot be imported, uses CUAD's own ``txt/`` rendering instead, and the
 ``text_source`` figure says which one was measured.
 
-Normalisation of CUAD's answers:
-- Governing law: the answer is split on ";" (some contracts name two laws); each part is
-  read with the same gazetteer the extractor uses ("State of New York" -> "New York",
-  "Ontario, Canada" -> "Ontario", "England; Wales" -> "England and Wales", "People's
-  Republic of China" -> "China"). A prediction is correct when it equals any listed part.
-  Blank answers are not scored (a prediction there is counted as ``governing_law_extra``),
-  and answers that name no jurisdiction ("[]", "[* * *]", "the state in which the
-  franchised restaurant is located") are skipped.
-- Agreement date: answers in full ``m/d/yyyy`` form (the first one when ";"-separated) are
-  compared for equality with the predicted date. Answers with blanks (``[]/[]/2004``: the
-  signed copy left the day or month empty) cannot be matched by a full date and are not
-  in the accuracy; they are reported as ``agreement_date_partial`` with how many
-  predictions agree on every component CUAD does give.
+How CUAD's answers are read and what counts as right is defined once, in
+``evals.cuad.answers`` (the same definition ``evals.cuad.evaluate`` uses): agreement-date
+accuracy is over full ``m/d/yyyy`` answers, with partial answers ("[]/[]/2004") reported
+apart and in an inclusive figure; governing law is right when the extracted value names
+a jurisdiction of the answer.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from evals.cuad.answers import AnswerScores
 from evals.cuad.corpus import DEFAULT_CUAD_DIR, TXT_LOADER, load_documents, read_labels
 from extractors.document import Document
 from extractors.facts import Fact
 from extractors.patterns import PatternExtractor
-from extractors.patterns.places import canonical_jurisdiction
-
-_FULL_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_PARTIAL_DATE = re.compile(r"^\s*(\d{1,2}|\[\])/(\d{1,2}|\[\])/(\d{4}|[\d\[\]]+)\s*$")
-
-
-@dataclass
-class _Tally:
-    scored: int = 0
-    correct: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def accuracy(self) -> float | None:
-        return round(self.correct / self.scored, 4) if self.scored else None
-
-
-def governing_law_answers(answer: str) -> set[str]:
-    """The canonical jurisdictions a CUAD ``Governing Law-Answer`` names (empty if none)."""
-    names = {canonical_jurisdiction(part) for part in answer.split(";") if part.strip()}
-    return {name for name in names if name}
-
-
-def agreement_date_answer(answer: str) -> date | None:
-    """The full date of a CUAD ``Agreement Date-Answer``, or None if blank or partial."""
-    first = answer.split(";", maxsplit=1)[0]
-    match = _FULL_DATE.match(first)
-    if match is None:
-        return None
-    month, day, year = (int(group) for group in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _partial_agrees(answer: str, predicted: date | None) -> bool:
-    match = _PARTIAL_DATE.match(answer.split(";", maxsplit=1)[0])
-    if match is None or predicted is None:
-        return False
-    month, day, year = match.groups()
-    checks = [(month, predicted.month), (day, predicted.day)]
-    if year.isdigit():
-        checks.append((year, predicted.year))
-    return all(not given.isdigit() or int(given) == actual for given, actual in checks)
-
-
-@dataclass
-class _Scores:
-    law: _Tally = field(default_factory=_Tally)
-    agreement: _Tally = field(default_factory=_Tally)
-    law_extra: int = 0
-    law_skipped: int = 0
-    partial: int = 0
-    partial_agreeing: int = 0
-
-    def add_law(self, contract_id: str, answer: str, predicted: str | None) -> None:
-        if not answer:
-            self.law_extra += predicted is not None
-            return
-        expected = governing_law_answers(answer)
-        if not expected:
-            self.law_skipped += 1
-            return
-        self.law.scored += 1
-        if predicted in expected:
-            self.law.correct += 1
-        else:
-            self.law.errors.append(f"{contract_id}: {answer!r} -> {predicted!r}")
-
-    def add_date(self, contract_id: str, answer: str, predicted: date | None) -> None:
-        if not answer:
-            return
-        expected = agreement_date_answer(answer)
-        if expected is None:
-            self.partial += 1
-            self.partial_agreeing += _partial_agrees(answer, predicted)
-            return
-        self.agreement.scored += 1
-        if predicted == expected:
-            self.agreement.correct += 1
-        else:
-            self.agreement.errors.append(f"{contract_id}: {expected} -> {predicted}")
 
 
 def _present_value(fact: Fact[Any] | None) -> Any:
@@ -136,7 +43,7 @@ def _present_value(fact: Fact[Any] | None) -> Any:
 def score_values(dataset_dir: Path, documents: Mapping[str, Document]) -> dict[str, Any]:
     """Governing-law and agreement-date accuracy of ``PatternExtractor`` on ``documents``."""
     extractor = PatternExtractor()
-    scores = _Scores()
+    scores = AnswerScores()
     timings: list[float] = []
     for contract in read_labels(dataset_dir):
         document = documents.get(contract.contract_id)
@@ -157,22 +64,13 @@ def score_values(dataset_dir: Path, documents: Mapping[str, Document]) -> dict[s
         )
     milliseconds = sorted(1000 * seconds for seconds in timings)
     return {
-        "governing_law_accuracy": scores.law.accuracy,
-        "governing_law_scored": scores.law.scored,
-        "governing_law_correct": scores.law.correct,
-        "governing_law_skipped": scores.law_skipped,
-        "governing_law_extra": scores.law_extra,
-        "agreement_date_accuracy": scores.agreement.accuracy,
-        "agreement_date_scored": scores.agreement.scored,
-        "agreement_date_correct": scores.agreement.correct,
-        "agreement_date_partial": scores.partial,
-        "agreement_date_partial_agreeing": scores.partial_agreeing,
+        **scores.figures(),
         "documents": len(timings),
         "extract_ms_median": round(statistics.median(milliseconds), 1) if milliseconds else None,
         "extract_ms_p95": round(milliseconds[int(0.95 * (len(milliseconds) - 1))], 1)
         if milliseconds
         else None,
-        "errors": {"governing_law": scores.law.errors, "agreement_date": scores.agreement.errors},
+        "errors": scores.errors,
     }
 
 
@@ -196,8 +94,21 @@ def _table(figures: Mapping[str, Any], source: str) -> Table:
         str(figures["agreement_date_scored"]),
         str(figures["agreement_date_correct"]),
         f"{figures['agreement_date_accuracy']}",
-        f"{figures['agreement_date_partial']} partial answers, "
-        f"{figures['agreement_date_partial_agreeing']} agreeing on the parts given",
+        "full m/d/yyyy answers only",
+    )
+    table.add_row(
+        "Agreement Date, partial answers",
+        str(figures["agreement_date_partial"]),
+        str(figures["agreement_date_partial_agreeing"]),
+        "",
+        "agreeing with every part CUAD gives",
+    )
+    table.add_row(
+        "Agreement Date, inclusive",
+        str(figures["agreement_date_inclusive_scored"]),
+        str(figures["agreement_date_correct"] + figures["agreement_date_partial_agreeing"]),
+        f"{figures['agreement_date_inclusive_accuracy']}",
+        "full and partial answers together",
     )
     return table
 
@@ -233,10 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         f"p95 {figures['extract_ms_p95']} ms over {figures['documents']} documents"
     )
     if args.errors:
-        for kind, lines in errors.items():
-            out.print(f"[bold]{kind}[/bold]")
-            for line in lines:
-                out.print(f"  {line}", markup=False)
+        for line in errors:
+            out.print(f"  {line}", markup=False)
     print(json.dumps(figures, sort_keys=True))
     return 0
 
