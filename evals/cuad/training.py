@@ -5,7 +5,8 @@ training script runs: vocabulary and IDF from the training sentences, a sentence
 per category, document-level models trained on out-of-fold sentence scores, and
 per-category thresholds chosen on out-of-fold document probabilities: the F1-best one,
 lowered for categories that trigger an approval until the recall target is met, but not
-below a precision floor.
+below a precision floor, and averaged over bootstrap resamples so that a dozen positives
+do not swing it by whole contracts.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from extractors.classifier.model import DOC_FEATURES, ClauseModelData, document_
 from extractors.classifier.patterns import CUE_NAMES
 
 Progress = Callable[[str], None]
+_EPSILON = 1e-6
+COMPACT_DOC_FEATURES = frozenset(
+    ("max_logit", "top3_mean_logit", "log_units_above_zero", "log_units_above_minus2")
+)
 # Contract positions in a corpus: a list, a range or an integer array.
 Indices = Sequence[int] | NDArray[np.int64]
 
@@ -41,18 +46,28 @@ class TrainConfig:
     # Terms in fewer sentences than this are dropped: rare n-grams carry little and
     # would triple the artefact's size.
     min_df: int = 8
-    unit_c: float = 64.0
+    unit_c: float = 16.0
     cue_scale: float = 1.0
     doc_c: float = 0.3
+    # Categories with fewer positive training contracts than this get compact document
+    # models (``COMPACT_DOC_FEATURES``): some ten positives per weight, as the rule goes.
+    compact_below: int = 50
     # Share of negative sentences each sentence model sees: most are plainly unrelated,
     # and dropping two thirds of them makes training four times faster at no visible cost.
+    # Negatives that carry one of the category's cues are always kept: they are the
+    # look-alikes the model must learn to tell apart (hard negatives).
     negative_share: float = 0.3
     inner_folds: int = 3
     # Approval categories must reach recall 0.90; out-of-fold thresholds aim a little higher.
-    recall_target: float = 0.92
+    recall_target: float = 0.93
     # ... but not below this precision: past it a flag says nothing about the contract (a
     # threshold low enough to catch every most-favoured-nation clause flags most contracts).
     min_precision: float = 0.2
+    # Out-of-fold document probabilities are averaged over this many different splits, and
+    # the threshold over this many bootstrap resamples of them: with a dozen positives, one
+    # split or one sample moves a threshold by whole contracts.
+    threshold_repeats: int = 5
+    threshold_bootstraps: int = 50
     seed: int = 13
 
 
@@ -115,15 +130,29 @@ def _design(
     return sparse.csr_matrix(sparse.hstack([words, cues], format="csr"))
 
 
+def cue_families(cues: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """``(n_units, n_categories)``: whether any cue of the category (``key``, ``key_*``) fires."""
+    flags = np.zeros((cues.shape[0], len(CATEGORY_KEYS)), dtype=bool)
+    for column, key in enumerate(CATEGORY_KEYS):
+        for position, name in enumerate(CUE_NAMES):
+            if name == key or name.startswith(f"{key}_"):
+                flags[:, column] |= cues[:, position] > 0
+    return flags
+
+
 def _fit_units(
-    design: sparse.csr_matrix, labels: NDArray[np.int8], config: TrainConfig
+    design: sparse.csr_matrix,
+    labels: NDArray[np.int8],
+    hard: NDArray[np.bool_],
+    config: TrainConfig,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Sentence weights ``(n_columns, n_categories)`` and biases, one logistic model each."""
     weights = np.zeros((design.shape[1], labels.shape[1]))
     bias = np.full(labels.shape[1], -10.0)
     sampled = np.random.default_rng(config.seed).random(labels.shape[0]) < config.negative_share
     for column in range(labels.shape[1]):
-        keep = (labels[:, column] == POSITIVE) | ((labels[:, column] == NEGATIVE) & sampled)
+        negatives = sampled | hard[:, column]
+        keep = (labels[:, column] == POSITIVE) | ((labels[:, column] == NEGATIVE) & negatives)
         target = labels[keep, column] == POSITIVE
         if target.sum() == 0:
             continue
@@ -186,6 +215,32 @@ def choose_threshold(
     return float((scores[best] + below) / 2.0)
 
 
+def bagged_threshold(
+    probabilities: NDArray[np.float64],
+    truth: NDArray[np.bool_],
+    recall_target: float | None,
+    min_precision: float,
+    *,
+    n_bootstraps: int,
+    seed: int,
+) -> float:
+    """``choose_threshold`` averaged (in log-odds) over bootstrap resamples of the contracts."""
+    if n_bootstraps <= 0 or truth.sum() == 0:
+        return choose_threshold(probabilities, truth, recall_target, min_precision)
+    rng = np.random.default_rng(seed)
+    log_odds: list[float] = []
+    for _ in range(n_bootstraps):
+        sample = rng.integers(0, len(truth), len(truth))
+        if not truth[sample].any():
+            continue
+        chosen = choose_threshold(
+            probabilities[sample], truth[sample], recall_target, min_precision
+        )
+        chosen = min(max(chosen, _EPSILON), 1.0 - _EPSILON)
+        log_odds.append(float(np.log(chosen / (1.0 - chosen))))
+    return float(1.0 / (1.0 + np.exp(-np.mean(log_odds))))
+
+
 def fit_document_models(
     features: NDArray[np.float64], present: NDArray[np.bool_], config: TrainConfig
 ) -> tuple[NDArray[np.float64], ...]:
@@ -202,24 +257,41 @@ def fit_document_models(
         mean[column] = x.mean(axis=0)
         spread = x.std(axis=0)
         scale[column] = np.where(spread > 1e-9, spread, 1.0)
-        z = (x - mean[column]) / scale[column]
         if y.sum() < 2 or y.sum() == len(y):
             bias[column] = 10.0 if y.all() else -10.0
             continue
+        # A rare category cannot support a weight per feature: it sees only the summary of
+        # its sentence scores, and the other features keep weight zero.
+        used = np.asarray(
+            [
+                y.sum() >= config.compact_below or name in COMPACT_DOC_FEATURES
+                for name in DOC_FEATURES
+            ]
+        )
+        z = ((x - mean[column]) / scale[column])[:, used]
         model = LogisticRegression(C=config.doc_c, max_iter=1000)
         model.fit(z, y)
-        weights[column] = model.coef_[0]
+        weights[column, used] = model.coef_[0]
         bias[column] = model.intercept_[0]
         out_of_fold = np.zeros(len(y))
-        folds = StratifiedKFold(
-            n_splits=min(5, int(y.sum())), shuffle=True, random_state=config.seed
-        )
-        for fit_rows, held_rows in folds.split(z, y):
-            fold_model = LogisticRegression(C=config.doc_c, max_iter=1000)
-            fold_model.fit(z[fit_rows], y[fit_rows])
-            out_of_fold[held_rows] = fold_model.predict_proba(z[held_rows])[:, 1]
+        for repeat in range(config.threshold_repeats):
+            folds = StratifiedKFold(
+                n_splits=min(5, int(y.sum())), shuffle=True, random_state=config.seed + repeat
+            )
+            for fit_rows, held_rows in folds.split(z, y):
+                fold_model = LogisticRegression(C=config.doc_c, max_iter=1000)
+                fold_model.fit(z[fit_rows], y[fit_rows])
+                out_of_fold[held_rows] += fold_model.predict_proba(z[held_rows])[:, 1]
+        out_of_fold /= config.threshold_repeats
         target = config.recall_target if key in APPROVAL_KEYS else None
-        thresholds[column] = choose_threshold(out_of_fold, y, target, config.min_precision)
+        thresholds[column] = bagged_threshold(
+            out_of_fold,
+            y,
+            target,
+            config.min_precision,
+            n_bootstraps=config.threshold_bootstraps,
+            seed=config.seed,
+        )
     return mean, scale, weights, bias, thresholds
 
 
@@ -253,7 +325,10 @@ def fit_sentence_stage(
         fit_rows = corpus.rows(indices[fit_part])
         held_rows = corpus.rows(indices[held_part])
         weights, bias = _fit_units(
-            _design(corpus, fit_rows, features, config.cue_scale), corpus.labels[fit_rows], config
+            _design(corpus, fit_rows, features, config.cue_scale),
+            corpus.labels[fit_rows],
+            cue_families(corpus.cues[fit_rows]),
+            config,
         )
         logits = _design(corpus, held_rows, features, config.cue_scale) @ weights + bias
         doc_features[held_part] = _document_matrix(corpus, indices[held_part], logits)

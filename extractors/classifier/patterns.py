@@ -16,12 +16,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 _NEAR = r"[^.;]{0,120}?"
+_HOW_OFTEN = (
+    r"(?:not more (?:often )?than|no more (?:often )?than|only once|once (?:per|in|a|each|every)"
+    r"|more than once)"
+)
 
 CUES: dict[str, tuple[str, ...]] = {
     "mfn": (
         r"most[- ]favou?r(?:ed|able)",
-        r"(?:no|not) (?:less|more) favou?rabl[ey]",
+        r"(?:no|not)(?: be)? (?:less|more) favou?rabl[ey]",
         r"(?:at least|no less|not less) (?:as )?favou?rabl[ey]",
+        r"\bmfn\b",
+        r"favou?red (?:nation|customer|licensee)",
     ),
     # Looser phrasings of the same idea: informative, but they also occur elsewhere.
     "mfn_broad": (
@@ -30,7 +36,25 @@ CUES: dict[str, tuple[str, ...]] = {
         + r"(?:than|as|to)"
         + _NEAR
         + r"(?:other|any|third|similar|licensee|distributor|customer)",
-        r"(?:best|lowest|most competitive) (?:net )?(?:prices?|pricing|terms|rates?)",
+        # "the highest rate permitted by law" is about interest, not a better deal.
+        r"(?:best|lowest|most competitive|highest) (?:then[- ]current |then in effect )?(?:net )?"
+        r"(?:prices?|pricing|terms|rates?|royalt\w*|remuneration)"
+        r"(?!\s+(?:permitted|permissible|allowed|lawful|by|under|of interest))",
+        r"(?:less|more|equally|as) favou?rabl\w*"
+        + _NEAR
+        + r"(?:terms|prices?|pricing|rates?|royalt|fees?|conditions)",
+        r"(?:terms|conditions|prices?|pricing|rates?|royalt\w*|fees?|benefits)"
+        + _NEAR
+        + r"(?:less|more|equally|as) favou?rabl",
+        # Better terms than "those hereunder": the comparison an MFN clause makes.
+        r"(?:pric\w*|terms|rates?|royalt\w*|discounts?|remuneration|compensation)"
+        + _NEAR
+        + r"(?:better|lower|higher|more favou?rable|greater|in excess of)(?: than)? "
+        r"(?:those|that|the)"
+        + _NEAR
+        + r"(?:herein|hereunder|under this|to (?:the )?(?:customer|licensee|distributor|buyer|"
+        r"purchaser))",
+        r"preferred pricing|preferential (?:pricing|terms|prices?|rates?)",
         r"(?:equal to|as low as|lower than) (?:the )?(?:lowest|best|any) "
         r"(?:net )?(?:prices?|rates?)",
         r"(?:terms|prices?|pricing|rates?|royalt\w+|discounts?)" + _NEAR + r"(?:equal to or )?"
@@ -49,6 +73,21 @@ CUES: dict[str, tuple[str, ...]] = {
         r"compet(?:e|ing|itive) (?:products?|services?|business)",
         r"directly or indirectly" + _NEAR + r"(?:compet|manufactur|sell|market|distribut)",
     ),
+    # Freedom to compete, stated outright, is the opposite of a restriction.
+    "non_compete_permitted": (
+        r"(?:nothing|not)"
+        + _NEAR
+        + r"(?:preclude|prevent|restrict|prohibit|limit)"
+        + _NEAR
+        + r"(?:\bcompet(?!ent)|develop|market|sell)",
+        r"(?:free|right) to" + _NEAR + r"\bcompet(?!ent)",
+        r"may" + _NEAR + r"(?:develop|market|sell|acquire)" + _NEAR + r"\bcompet(?:ing|itive|e)\b",
+    ),
+    # Not hiring each other's staff is its own clause (no-solicit), not a non-compete.
+    "non_compete_solicit": (
+        r"solicit" + _NEAR + r"(?:employ|personnel|staff|hire|consultant)",
+        r"(?:hire|employ|recruit)" + _NEAR + r"(?:employees?|personnel|staff)",
+    ),
     "exclusivity": (
         r"(?<!non-)(?<!non)\bexclusiv(?:e|ely|ity)\b(?! of)",
         r"sole (?:and exclusive )?(?:source|supplier|distributor|provider|right)",
@@ -66,6 +105,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:for (?:any|no) reason|without cause|for convenience)" + _NEAR + r"terminat",
         r"terminat\w*" + _NEAR + r"(?:upon|with|by giving)" + _NEAR + r"(?:days|months)'?"
         r"(?: prior)? (?:written )?notice",
+    ),
+    # Termination that needs a reason (breach, insolvency, a failure): not for convenience.
+    "termination_for_convenience_for_cause": (
+        r"terminat\w*"
+        + _NEAR
+        + r"(?:breach|default|with cause|for cause|insolven|bankrupt|fail(?:s|ure|ed)?\b"
+        r"|upon the occurrence|in the event (?:of|that)|if (?:the other|either|any))",
+        r"(?:breach|default|insolven|bankrupt|fail(?:s|ure|ed)?\b)" + _NEAR + r"terminat",
     ),
     "change_of_control": (
         r"change (?:of|in) (?:the )?control",
@@ -90,6 +137,26 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:share|split)" + _NEAR + r"(?:revenue|profit|proceeds|income)",
     ),
     "price_restrictions": (
+        r"(?:increase|adjust|raise)\w*"
+        + _NEAR
+        + r"(?:more than|exceed|in excess of|greater than)"
+        + _NEAR
+        + r"(?:%|percent|per ?cent|cpi|consumer price|index)",
+        r"(?:price|fee|rate|charge)s?"
+        + _NEAR
+        + r"(?:increase|adjust|raise|change)\w*"
+        + _NEAR
+        + _HOW_OFTEN,
+        r"(?:increase|adjust|raise|change)\w*"
+        + _NEAR
+        + r"(?:price|fee|rate|charge)s?"
+        + _NEAR
+        + _HOW_OFTEN,
+        # A cap or a freeze stated on the price itself.
+        r"(?:price|fee|rate|charge)s?(?: for [^.;]{0,60}?)? (?:shall|will|may) (?:not|never) "
+        r"(?:exceed|be (?:greater|more|higher) than|be increased|increase)",
+        r"(?:price|fee|rate|charge)s? (?:shall|will) remain "
+        r"(?:the same|unchanged|fixed|firm|constant)",
         r"(?:shall|will|may) not (?:increase|raise|change)" + _NEAR + r"(?:price|fee|rate)s?",
         r"(?:price|fee|rate)s?"
         + _NEAR
@@ -136,6 +203,12 @@ CUES: dict[str, tuple[str, ...]] = {
         + r"(?:rights?|intellectual|developed|"
         r"improvements?|inventions?)",
     ),
+    # A party keeping what it owns is the opposite of an assignment.
+    "ip_ownership_assignment_retained": (
+        r"(?:retain|reserve|remain)s?"
+        + _NEAR
+        + r"(?:right,? title|ownership|all rights|sole (?:and exclusive )?(?:property|owner))",
+    ),
     "source_code_escrow": (
         r"escrow",
         r"source code" + _NEAR + r"(?:deposit|release|deliver|escrow)",
@@ -180,9 +253,12 @@ CUES: dict[str, tuple[str, ...]] = {
     "liquidated_damages": (
         r"liquidated damages",
         r"(?:as a|not a) penalty",
+        r"pre-?estimate|reasonable (?:estimate|approximation) of (?:the )?(?:damages|loss)"
+        r"|in lieu of (?:actual )?damages|agreed damages",
     ),
     "liquidated_damages_broad": (
         r"(?:termination|break[- ]?up|cancell?ation|kill|early termination) (?:fee|charge|payment)",
+        r"buy[- ]?out (?:fee|payment|price|amount)|(?:contract|agreement) buy[- ]?out",
         r"(?:for each|per) (?:day|week|month)" + _NEAR + r"(?:delay|late|fail)",
         r"(?:pay|paid)" + _NEAR + r"(?:remaining|balance of)" + _NEAR + r"(?:term|fees|payments)",
         r"penalt(?:y|ies)\b|forfeit",
@@ -202,6 +278,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"third[- ]party beneficiar",
         r"(?:intended|express(?:ed)?|expressly)" + _NEAR + r"beneficiar",
         r"(?:entitled|right) to enforce",
+    ),
+    # Someone is named a beneficiary, or the usual denial carves someone out: the clauses
+    # CUAD counts, as opposed to the plain denial below.
+    "third_party_beneficiary_affirmed": (
+        r"(?:is|are|be|been|deemed|as|constitute) (?:an? |the )?"
+        r"(?:(?:express(?:ed|ly)?|intended|direct|specific|third[- ]party)[ ,]+(?:and )?)*"
+        r"(?:third[- ]party )?(?:creditor )?beneficiar",
+        r"beneficiar\w*" + _NEAR + r"(?:except|other than|unless|save|with the exception)",
+        r"(?:except|save|other than)"
+        + _NEAR
+        + r"(?:shall be|is|are) (?:an? )?(?:intended )?(?:third[- ]party )?beneficiar",
     ),
     # Negated phrasings: contracts say "no third party beneficiaries" far more often than
     # they name one, and that sentence must not count for the category.

@@ -8,15 +8,20 @@ import numpy as np
 import pytest
 
 from evals.cuad.training import (
+    COMPACT_DOC_FEATURES,
     TrainConfig,
     UnitCorpus,
     _design,
     _fit_features,
+    bagged_threshold,
     choose_threshold,
+    cue_families,
     fit_clause_model,
+    fit_document_models,
 )
 from extractors.classifier.categories import CATEGORY_KEYS
-from extractors.classifier.model import ClauseModel, ClauseModelData
+from extractors.classifier.model import DOC_FEATURES, ClauseModel, ClauseModelData
+from extractors.classifier.patterns import CUE_NAMES
 from tests.evals.cuad.synthetic import CLAUSES, synthetic_contract, synthetic_corpus
 
 
@@ -53,10 +58,65 @@ def test_precision_floor_stops_the_recall_target() -> None:
     assert (probabilities >= bounded).sum() == 2
 
 
+def test_bagged_threshold_without_positives_flags_nothing() -> None:
+    probabilities = np.array([0.2, 0.9])
+    assert (
+        bagged_threshold(probabilities, np.array([False, False]), 0.9, 0.2, n_bootstraps=20, seed=1)
+        == 1.0
+    )
+
+
+def test_bagged_threshold_is_reproducible_and_between_the_scores() -> None:
+    rng = np.random.default_rng(3)
+    truth = rng.random(200) < 0.2
+    probabilities = np.clip(0.3 * truth + rng.random(200) * 0.7, 0.001, 0.999)
+    first = bagged_threshold(probabilities, truth, 0.9, 0.2, n_bootstraps=30, seed=7)
+    again = bagged_threshold(probabilities, truth, 0.9, 0.2, n_bootstraps=30, seed=7)
+    assert first == again
+    assert probabilities.min() <= first <= probabilities.max()
+    # Catches about the share of positives it aims at, not all nor few.
+    assert 0.75 <= (probabilities[truth] >= first).mean() <= 1.0
+
+
+def test_zero_bootstraps_is_the_plain_threshold() -> None:
+    probabilities = np.array([0.95, 0.9, 0.85, 0.8, 0.7, 0.2, 0.1])
+    truth = np.array([True, True, True, False, False, False, True])
+    plain = choose_threshold(probabilities, truth, 0.9)
+    assert bagged_threshold(probabilities, truth, 0.9, 0.2, n_bootstraps=0, seed=0) == plain
+
+
+def test_cue_families_group_a_category_with_its_variants() -> None:
+    cues = np.zeros((3, len(CUE_NAMES)))
+    cues[0, CUE_NAMES.index("third_party_beneficiary_denied")] = 1.0
+    cues[1, CUE_NAMES.index("mfn_broad")] = 1.0
+    flags = cue_families(cues)
+    assert flags[0, CATEGORY_KEYS.index("third_party_beneficiary")]
+    assert flags[1, CATEGORY_KEYS.index("mfn")]
+    assert flags.sum() == 2
+
+
+def test_rare_categories_get_compact_document_models() -> None:
+    rng = np.random.default_rng(0)
+    n_contracts = 120
+    features = rng.normal(size=(n_contracts, len(CATEGORY_KEYS), len(DOC_FEATURES)))
+    present = np.zeros((n_contracts, len(CATEGORY_KEYS)), dtype=bool)
+    rare, common = CATEGORY_KEYS.index("mfn"), CATEGORY_KEYS.index("insurance")
+    present[:10, rare] = True
+    present[:60, common] = True
+    features[:, rare, 0] += 2.0 * present[:, rare]
+    features[:, common, 0] += 2.0 * present[:, common]
+    config = TrainConfig(compact_below=50, threshold_repeats=1, threshold_bootstraps=5)
+    _, _, weights, _, thresholds = fit_document_models(features, present, config)
+    outside = [name not in COMPACT_DOC_FEATURES for name in DOC_FEATURES]
+    assert np.all(weights[rare, outside] == 0.0)
+    assert np.any(weights[common, outside] != 0.0)
+    assert 0.0 < thresholds[rare] < 1.0
+
+
 @pytest.fixture(scope="module")
 def fitted() -> tuple[UnitCorpus, ClauseModelData]:
     corpus = UnitCorpus(synthetic_corpus(36), (1, 2))
-    config = TrainConfig(min_df=1, inner_folds=3, negative_share=1.0)
+    config = TrainConfig(min_df=1, inner_folds=3, negative_share=1.0, threshold_bootstraps=10)
     data = fit_clause_model(corpus, range(30), config, version="test")
     return corpus, data
 

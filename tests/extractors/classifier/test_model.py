@@ -87,7 +87,7 @@ def shipped() -> ClauseModel:
 
 def test_shipped_artefact_covers_every_category(shipped: ClauseModel) -> None:
     assert shipped.data.categories == CATEGORY_KEYS
-    assert shipped.data.version.startswith("1+")
+    assert shipped.data.version.startswith("2+")
     assert "cross_validation" in shipped.data.metrics or "training" in shipped.data.metrics
     assert np.all((shipped.data.thresholds > 0) & (shipped.data.thresholds <= 1))
 

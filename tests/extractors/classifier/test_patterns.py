@@ -44,6 +44,33 @@ def test_lower_case_keeps_offsets() -> None:
             "The defaulting Party shall pay a penalty equal to five times the fee.",
         ),
         ("exclusivity_denied", "Licensee receives a non-exclusive license."),
+        ("mfn", "Such prices shall not be less favorable than those offered to any customer."),
+        ("mfn", "Customer shall receive MFN treatment for all Products."),
+        (
+            "mfn_broad",
+            "Pricing offered to any competitor shall not be better than that provided hereunder.",
+        ),
+        ("mfn_broad", "The rate shall be raised to the highest then-current rate paid to others."),
+        ("price_restrictions", "Rates may not increase by more than ten percent (10%) per year."),
+        ("price_restrictions", "Supplier may adjust the price not more often than once a year."),
+        ("price_restrictions", "The fee for the Services shall not exceed $7,000 per year."),
+        ("liquidated_damages", "The amount is a genuine pre-estimate of the loss suffered."),
+        (
+            "termination_for_convenience_for_cause",
+            "Either party may terminate this Agreement upon a material breach by the other.",
+        ),
+        (
+            "ip_ownership_assignment_retained",
+            "Licensor retains all right, title and interest in the Software.",
+        ),
+        (
+            "third_party_beneficiary_affirmed",
+            "Franchisor is an intended third-party beneficiary of this Addendum.",
+        ),
+        (
+            "third_party_beneficiary_affirmed",
+            "There are no third party beneficiaries, except as provided in Section 8.",
+        ),
     ],
 )
 def test_cue_fires_on_its_phrasing(cue: str, sentence: str) -> None:
@@ -53,6 +80,13 @@ def test_cue_fires_on_its_phrasing(cue: str, sentence: str) -> None:
     column = CUE_NAMES.index(cue)
     assert flags[1, column] == 1.0
     assert flags[0, column] == 0.0
+
+
+def test_interest_at_the_highest_lawful_rate_is_no_mfn_cue() -> None:
+    text = "Late payments bear interest at the highest rate permitted by law."
+    flags = cue_matrix(text, [(0, len(text))])
+    assert flags[0, CUE_NAMES.index("mfn_broad")] == 0.0
+    assert flags[0, CUE_NAMES.index("mfn")] == 0.0
 
 
 def test_plain_boilerplate_fires_no_rare_cue() -> None:
