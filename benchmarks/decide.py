@@ -55,8 +55,13 @@ def _run(task: dict[str, Any]) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     rss_before = _rss_kib()
+    # Memory at the half-way mark too: a flat run grows no more in its second half than
+    # allocator noise, while a leak keeps growing.
+    rss_half = rss_before
     started = time.perf_counter()
     for index in range(task["decisions"]):
+        if index == task["decisions"] // 2:
+            rss_half = _rss_kib()
         facts, context = cases[index % len(cases)]
         begin = time.perf_counter()
         try:
@@ -73,6 +78,7 @@ def _run(task: dict[str, Any]) -> dict[str, Any]:
         "p99_us": latencies[int(len(latencies) * 0.99)] * 1e6,
         "errors": errors,
         "rss_before_kib": rss_before,
+        "rss_half_kib": rss_half,
         "rss_after_kib": _rss_kib(),
         "fired_mean": statistics.mean(
             len(decide(f, policy=policy, context=c, engine="reference").fired_rules)
@@ -102,10 +108,17 @@ def _soak(pool_context: Any, task: dict[str, Any]) -> dict[str, Any]:
         try:
             result = pool.apply(_run, (task,))
         except Exception as error:  # a dead worker is a crash
-            return {"crashes": 1, "error": repr(error), "rss_before_kib": 0, "rss_after_kib": 0}
+            return {
+                "crashes": 1,
+                "error": repr(error),
+                "rss_before_kib": 0,
+                "rss_half_kib": 0,
+                "rss_after_kib": 0,
+            }
     return {
         "crashes": result["errors"],
         "rss_before_kib": result["rss_before_kib"],
+        "rss_half_kib": result["rss_half_kib"],
         "rss_after_kib": result["rss_after_kib"],
     }
 
@@ -196,13 +209,16 @@ def main() -> None:
         "durable_two_process_speedup": round(rate("durable", 2) / rate("durable", 1), 2),
         "soak_decisions": args.soak,
         "soak_rss_before_kib": soak["rss_before_kib"],
+        "soak_rss_half_kib": soak["rss_half_kib"],
         "soak_rss_after_kib": soak["rss_after_kib"],
         "crashes": soak["crashes"],
     }
     console.print(
         f"durable/reference {figures['durable_vs_reference']}×, durable 2-process speed-up "
         f"{figures['durable_two_process_speedup']}×; {args.soak} durable decisions: RSS "
-        f"{soak['rss_before_kib']} → {soak['rss_after_kib']} KiB, crashes {soak['crashes']}"
+        f"{soak['rss_before_kib']} → {soak['rss_half_kib']} (half-way) → "
+        f"{soak['rss_after_kib']} KiB, "
+        f"crashes {soak['crashes']}"
     )
     print(json.dumps(figures, sort_keys=True))
 
