@@ -15,7 +15,7 @@ from tests.extractors.ingest.conftest import FAST
 
 def test_ingest_many_yields_each_file_once_with_its_document_or_refusal(tmp_path: Path) -> None:
     files = {
-        "slow.pdf": hostile.shared_content_stream(pages=50),
+        "slow.pdf": hostile.shared_content_stream(),
         "cycle.pdf": hostile.page_tree_cycle(),
         "page.html": hostile.html_page(),
         "notes.md": b"# Notes\n\nRenewal is automatic unless cancelled.",
