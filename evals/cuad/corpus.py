@@ -89,7 +89,12 @@ def ingestion_key() -> str | None:
         return None
     if not hasattr(ingest, "ingest_many"):
         return None
-    return f"pypdf{version('pypdf')}-pdfium{version('pypdfium2')}-c{CORPUS_VERSION}"
+    from extractors.ingest.assemble import NORMALISATION_VERSION
+
+    return (
+        f"pypdf{version('pypdf')}-pdfium{version('pypdfium2')}-n{NORMALISATION_VERSION}"
+        f"-c{CORPUS_VERSION}"
+    )
 
 
 def text_document(path: Path) -> Document:

@@ -12,13 +12,28 @@ from extractors.ingest.raw import PAGES_WITHOUT_TEXT, SCANNED_PAGES, RawDocument
 from extractors.ingest.refusals import too_much_text
 
 
+# Bump when ``normalise_page_text`` changes: caches of parsed text are keyed by it.
+NORMALISATION_VERSION = "2"
+
+# Curly quotes and primes become ASCII quotes, one character for one. Contracts mix both
+# forms at random (often within one sentence), so every consumer (patterns, the quotes a
+# model returns, search, CUAD's own text) would otherwise have to allow for both; dashes
+# stay as they are, since an en dash in "2024–2026" carries meaning a hyphen does not.
+_ASCII_QUOTES = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+    }
+)
+
+
 def normalise_page_text(text: str) -> str:
-    """Canonical Unicode (NFC) without NUL characters.
+    """Canonical Unicode (NFC) without NUL characters, with ASCII quotes.
 
     NFC only merges canonically equivalent forms, e.g. the GREEK QUESTION MARK some PDF
     fonts map their semicolon to becomes ';'; it never changes what the text says.
     """
-    return unicodedata.normalize("NFC", text.replace("\x00", ""))
+    return unicodedata.normalize("NFC", text.replace("\x00", "")).translate(_ASCII_QUOTES)
 
 
 def visible_characters(text: str) -> int:

@@ -75,3 +75,13 @@ def test_pdfium_text_gets_line_ends_and_hyphens_back() -> None:
 def test_page_text_is_canonical_unicode_without_nul() -> None:
     # Some PDF fonts map ';' to GREEK QUESTION MARK, canonically the same character.
     assert normalise_page_text("Agreement\u037e and\x00 Cafe\u0301") == "Agreement; and Café"
+
+
+def test_typographic_quotes_become_ascii_one_for_one() -> None:
+    # Contracts mix curly and straight quotes at random; one form keeps every consumer
+    # (patterns, quotes from a model, search) simple, and nothing shifts: one character
+    # for one.
+    raw = "the \u201cCustomer\u201d and Party\u2019s \u2018Term\u2019 of 5\u2032 \u2013 not a dash"
+    folded = normalise_page_text(raw)
+    assert folded == "the \"Customer\" and Party's 'Term' of 5' \u2013 not a dash"
+    assert len(folded) == len(raw)
