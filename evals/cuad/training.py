@@ -46,7 +46,9 @@ class TrainConfig:
     # Terms in fewer sentences than this are dropped: rare n-grams carry little and
     # would triple the artefact's size.
     min_df: int = 8
-    unit_c: float = 16.0
+    # Strong regularisation: with the hard negatives kept, weaker settings fit the
+    # look-alikes word by word (5-fold CV macro-F1 with these features: C=16 0.744, 8 0.745).
+    unit_c: float = 8.0
     cue_scale: float = 1.0
     doc_c: float = 0.3
     # Categories with fewer positive training contracts than this get compact document
@@ -58,8 +60,10 @@ class TrainConfig:
     # look-alikes the model must learn to tell apart (hard negatives).
     negative_share: float = 0.3
     inner_folds: int = 3
-    # Approval categories must reach recall 0.90; out-of-fold thresholds aim a little higher.
-    recall_target: float = 0.93
+    # Approval categories must reach recall 0.90; out-of-fold thresholds aim a little higher
+    # (0.93 left every one between 0.90 and 0.95 and cost precision: CV macro-F1 0.745 vs
+    # 0.750 at 0.92, every approval category still >= 0.90).
+    recall_target: float = 0.92
     # ... but not below this precision: past it a flag says nothing about the contract (a
     # threshold low enough to catch every most-favoured-nation clause flags most contracts).
     min_precision: float = 0.2
