@@ -63,7 +63,10 @@ _CONCEPTS: tuple[_Concept, ...] = (
     _Concept(("legal.warranty_duration", "legal.warranty_duration_months"), r"warranty\s+period"),
     _Concept(
         ("legal.termination_for_convenience", "legal.termination_for_convenience_by"),
-        r"terminat\w*(?:\s+(?:this|the)\s+agreement)?\s+for\s+convenience|"
+        # What is terminated may be named at length ("these Terms or any Order Form"), but
+        # never across a turn of the sentence ("..., but Customer may terminate ...").
+        r"terminat\w*(?:\s+(?!(?:but|except|unless|however|provided|may|shall|will|can)\b)"
+        r"[\w'-]+){0,8}?\s+for\s+convenience|"
         r"termination\s+for\s+convenience",
     ),
     _Concept(
@@ -177,6 +180,11 @@ _NOT_BEFORE = (
 _NO_BEFORE = (
     r"\b(?:no|without\s+any)\s+(?:(?:\w+[\s-]+){{0,2}}?)(?:{concept})\b(?!\s+(?:later|less|more|"
     r"earlier)\b)"
+)
+# "has no obligation to deposit source code with any escrow agent".
+_NO_DUTY = (
+    r"\b(?:no|not\s+(?:have|be\s+under)\s+any)\s+(?:obligation|duty|requirement)\s+to\s+"
+    r"(?:(?!(?:but|and|or|unless|except)\b)[\w'-]+\s+){{0,6}}?(?:{concept})\b"
 )
 _STATE = (
     r"(?:included|provided|offered|available|applicable|supported|part\s+of|in\s+scope|covered"
@@ -329,7 +337,7 @@ def _compile(template: str, concept: str) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
-_GENERAL = (_NOT_BEFORE, _NO_BEFORE, _AFTER, _FIELD, _LISTED, _WAIVES, _DELETED)
+_GENERAL = (_NOT_BEFORE, _NO_BEFORE, _NO_DUTY, _AFTER, _FIELD, _LISTED, _WAIVES, _DELETED)
 
 
 @dataclass(frozen=True)

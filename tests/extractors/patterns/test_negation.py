@@ -73,6 +73,11 @@ def test_explicit_exclusions(text: str, path: str) -> None:
         "No discount applies except as set out in the Order Form.",
         # Time limits are not negations.
         "Provider shall deliver the SOC 2 report no later than thirty days after issuance.",
+        # A "not" about one thing does not exclude the right a later clause grants.
+        "Supplier shall not terminate this Agreement except for cause, but Customer may "
+        "terminate for convenience on 30 days' notice.",
+        "Licensor has no obligation to update the Software, but shall deposit the source code "
+        "with an escrow agent.",
     ],
 )
 def test_prohibitions_and_qualified_statements_are_not_exclusions(text: str) -> None:
@@ -174,6 +179,18 @@ def test_affirmations_and_qualified_denials_exclude_nothing(text: str) -> None:
             "legal.source_code_escrow",
         ),
         ('Clause 7 ("Service Credits") is hereby deleted.', "service.service_credits"),
+        (
+            "Neither party may terminate these Terms or any Order Form for convenience.",
+            "legal.termination_for_convenience",
+        ),
+        (
+            "Vantage shall have no obligation to deposit source code with any escrow agent.",
+            "legal.source_code_escrow",
+        ),
+        (
+            "Provider is under no obligation to carry any specific insurance.",
+            "legal.insurance",
+        ),
     ],
 )
 def test_more_wordings_of_exclusion(text: str, path: str) -> None:
