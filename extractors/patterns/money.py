@@ -204,12 +204,51 @@ def view_amounts(view: TextView) -> list[Amount]:
 
 CHECKS = frozenset({"commercial.currencies"})
 
+# Sentences whose amounts say nothing about what the customer is billed in: insurance
+# minimums, liability caps, indemnity and damages thresholds. A EUR deal with a cap in US
+# dollars is billed in one currency.
+_INCIDENTAL = re.compile(
+    r"\b(?:insurance|insured|insurer|liabilit(?:y|ies)|indemnif\w*|indemnit\w*|damages)\b",
+    re.IGNORECASE,
+)
+# A billing currency stated without an amount: "is invoiced in USD", "payable in euros".
+_STATED = re.compile(
+    r"\b(?:invoiced|billed|payable|paid|denominated|charged|priced|quoted|settled|"
+    rf"invoices\s+(?:are|will\s+be)\s+issued)\s+in\s+(?:(?P<code>{_CODE})|(?P<word>(?i:{_WORD})))\b",
+    re.IGNORECASE,
+)
+
+
+_STATED_KEYS = (
+    "invoice",
+    "billed",
+    "payable",
+    "paid",
+    "denominated",
+    "charged",
+    "priced",
+    "quoted",
+    "settled",
+)
+
+
+def _currency_word(word: str) -> str | None:
+    return _WORDS.get(" ".join(word.lower().split()))
+
 
 def extract(view: TextView) -> list[Hit]:
-    """Every currency in which the document states an amount."""
-    hits: list[Hit] = []
+    """The currencies the customer is billed in.
+
+    Amounts outside insurance and liability clauses, and currencies stated for invoicing.
+    An MSA whose only figures are insurance minimums names no billing currency: the order
+    form beside it does, and the bundle's currencies are the union of its documents'.
+    """
+    billing: list[Hit] = []
     for amount in view_amounts(view):
-        hits.append(
+        start, end = view.sentence(amount.start, amount.end)
+        if _INCIDENTAL.search(view.text, start, end):
+            continue
+        billing.append(
             view.hit(
                 "commercial.currencies",
                 amount.money.currency,
@@ -219,4 +258,18 @@ def extract(view: TextView) -> list[Hit]:
                 status=FactStatus.PRESENT,
             )
         )
-    return hits
+    for match in view.finditer(_STATED, _STATED_KEYS):
+        code = match.group("code")
+        currency = iso_currency(code) if code else _currency_word(match.group("word"))
+        if currency is not None:
+            billing.append(
+                view.hit(
+                    "commercial.currencies",
+                    currency,
+                    match.start(),
+                    match.end(),
+                    0.9,
+                    status=FactStatus.PRESENT,
+                )
+            )
+    return billing

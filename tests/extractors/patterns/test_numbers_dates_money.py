@@ -17,6 +17,8 @@ from extractors.patterns.numbers import (
     words_to_number,
 )
 
+from .helpers import findings
+
 
 @pytest.mark.parametrize("text", ["", "   ", "Section", "net", "N/A"])
 def test_no_number_in_text_without_one(text: str) -> None:
@@ -181,3 +183,34 @@ def test_which_figure_a_currency_code_belongs_to(
     text: str, amounts: list[tuple[float, str]]
 ) -> None:
     assert [(a.money.amount, a.money.currency) for a in find_amounts(text)] == amounts
+
+
+def _billing_currencies(text: str) -> list[str] | None:
+    fact = findings(text).get("commercial.currencies")
+    return None if fact is None or not fact.is_present else sorted(fact.value or [])
+
+
+def test_insurance_and_liability_amounts_are_not_billing_currencies() -> None:
+    # A EUR deal with US-dollar insurance minimums and cap is billed in one currency; the
+    # finance approval for several currencies must not fire on it.
+    text = (
+        "Subscription fees are EUR 120,000 per year. "
+        "Provider shall maintain cyber liability insurance of at least USD 10,000,000 per claim. "
+        "In no event shall either party's aggregate liability exceed USD 2,000,000."
+    )
+    assert _billing_currencies(text) == ["EUR"]
+
+
+def test_a_stated_invoicing_currency_counts_without_an_amount() -> None:
+    text = (
+        "Fees are EUR 96.00 per user per month. "
+        "The US affiliate is invoiced in USD at the reference rate on the invoice date."
+    )
+    assert _billing_currencies(text) == ["EUR", "USD"]
+
+
+def test_incidental_amounts_alone_name_no_billing_currency() -> None:
+    # An MSA whose only figure is an insurance minimum says nothing about billing; the
+    # order form beside it does.
+    text = "Provider shall maintain insurance of at least GBP 5,000,000 per claim."
+    assert _billing_currencies(text) is None
