@@ -120,7 +120,7 @@ def decide_case(
     documents = load_documents(case_documents(session=session, case_id=case.id))
     facts = extract_bundle(documents, extractors=get_extractors(settings.offline_extractors))
     context = case_context(session=session, case_id=case.id)
-    decision = decide(facts, policy=policy, context=context)
+    decision = decide(facts, policy=policy, context=context, engine=settings.rules_engine)
     case.facts_json = facts.model_dump_json()
     case.decision_json = decision.to_json()
     case.path = decision.path.value

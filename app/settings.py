@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     rules_dir: Path | None = Field(
         default=None, description="Policy directory; the shipped default policy when unset."
     )
+    # durable_rules decides; the plain-Python reference evaluator, which agrees with it on
+    # every scenario and generated case, stands in should the C engine misbehave.
+    rules_engine: Literal["durable", "reference"] = "durable"
 
     # The model is optional: without a key the triage runs on the offline extractors alone.
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")

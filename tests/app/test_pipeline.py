@@ -99,3 +99,26 @@ def test_decision_is_stored_reproducibly_and_reruns_are_idempotent(
     # Deciding the stored facts again with the same rule set gives the same bytes.
     assert decide(stored_facts, policy=policy, context=CaseContext()).to_json() == stored.to_json()
     assert again.decision is not None and again.decision.to_json() == first.decision.to_json()
+
+
+def test_the_reference_evaluator_can_stand_in_for_durable_rules(
+    engine: Engine, settings: Settings, policy: Policy
+) -> None:
+    # The escape hatch if the C engine misbehaves: the same policy, the same decision,
+    # recorded as made by the reference evaluator.
+    upload = Upload(data=MSA_TEXT, filename="msa.txt")
+    durable = run_triage(engine=engine, uploads=[upload], settings=settings, policy=policy)
+    reference_settings = settings.model_copy(update={"rules_engine": "reference"})
+    reference = run_triage(
+        engine=engine, uploads=[upload], settings=reference_settings, policy=policy
+    )
+    assert durable.decision is not None and reference.decision is not None
+    assert (durable.decision.engine, reference.decision.engine) == ("durable", "reference")
+    assert reference.decision.path == durable.decision.path
+    assert reference.decision.approval_roles == durable.decision.approval_roles
+
+
+def test_an_unknown_rules_engine_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIAGE_RULES_ENGINE", "drools")
+    with pytest.raises(ValueError, match="rules_engine"):
+        Settings()
