@@ -11,7 +11,6 @@ from extractors.ingest.limits import IngestLimits
 from extractors.ingest.raw import PAGES_WITHOUT_TEXT, SCANNED_PAGES, RawDocument
 from extractors.ingest.refusals import too_much_text
 
-
 # Bump when ``normalise_page_text`` changes: caches of parsed text are keyed by it.
 NORMALISATION_VERSION = "2"
 
