@@ -25,6 +25,7 @@ from app.cases import (
     set_status,
 )
 from app.db import session_scope
+from app.deciding import decide_with_settings
 from app.models import Case, CaseStatus, DocumentStatus
 from app.settings import Settings
 from app.stored_cases import case_context
@@ -34,7 +35,7 @@ from extractors.extract import extract_bundle
 from extractors.facts import FactRecord
 from extractors.ingest import IngestLimits, ingest_bytes
 from extractors.registry import get_extractors
-from rules import Decision, Policy, decide
+from rules import Decision, Policy
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def decide_case(
     documents = load_documents(case_documents(session=session, case_id=case.id))
     facts = extract_bundle(documents, extractors=get_extractors(settings.offline_extractors))
     context = case_context(session=session, case_id=case.id)
-    decision = decide(facts, policy=policy, context=context, engine=settings.rules_engine)
+    decision = decide_with_settings(facts, policy=policy, context=context, settings=settings)
     case.facts_json = facts.model_dump_json()
     case.decision_json = decision.to_json()
     case.path = decision.path.value

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # durable_rules decides; the plain-Python reference evaluator, which agrees with it on
     # every scenario and generated case, stands in should the C engine misbehave.
     rules_engine: Literal["durable", "reference"] = "durable"
+    # durable_rules runs in a worker process, so a crash of the C engine costs the worker
+    # (the case then goes to the reference evaluator), never the service.
+    rules_isolation: bool = True
+    rules_timeout_s: float = Field(default=10.0, gt=0)
 
     # The model is optional: without a key the triage runs on the offline extractors alone.
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")

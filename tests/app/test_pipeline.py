@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from app import deciding
 from app.cases import case_documents, get_case
 from app.db import create_db_engine, migrate, session_scope
 from app.models import CaseStatus, DocumentStatus
@@ -122,3 +123,23 @@ def test_an_unknown_rules_engine_is_refused_at_start(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("TRIAGE_RULES_ENGINE", "drools")
     with pytest.raises(ValueError, match="rules_engine"):
         Settings()
+
+
+def test_durable_rules_decides_in_a_worker_process_with_the_same_bytes(
+    engine: Engine, settings: Settings, policy: Policy
+) -> None:
+    upload = Upload(data=MSA_TEXT, filename="msa.txt")
+    try:
+        isolated = run_triage(engine=engine, uploads=[upload], settings=settings, policy=policy)
+        assert deciding._DECIDERS, "the default settings decide in a worker process"
+    finally:
+        deciding.close_deciders()
+    in_process = run_triage(
+        engine=engine,
+        uploads=[upload],
+        settings=settings.model_copy(update={"rules_isolation": False}),
+        policy=policy,
+    )
+    assert not deciding._DECIDERS
+    assert isolated.decision is not None and in_process.decision is not None
+    assert isolated.decision.to_json() == in_process.decision.to_json()
