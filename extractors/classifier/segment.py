@@ -4,7 +4,8 @@ Clauses are labelled and quoted at roughly sentence granularity, so the classifi
 sentences. Blank lines (paragraphs, page joins) always end a unit; inside a paragraph a
 sentence ends at ``.``, ``;``, ``!`` or ``?`` followed by space and a capital, digit or
 opening bracket. Fragments too short to mean anything (headings, "Inc.") are joined to the
-next sentence of their paragraph, and run-on text is cut into windows at whitespace.
+next sentence of their paragraph, a block that reads as a table is cut into its rows, and
+run-on text is cut into windows at whitespace.
 """
 
 from __future__ import annotations
@@ -49,6 +50,48 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [piece for piece in pieces if piece[1] > piece[0]]
 
 
+# A block of at least this many lines, most of them short and none or few ending a sentence,
+# is a table (an order form's terms, a price list), not wrapped prose: PDF lines of prose
+# run most of the page width.
+_TABLE_MIN_LINES = 4
+_TABLE_MAX_MEDIAN_LINE = 45
+_LINE_END = re.compile(r"[.;:!?]\s*$")
+
+
+def _table_rows(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The rows of ``[start, end)`` if it reads as a table, joined up to unit size; else None."""
+    lines: list[tuple[int, int]] = []
+    cursor = start
+    while cursor < end:
+        newline = text.find("\n", cursor, end)
+        stop = end if newline < 0 else newline
+        line = _strip(text, cursor, stop)
+        if line[1] > line[0]:
+            lines.append(line)
+        cursor = stop + 1
+    if len(lines) < _TABLE_MIN_LINES:
+        return None
+    lengths = sorted(line_end - line_start for line_start, line_end in lines)
+    ended = sum(bool(_LINE_END.search(text, a, b)) for a, b in lines)
+    if lengths[len(lengths) // 2] > _TABLE_MAX_MEDIAN_LINE or ended * 3 > len(lines):
+        return None
+    rows: list[tuple[int, int]] = []
+    pending: int | None = None
+    for line_start, line_end in lines:
+        row_start = line_start if pending is None else pending
+        if line_end - row_start < MIN_UNIT_CHARS:
+            pending = row_start
+            continue
+        rows.append((row_start, line_end))
+        pending = None
+    if pending is not None:
+        if rows:
+            rows[-1] = (rows[-1][0], lines[-1][1])
+        else:
+            rows.append((pending, lines[-1][1]))
+    return rows
+
+
 def segment(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each unit of ``text``, in order, stripped and non-overlapping."""
     units: list[tuple[int, int]] = []
@@ -68,5 +111,7 @@ def segment(text: str) -> list[tuple[int, int]]:
             if end - start < MIN_UNIT_CHARS and bound != para_end:
                 pending = start
                 continue
-            units.extend(_windows(text, start, end))
+            rows = _table_rows(text, start, end)
+            for row_start, row_end in rows or [(start, end)]:
+                units.extend(_windows(text, row_start, row_end))
     return units

@@ -60,3 +60,31 @@ def test_spans_are_exact_for_any_text(text: str) -> None:
     _check_spans(text, spans)
     covered = "".join(text[start:end] for start, end in spans)
     assert "".join(covered.split()) == "".join(text.split())
+
+
+def test_a_table_block_is_cut_into_its_rows() -> None:
+    # An order form's table comes out of a PDF as short lines without sentence ends; as one
+    # unit it mixes fees, terms and parties and looks like every commercial clause at once.
+    rows = [
+        "Customer Prairie Cobalt Credit Union Limited, Winnipeg",
+        "Order Date February 10, 2025",
+        "Service Start Date March 1, 2025",
+        "Initial Term Twenty-four (24) months",
+        "Plan Business",
+        "Annual Net Fee (CAD) 84,150.00",
+    ]
+    text = "\n".join(rows)
+    spans = segment(text)
+    _check_spans(text, spans)
+    pieces = [text[start:end] for start, end in spans]
+    assert len(pieces) >= 3
+    assert all(piece.count("\n") <= 2 for piece in pieces)
+
+
+def test_prose_wrapped_by_a_pdf_stays_one_sentence() -> None:
+    text = (
+        "Each party shall maintain complete and accurate books and records relating to the\n"
+        "performance of this Agreement and shall permit the other party, upon thirty days'\n"
+        "notice, to audit such books and records once in any calendar year."
+    )
+    assert segment(text) == [(0, len(text))]
