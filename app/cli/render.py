@@ -141,6 +141,10 @@ def decision_panel(decision: Decision) -> Panel:
         (str(decision.tier), "bold"),
         ("   Rule set: ", "bold"),
         (decision.ruleset_version[:16], ""),
+        ("   Engine: ", "bold"),
+        # Anything but durable_rules here means the engine failed and the reference
+        # evaluator stood in (or was chosen in the settings).
+        (decision.engine, "" if decision.engine == "durable" else "bold yellow"),
     )
     approvals = Table(title="Approvals required before provisioning", expand=True)
     approvals.add_column("role", no_wrap=True)
