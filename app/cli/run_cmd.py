@@ -14,7 +14,7 @@ from app.pipeline import Upload, run_triage
 from app.settings import get_settings
 from extractors.document import Document
 from extractors.errors import IngestError
-from rules import load_policy
+from rules import InvalidPolicyError, load_policy
 
 
 def run(
@@ -35,7 +35,14 @@ def run(
     """Triage a bundle of documents for one customer and store the case."""
     settings = get_settings()
     console = make_console()
-    policy = load_policy(settings.rules_dir)
+    try:
+        policy = load_policy(settings.rules_dir)
+    except InvalidPolicyError as error:
+        # The service never runs on a policy that does not validate.
+        console.print("[bold red]Refusing to triage: the policy is invalid.[/bold red]")
+        console.print(str(error), markup=False)
+        console.print(f"Fix it and check with: triage rules check {settings.rules_dir or ''}")
+        raise typer.Exit(2) from None
     engine = get_engine(settings.database_url)
     with console.status("Reading, extracting and deciding…"):
         result = run_triage(

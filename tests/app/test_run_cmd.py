@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from app import deciding
 from app.cli.main import app
+from rules.loader import DEFAULT_POLICY_DIR
 
 SAMPLE = Path(__file__).resolve().parents[2] / "app" / "samples" / "kepler-maritime"
 FILES = [str(SAMPLE / "msa.pdf"), str(SAMPLE / "order_form.docx")]
@@ -45,3 +48,18 @@ def test_json_output_is_the_canonical_decision() -> None:
     assert result.output.strip() == json.dumps(
         decision, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
+
+
+def test_an_invalid_policy_is_refused_with_its_problems_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, broken)
+    legal = broken / "30-legal.yaml"
+    legal.write_text(legal.read_text("utf-8").replace("eq: true", "eq: maybe", 1), "utf-8")
+    monkeypatch.setenv("TRIAGE_RULES_DIR", str(broken))
+    result = CliRunner().invoke(app, ["run", *FILES], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "30-legal.yaml:" in result.output
+    assert "triage rules check" in result.output
+    assert "Traceback" not in result.output
