@@ -26,6 +26,7 @@ CHECKS = frozenset(
         "legal.termination_for_convenience_by",
         "legal.warranty_duration_months",
         "legal.non_solicit",
+        "legal.liquidated_damages",
     }
 )
 
@@ -443,8 +444,30 @@ def _non_solicit(view: TextView) -> list[Hit]:
     return hits
 
 
+# Damages a party must pay, named as liquidated: the wordings that award them (a list of
+# damages excluded from liability names them without awarding any). On CUAD these
+# wordings flag 20 contracts, all labelled as having liquidated damages.
+_LIQUIDATED = words(
+    r"\bas\s+liquidated\s+damages\b"
+    r"|\bliquidated\s+damages\s+(?:in\s+the\s+amount|of|equal|equivalent)\b"
+    r"|\b(?:pay|paid|payable)\b[^.;]{0,120}?\bliquidated\s+damages\b"
+    r"|\bliquidated\s+damages\b[^.;]{0,120}?\b(?:not\s+a\s+penalty|reasonable\s+estimate"
+    r"|pre-?estimate)"
+)
+
+
+def _liquidated_damages(view: TextView) -> list[Hit]:
+    if not view.mentions("liquidated"):
+        return []
+    return [
+        view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.8)
+        for match in view.finditer(_LIQUIDATED, ("liquidated",), before=140, after=140)
+    ]
+
+
 def extract(view: TextView) -> list[Hit]:
-    """Liability, indemnity, termination-for-convenience, warranty and non-solicit hits."""
+    """Liability, indemnity, termination-for-convenience, warranty, non-solicit and
+    liquidated-damages hits."""
     carve_outs = _carve_outs(view)
     unlimited = any(hit.path == "legal.unlimited_indemnity" for hit in carve_outs)
     return (
@@ -454,4 +477,5 @@ def extract(view: TextView) -> list[Hit]:
         + _termination_for_convenience(view)
         + _warranty(view)
         + _non_solicit(view)
+        + _liquidated_damages(view)
     )

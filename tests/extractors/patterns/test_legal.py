@@ -243,3 +243,28 @@ def test_an_indemnity_read_across_a_page_break_without_its_furniture() -> None:
     scope = indemnities[0].scope
     assert "infringe a third party's patent" in scope
     assert "Page 2" not in scope and header not in scope and "damages" not in scope
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Supplier shall pay Customer, as liquidated damages, USD 500 for each day of delay.",
+        "The parties agree that liquidated damages in the amount of $10,000 shall be payable.",
+        "Distributor shall pay liquidated damages equal to the fees for the remaining term.",
+        "Such liquidated damages are a reasonable estimate of the loss and not a penalty.",
+    ],
+)
+def test_liquidated_damages_that_are_awarded(text: str) -> None:
+    assert values(legal.extract(view(text)), "legal.liquidated_damages") == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Excluding a kind of damages from liability awards none.
+        "In no event shall either party be liable for indirect, special or liquidated damages.",
+        "Liquidated damages shall not apply to this Order Form.",
+    ],
+)
+def test_no_liquidated_damages_where_none_are_awarded(text: str) -> None:
+    assert values(legal.extract(view(text)), "legal.liquidated_damages") == []
