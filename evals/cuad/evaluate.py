@@ -102,6 +102,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="PDF parser processes")
     parser.add_argument("--reparse", action="store_true", help="ignore the cached parsed PDFs")
     parser.add_argument("--txt", action="store_true", help="CUAD's txt/ instead of the PDFs (dev)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="another partition into folds (and sampling seed) than the one training uses, "
+        "to see how much the figures move with the split",
+    )
     return parser.parse_args(argv)
 
 
@@ -132,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
             mode = f"shipped model {classifier.model_version} on {dataset}"
             run.run([*others, classifier], range(len(contracts)))
         else:
-            config = TrainConfig()
+            config = TrainConfig() if args.seed is None else TrainConfig(seed=args.seed)
             corpus = UnitCorpus(prepared.labelled, config.ngram_range)
             mode = f"{args.folds}-fold cross-validation by contract on {dataset}"
             ids = [contract.contract_id for contract in contracts]
@@ -156,6 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         **clause_figures(scores),
         **answers,
         "mode": "dataset" if shipped else "cross_validation",
+        "seed": None if shipped else (TrainConfig().seed if args.seed is None else args.seed),
         "contracts": len(contracts),
         "text_source": prepared.report.source,
         "seconds": round(time.monotonic() - started, 1),
