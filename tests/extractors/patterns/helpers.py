@@ -30,6 +30,12 @@ def make_document(*pages: str) -> Document:
     )
 
 
+def docx_view(text: str) -> TextView:
+    """A one-page view of ``text`` as a DOCX loader gives it (tab-separated table cells)."""
+    document = make_document(text).model_copy(update={"media_type": MediaType.DOCX})
+    return TextView(document)
+
+
 def view(text: str) -> TextView:
     """A one-page view of ``text``."""
     return TextView(make_document(text))

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pytest
 
-from extractors.document import Document, MediaType, Page
 from extractors.facts import PartyRole
 from extractors.patterns import entities, parties, tax
 from extractors.patterns.core import TextView
 
-from .helpers import values, view
-
-
-def _docx(text: str) -> TextView:
-    document = Document(
-        text=text,
-        pages=[Page(number=1, start=0, end=len(text))],
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        media_type=MediaType.DOCX,
-        loader="test",
-        loader_version="1",
-    )
-    return TextView(document)
+from .helpers import docx_view, values, view
 
 
 def _entities(text_view: TextView) -> list[Any]:
@@ -50,7 +36,7 @@ def test_an_affiliate_added_as_a_customer_is_a_party_with_its_own_country() -> N
         "Kepler Maritime Americas Inc., an Affiliate of Kepler Maritime B.V., signs this Order "
         "Form as an additional Customer.\n"
     )
-    hits = entities.extract(_docx(text))
+    hits = entities.extract(docx_view(text))
     added = values(hits, "commercial.parties")
     assert [(p.name, p.role, p.country) for p in added] == [
         ("Kepler Maritime Americas Inc.", PartyRole.CUSTOMER, "US")

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
-from extractors.document import Document, MediaType, Page
 from extractors.facts import PartyRole, Product
 from extractors.patterns import parties, payment, service, term
-from extractors.patterns.core import TextView
 
-from .helpers import findings, values, view
-
-
-def _docx(text: str) -> TextView:
-    document = Document(
-        text=text,
-        pages=[Page(number=1, start=0, end=len(text))],
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        media_type=MediaType.DOCX,
-        loader="test",
-        loader_version="1",
-    )
-    return TextView(document)
+from .helpers import docx_view, findings, values, view
 
 
 def _values(hits: list[Any], path: str) -> list[Any]:
@@ -72,7 +57,7 @@ def test_fields_whose_separator_the_pdf_lost() -> None:
 
 def test_docx_tab_rows_are_fields_and_sentences() -> None:
     text = "Plan\tEnterprise\nSubscription Term\t36 months\nPayment terms\tNet 45\n"
-    hits = payment.extract(_docx(text)) + term.extract(_docx(text))
+    hits = payment.extract(docx_view(text)) + term.extract(docx_view(text))
     assert _values(hits, "commercial.plan_tier") == ["Enterprise"]
     assert _values(hits, "commercial.term_months") == [36]
     payment_hit = next(hit for hit in hits if hit.path == "commercial.payment_terms_days")
