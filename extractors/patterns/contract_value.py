@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.facts import Money
-from extractors.patterns.core import MAX_LINE, MAX_ROWS, Hit, TextView, words
+from extractors.patterns.core import MAX_LINE, Hit, TextView, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import figure_value, find_amounts, iso_currency, view_amounts
 from extractors.patterns.term import term_hits
@@ -265,13 +265,8 @@ def _read_table(
     text = view.text
     fallback = currency or sole_currency(view)
     table = _Table(start=header_end, end=header_end)
-    position = header_end + 1
     pending_start: int | None = None
-    for _ in range(MAX_ROWS):
-        if position >= len(text):
-            break
-        line_start, line_end = view.line(position)
-        position = line_end + 1
+    for line_start, line_end in view.lines_after(header_end + 1):
         line = text[line_start:line_end]
         stripped = line.strip()
         if not stripped:

@@ -318,6 +318,16 @@ class TextView:
         furniture = self.furniture
         return "\n".join(line for line in piece.split("\n") if line.strip() not in furniture)
 
+    def lines_after(self, offset: int, limit: int = MAX_ROWS) -> Iterator[tuple[int, int]]:
+        """The ``[start, end)`` of up to ``limit`` lines from ``offset`` on: rows under a header."""
+        position = offset
+        for _ in range(limit):
+            if position >= len(self.text):
+                return
+            start, end = self.line(position)
+            yield start, end
+            position = end + 1
+
     def line(self, offset: int) -> tuple[int, int]:
         """The ``[start, end)`` of the line holding ``offset``."""
         start = self.text.rfind("\n", 0, offset) + 1

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.facts import Party, PartyRole
-from extractors.patterns.core import MAX_LINE, MAX_ROWS, Hit, TextView, squash, words
+from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
 from extractors.patterns.parties import LEGAL_NAME, country_near, known_parties, name_key
 from extractors.patterns.places import find_places
 
@@ -108,14 +108,9 @@ def _rows(view: TextView, header_end: int, tabular: bool) -> list[TableEntity]:
     """Entity names of the rows under a header; in PDF text a name may wrap over lines."""
     text = view.text
     rows: list[TableEntity] = []
-    position = header_end + 1
     block_start: int | None = None
     wrapped = 0
-    for _ in range(MAX_ROWS):
-        if position >= len(text):
-            break
-        line_start, line_end = view.line(position)
-        position = line_end + 1
+    for line_start, line_end in view.lines_after(header_end + 1):
         line = text[line_start:line_end]
         if not line.strip() or len(line) > MAX_LINE:
             break

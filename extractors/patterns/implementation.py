@@ -9,7 +9,6 @@ import re
 from extractors.facts import Milestone
 from extractors.patterns.core import (
     MAX_LINE,
-    MAX_ROWS,
     Hit,
     TextView,
     enumeration,
@@ -409,11 +408,9 @@ def _dated_rows(view: TextView, position: int, seen: set[int]) -> list[Hit]:
     text = view.text
     rows = 0
     block: list[str] = []  # undated lines since the last dated row (a wrapped PDF row)
-    for _ in range(MAX_ROWS):
-        if position >= len(text) or rows >= 40:
+    for row_start, row_end in view.lines_after(position):
+        if rows >= 40:
             break
-        row_start, row_end = view.line(position)
-        position = row_end + 1
         row = text[row_start:row_end]
         if not row.strip():
             if rows:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Product
-from extractors.patterns.core import MAX_LINE, MAX_ROWS, Hit, TextView, squash, words
+from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
 from extractors.patterns.money import MONEY_RE, iso_currency
 
 _PRODUCT_WORD = re.compile(
@@ -209,15 +209,10 @@ def _table(view: TextView, header_start: int, header_end: int) -> tuple[list[Hit
     tabular = "|" in header or "\t" in header
     column = _quantity_column(header) if tabular else None
     hits: list[Hit] = []
-    position = header_end + 1
     table_end = header_end
     block_start: int | None = None
     wrapped = 0
-    for _ in range(MAX_ROWS):
-        if position >= len(text):
-            break
-        line_start, line_end = view.line(position)
-        position = line_end + 1
+    for line_start, line_end in view.lines_after(header_end + 1):
         kind = _line_kind(text[line_start:line_end], tabular, bool(hits) or block_start is not None)
         if kind == "stop":
             break

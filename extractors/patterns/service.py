@@ -69,12 +69,7 @@ def _table_responses(view: TextView) -> list[tuple[float, int, int]]:
         line = text[line_start:line_end]
         if "|" not in line and "\t" not in line:
             continue
-        position = line_end + 1
-        for _ in range(12):
-            if position >= len(text):
-                break
-            row_start, row_end = view.line(position)
-            position = row_end + 1
+        for row_start, row_end in view.lines_after(line_end + 1, limit=12):
             row = text[row_start:row_end]
             if "|" not in row and "\t" not in row:
                 break

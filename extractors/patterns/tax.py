@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import DocumentKind, PartyRole
-from extractors.patterns.core import MAX_ROWS, Hit, TextView, words
+from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.document_kind import title_kind
 from extractors.patterns.entities import added_customers, table_entities
 from extractors.patterns.parties import country_near
@@ -170,12 +170,7 @@ def _country_columns(view: TextView) -> list[Hit]:
         column = next((i for i, cell in enumerate(cells) if "country" in cell), None)
         if column is None or not re.search(r"entit|bill|invoice|legal", header, re.IGNORECASE):
             continue
-        row_position = line_end + 1
-        for _ in range(MAX_ROWS):
-            if row_position >= len(text):
-                break
-            row_start, row_end = view.line(row_position)
-            row_position = row_end + 1
+        for row_start, row_end in view.lines_after(line_end + 1):
             row = text[row_start:row_end]
             if "|" not in row and "\t" not in row:
                 break
