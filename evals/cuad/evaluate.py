@@ -31,11 +31,19 @@ from evals.cuad.answers import AnswerScores
 from evals.cuad.corpus import DEFAULT_CUAD_DIR, CuadContract
 from evals.cuad.crossval import contract_folds
 from evals.cuad.metrics import category_scores
-from evals.cuad.prepare import prepare_corpus
-from evals.cuad.report import ATTRIBUTION, category_table, clause_figures, print_json_line
+from evals.cuad.prepare import PreparedCorpus, prepare_corpus
+from evals.cuad.report import (
+    ATTRIBUTION,
+    PartitionFigures,
+    category_table,
+    clause_figures,
+    partition_figures,
+    partition_table,
+    print_json_line,
+)
 from evals.cuad.training import TrainConfig, UnitCorpus, fit_clause_model
 from extractors.base import Extractor
-from extractors.classifier.categories import CATEGORIES
+from extractors.classifier.categories import APPROVAL_KEYS, CATEGORIES, category_by_key
 from extractors.classifier.extractor import ClauseClassifier
 from extractors.classifier.model import ClauseModel
 from extractors.document import Document
@@ -109,7 +117,126 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="another partition into folds (and sampling seed) than the one training uses, "
         "to see how much the figures move with the split",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--seeds",
+        type=_seed_list,
+        default=None,
+        help="comma-separated seeds: run the cross-validation once per partition and report "
+        "each one, the mean and the worst (e.g. 13,1,2,3,4)",
+    )
+    args = parser.parse_args(argv)
+    if args.seeds is not None and (args.seed is not None or args.dataset is not None):
+        parser.error("--seeds replaces --seed and needs cross-validation (no --dataset)")
+    return args
+
+
+def _seed_list(value: str) -> list[int]:
+    try:
+        seeds = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a comma-separated list of integers: {value!r}"
+        ) from None
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"give distinct seeds, at least one: {value!r}")
+    return seeds
+
+
+def approval_misses(
+    contracts: Sequence[CuadContract], predicted: NDArray[np.bool_], truth: NDArray[np.bool_]
+) -> dict[str, list[str]]:
+    """Per approval category, the labelled contracts the extraction did not flag.
+
+    These are the contracts an approver would not have been asked about: the figure a
+    recall stands for, by name, so anyone can read the clause CUAD's lawyers marked.
+    """
+    misses: dict[str, list[str]] = {}
+    for column, category in enumerate(CATEGORIES):
+        if category.key in APPROVAL_KEYS:
+            missed = np.flatnonzero(truth[:, column] & ~predicted[:, column])
+            misses[category.key] = [contracts[int(row)].contract_id for row in missed]
+    return misses
+
+
+def cross_validated_run(
+    prepared: PreparedCorpus,
+    corpus: UnitCorpus,
+    config: TrainConfig,
+    folds: int,
+    advance: Callable[[], None],
+) -> ExtractionRun:
+    """Every fold refits the model; its held-out contracts go through the full extraction."""
+    contracts = prepared.contracts
+    run = ExtractionRun(contracts, prepared.documents, advance)
+    others = _other_extractors()
+    ids = [contract.contract_id for contract in contracts]
+    for fold, (train, test) in enumerate(contract_folds(ids, folds, config.seed)):
+        data = fit_clause_model(corpus, train, config, version=f"cv-fold-{fold + 1}")
+        classifier = ClauseClassifier(model=ClauseModel(data))
+        run.run([*others, classifier], test.tolist())
+    return run
+
+
+def _answers_line(answers: dict[str, Any]) -> str:
+    return (
+        f"governing law accuracy {answers['governing_law_accuracy']} over "
+        f"{answers['governing_law_scored']} contracts; agreement date accuracy "
+        f"{answers['agreement_date_accuracy']} over {answers['agreement_date_scored']} full "
+        f"answers ({answers['agreement_date_partial_agreeing']} of "
+        f"{answers['agreement_date_partial']} partial answers agreed with; inclusive "
+        f"{answers['agreement_date_inclusive_accuracy']})"
+    )
+
+
+def _print_misses(console: Console, misses: dict[str, list[str]]) -> None:
+    for key, ids in misses.items():
+        if ids:
+            console.print(f"missed {category_by_key(key).cuad_name}: {', '.join(ids)}")
+
+
+def _several_partitions(
+    args: argparse.Namespace, prepared: PreparedCorpus, console: Console, started: float
+) -> None:
+    """The cross-validation once per seed: each partition's figures, the mean and the worst."""
+    contracts = prepared.contracts
+    truth = _truth(contracts)
+    corpus = UnitCorpus(prepared.labelled, TrainConfig().ngram_range)
+    partitions: list[PartitionFigures] = []
+    answers: dict[str, Any] = {}
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("extracting", total=len(contracts) * len(args.seeds))
+        for seed in args.seeds:
+            run = cross_validated_run(
+                prepared,
+                corpus,
+                TrainConfig(seed=seed),
+                args.folds,
+                lambda: progress.advance(task),
+            )
+            scores = category_scores(run.predicted, truth)
+            partitions.append(
+                PartitionFigures(seed, scores, approval_misses(contracts, run.predicted, truth))
+            )
+            answers = run.answers.figures()
+    console.print(partition_table(partitions, f"{args.folds}-fold cross-validation, by partition"))
+    for partition in partitions:
+        console.print(f"[bold]seed {partition.seed}")
+        _print_misses(console, partition.misses)
+    console.print(_answers_line(answers))
+    console.print(f"text from {prepared.report.source}; {len(contracts)} contracts; {ATTRIBUTION}")
+    figures: dict[str, Any] = {
+        **partition_figures(partitions),
+        **answers,
+        "mode": "cross_validation_partitions",
+        "contracts": len(contracts),
+        "text_source": prepared.report.source,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    print_json_line(console, figures)
+
+
+def _truth(contracts: Sequence[CuadContract]) -> NDArray[np.bool_]:
+    return np.array([[c.present[k.key] for k in CATEGORIES] for c in contracts], dtype=bool)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -128,42 +255,38 @@ def main(argv: list[str] | None = None) -> None:
         console=console,
         label=not shipped,
     )
+    if args.seeds is not None:
+        _several_partitions(args, prepared, console, started)
+        return
     contracts = prepared.contracts
-    truth = np.array([[c.present[k.key] for k in CATEGORIES] for c in contracts], dtype=bool)
-    others = _other_extractors()
+    truth = _truth(contracts)
+    config = TrainConfig() if args.seed is None else TrainConfig(seed=args.seed)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("extracting", total=len(contracts))
-        run = ExtractionRun(contracts, prepared.documents, lambda: progress.advance(task))
         if shipped:
             classifier = ClauseClassifier()
             mode = f"shipped model {classifier.model_version} on {dataset}"
-            run.run([*others, classifier], range(len(contracts)))
+            run = ExtractionRun(contracts, prepared.documents, lambda: progress.advance(task))
+            run.run([*_other_extractors(), classifier], range(len(contracts)))
         else:
-            config = TrainConfig() if args.seed is None else TrainConfig(seed=args.seed)
             corpus = UnitCorpus(prepared.labelled, config.ngram_range)
             mode = f"{args.folds}-fold cross-validation by contract on {dataset}"
-            ids = [contract.contract_id for contract in contracts]
-            for fold, (train, test) in enumerate(contract_folds(ids, args.folds, config.seed)):
-                data = fit_clause_model(corpus, train, config, version=f"cv-fold-{fold + 1}")
-                classifier = ClauseClassifier(model=ClauseModel(data))
-                run.run([*others, classifier], test.tolist())
+            run = cross_validated_run(
+                prepared, corpus, config, args.folds, lambda: progress.advance(task)
+            )
     scores = category_scores(run.predicted, truth)
     console.print(category_table(scores, f"Clause presence — {mode}"))
+    misses = approval_misses(contracts, run.predicted, truth)
+    _print_misses(console, misses)
     answers = run.answers.figures()
-    console.print(
-        f"governing law accuracy {answers['governing_law_accuracy']} over "
-        f"{answers['governing_law_scored']} contracts; agreement date accuracy "
-        f"{answers['agreement_date_accuracy']} over {answers['agreement_date_scored']} full "
-        f"answers ({answers['agreement_date_partial_agreeing']} of "
-        f"{answers['agreement_date_partial']} partial answers agreed with; inclusive "
-        f"{answers['agreement_date_inclusive_accuracy']})"
-    )
+    console.print(_answers_line(answers))
     console.print(f"text from {prepared.report.source}; {len(contracts)} contracts; {ATTRIBUTION}")
     figures: dict[str, Any] = {
         **clause_figures(scores),
+        "approval_misses": misses,
         **answers,
         "mode": "dataset" if shipped else "cross_validation",
-        "seed": None if shipped else (TrainConfig().seed if args.seed is None else args.seed),
+        "seed": None if shipped else config.seed,
         "contracts": len(contracts),
         "text_source": prepared.report.source,
         "seconds": round(time.monotonic() - started, 1),
