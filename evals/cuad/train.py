@@ -25,7 +25,7 @@ from evals.cuad.report import ATTRIBUTION, category_table, clause_figures, print
 from evals.cuad.training import TrainConfig, UnitCorpus, fit_clause_model
 from extractors.classifier.model import MODEL_DIR, ClauseModelData
 
-MODEL_SERIES = "2"
+MODEL_SERIES = "3"
 
 
 def model_version(data: ClauseModelData) -> str:

@@ -50,6 +50,10 @@ class TrainConfig:
     # look-alikes word by word (5-fold CV macro-F1 with these features: C=16 0.744, 8 0.745).
     unit_c: float = 8.0
     cue_scale: float = 1.0
+    # Neighbouring sentences whose n-grams each sentence is also scored on, and the weight
+    # of their features against the sentence's own.
+    contexts: tuple[str, ...] = ("previous",)
+    context_scale: float = 0.5
     doc_c: float = 0.3
     # Categories with fewer positive training contracts than this get compact document
     # models (``COMPACT_DOC_FEATURES``): some ten positives per weight, as the rule goes.
@@ -126,12 +130,39 @@ def _fit_features(corpus: UnitCorpus, rows: NDArray[np.int64], min_df: int) -> _
     return _Features(columns, idf)
 
 
+def neighbour_matrix(
+    rows: NDArray[np.int64], starts: NDArray[np.int64], context: str
+) -> sparse.csr_matrix:
+    """``(n, n)``: row ``i`` picks the sentence before (or after) ``rows[i]`` in its contract.
+
+    ``rows`` are corpus rows in contract order and ``starts`` the first row of every
+    contract; a sentence without such a neighbour among ``rows`` gets an empty row.
+    """
+    n = len(rows)
+    step = -1 if context == "previous" else 1
+    positions = np.arange(n)
+    neighbours = positions + step
+    inside = (neighbours >= 0) & (neighbours < n)
+    valid = np.zeros(n, dtype=bool)
+    valid[inside] = rows[neighbours[inside]] == rows[inside] + step
+    # The neighbour must belong to the same contract: no contract starts between the two.
+    later = rows if step == -1 else np.where(inside, rows[np.clip(neighbours, 0, n - 1)], 0)
+    valid &= ~np.isin(later, starts)
+    return sparse.csr_matrix(
+        (np.ones(valid.sum()), (positions[valid], neighbours[valid])), shape=(n, n)
+    )
+
+
 def _design(
-    corpus: UnitCorpus, rows: NDArray[np.int64], features: _Features, cue_scale: float
+    corpus: UnitCorpus, rows: NDArray[np.int64], features: _Features, config: TrainConfig
 ) -> sparse.csr_matrix:
     words = tfidf(sparse.csr_matrix(corpus.counts[rows][:, features.columns]), features.idf)
-    cues = sparse.csr_matrix(corpus.cues[rows] * cue_scale)
-    return sparse.csr_matrix(sparse.hstack([words, cues], format="csr"))
+    blocks = [words]
+    starts = corpus.offsets[:-1]
+    for context in config.contexts:
+        blocks.append(neighbour_matrix(rows, starts, context) @ words * config.context_scale)
+    blocks.append(sparse.csr_matrix(corpus.cues[rows] * config.cue_scale))
+    return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
 
 def cue_families(cues: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -323,18 +354,19 @@ def fit_sentence_stage(
     features = _fit_features(corpus, rows, config.min_df)
     inner = KFold(n_splits=config.inner_folds, shuffle=True, random_state=config.seed)
     doc_features = np.zeros((len(indices), len(CATEGORY_KEYS), len(DOC_FEATURES)))
-    weight_sum = np.zeros((len(features.columns) + corpus.cues.shape[1], len(CATEGORY_KEYS)))
+    width = len(features.columns) * (1 + len(config.contexts)) + corpus.cues.shape[1]
+    weight_sum = np.zeros((width, len(CATEGORY_KEYS)))
     bias_sum = np.zeros(len(CATEGORY_KEYS))
     for fold, (fit_part, held_part) in enumerate(inner.split(indices)):
         fit_rows = corpus.rows(indices[fit_part])
         held_rows = corpus.rows(indices[held_part])
         weights, bias = _fit_units(
-            _design(corpus, fit_rows, features, config.cue_scale),
+            _design(corpus, fit_rows, features, config),
             corpus.labels[fit_rows],
             cue_families(corpus.cues[fit_rows]),
             config,
         )
-        logits = _design(corpus, held_rows, features, config.cue_scale) @ weights + bias
+        logits = _design(corpus, held_rows, features, config) @ weights + bias
         doc_features[held_part] = _document_matrix(corpus, indices[held_part], logits)
         weight_sum += weights
         bias_sum += bias
@@ -350,7 +382,7 @@ def document_features_of(
 ) -> NDArray[np.float64]:
     """Document features of ``indices`` scored by a fitted sentence stage."""
     rows = corpus.rows(indices)
-    logits = _design(corpus, rows, stage.features, config.cue_scale) @ stage.weights + stage.bias
+    logits = _design(corpus, rows, stage.features, config) @ stage.weights + stage.bias
     return _document_matrix(corpus, indices, logits)
 
 
@@ -375,6 +407,8 @@ def fit_clause_model(
         ngram_range=config.ngram_range,
         cue_names=CUE_NAMES,
         cue_scale=config.cue_scale,
+        contexts=config.contexts,
+        context_scale=config.context_scale,
         idf=stage.features.idf,
         # Half precision halves the artefact; the shipped, cross-validated weights are
         # these rounded ones, so nothing is measured that does not ship.

@@ -1,10 +1,12 @@
 """The clause model: plain arrays that score sentences and decide clause presence per document.
 
 Two stages. A linear model scores every sentence for every category from its TF-IDF
-n-grams and the hand-written cues. A second, tiny logistic model per category turns the
-sentence scores of a whole document (best score, mean of the best three, how many score
-high, how many carry the category's cue, ...) into a probability that the document holds
-such a clause; the category's threshold, chosen out-of-fold at training time, decides.
+n-grams, the n-grams of the sentences around it (a clause often names its subject, "the
+Source Code", "such escrow", in the sentence or heading before) and the hand-written cues.
+A second, tiny logistic model per category turns the sentence scores of a whole document
+(best score, mean of the best three, how many score high, how many carry the category's
+cue, ...) into a probability that the document holds such a clause; the category's
+threshold, chosen out-of-fold at training time, decides.
 
 The artefact is an ``.npz`` of arrays plus a JSON file with the vocabulary, the
 thresholds, the training metrics and the version: no pickle, nothing executable.
@@ -42,6 +44,8 @@ DOC_FEATURES: tuple[str, ...] = (
     "log_units",
 )
 LOGIT_CLIP = 12.0
+# Neighbours whose n-grams a sentence is also scored on, each with weights of its own.
+CONTEXTS = ("previous", "next")
 _ARRAY_FIELDS = (
     "idf",
     "unit_weights",
@@ -69,7 +73,9 @@ class ClauseModelData:
     cue_names: tuple[str, ...]
     cue_scale: float
     idf: NDArray[np.float64]
-    unit_weights: NDArray[np.float16]  # (n_vocabulary + n_cues, n_categories)
+    # (n_vocabulary * (1 + n_contexts) + n_cues, n_categories): the sentence's own n-grams,
+    # then one block per context, then the cues.
+    unit_weights: NDArray[np.float16]
     unit_bias: NDArray[np.float64]  # (n_categories,)
     doc_mean: NDArray[np.float64]  # (n_categories, n_doc_features)
     doc_scale: NDArray[np.float64]
@@ -77,11 +83,16 @@ class ClauseModelData:
     doc_bias: NDArray[np.float64]
     thresholds: NDArray[np.float64]  # (n_categories,) on the document probability
     metrics: dict[str, Any] = field(default_factory=dict)
+    contexts: tuple[str, ...] = ()
+    context_scale: float = 1.0
 
     def check(self) -> None:
         """Raise ``ModelFormatError`` unless every array has the shape the others imply."""
+        unknown_contexts = set(self.contexts) - set(CONTEXTS)
+        if unknown_contexts or len(set(self.contexts)) != len(self.contexts):
+            raise ModelFormatError(f"unknown or repeated contexts: {list(self.contexts)}")
         n_categories = len(self.categories)
-        n_columns = len(self.vocabulary) + len(self.cue_names)
+        n_columns = len(self.vocabulary) * (1 + len(self.contexts)) + len(self.cue_names)
         shapes = {
             "idf": (len(self.vocabulary),),
             "unit_weights": (n_columns, n_categories),
@@ -113,6 +124,8 @@ class ClauseModelData:
             "ngram_range": list(self.ngram_range),
             "cue_names": list(self.cue_names),
             "cue_scale": self.cue_scale,
+            "contexts": list(self.contexts),
+            "context_scale": self.context_scale,
             "doc_features": list(DOC_FEATURES),
             "thresholds": dict(zip(self.categories, self.thresholds.tolist(), strict=True)),
             "metrics": self.metrics,
@@ -142,6 +155,8 @@ class ClauseModelData:
             ngram_range=(int(meta["ngram_range"][0]), int(meta["ngram_range"][1])),
             cue_names=tuple(meta["cue_names"]),
             cue_scale=float(meta["cue_scale"]),
+            contexts=tuple(meta.get("contexts", ())),
+            context_scale=float(meta.get("context_scale", 1.0)),
             metrics=dict(meta.get("metrics", {})),
             **arrays,
         )
@@ -227,7 +242,17 @@ class ClauseModel:
         n_vocabulary = len(self.data.vocabulary)
         weights = self.data.unit_weights
         logits = rows.dot(weights[:n_vocabulary])
-        logits += (cues * self.data.cue_scale) @ weights[n_vocabulary:].astype(np.float64)
+        for block, context in enumerate(self.data.contexts, start=1):
+            # A neighbour's n-grams scored with this context's weights, moved onto the
+            # sentence they surround (a document's first sentence has no previous one).
+            scored = rows.dot(weights[block * n_vocabulary : (block + 1) * n_vocabulary])
+            scored *= self.data.context_scale
+            if context == "previous":
+                logits[1:] += scored[:-1]
+            else:
+                logits[:-1] += scored[1:]
+        cue_weights = weights[n_vocabulary * (1 + len(self.data.contexts)) :]
+        logits += (cues * self.data.cue_scale) @ cue_weights.astype(np.float64)
         logits += self.data.unit_bias
         return logits, cues
 

@@ -28,6 +28,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:at least|no less|not less) (?:as )?favou?rabl[ey]",
         r"\bmfn\b",
         r"favou?red (?:nation|customer|licensee)",
+        r"treated no less favou?rabl",
     ),
     # Looser phrasings of the same idea: informative, but they also occur elsewhere.
     "mfn_broad": (
@@ -55,6 +56,7 @@ CUES: dict[str, tuple[str, ...]] = {
         + r"(?:herein|hereunder|under this|to (?:the )?(?:customer|licensee|distributor|buyer|"
         r"purchaser))",
         r"preferred pricing|preferential (?:pricing|terms|prices?|rates?)",
+        r"(?:terms|conditions)" + _NEAR + r"(?:significantly|substantially) the same",
         r"(?:equal to|as low as|lower than) (?:the )?(?:lowest|best|any) "
         r"(?:net )?(?:prices?|rates?)",
         r"(?:terms|prices?|pricing|rates?|royalt\w+|discounts?)" + _NEAR + r"(?:equal to or )?"
@@ -165,6 +167,12 @@ CUES: dict[str, tuple[str, ...]] = {
         + r"(?:not (?:to )?exceed|no more than|limited to|cap)",
         r"(?:price|fee|rate)s? (?:shall|will|may) not (?:be )?"
         r"(?:increased|raised|adjusted|changed)",
+        # Increases tied to an index are increases limited by it.
+        r"(?:increase|decrease|adjust)\w*"
+        + _NEAR
+        + r"(?:in accordance with|based on|by reference to|tied to)"
+        + _NEAR
+        + r"(?:\bcpi\b|consumer price|index)",
     ),
     "price_restrictions_broad": (
         r"(?:price|fee|rate)s?" + _NEAR + r"(?:fixed|firm|remain (?:the same|unchanged|in effect))",
@@ -210,9 +218,13 @@ CUES: dict[str, tuple[str, ...]] = {
         + r"(?:right,? title|ownership|all rights|sole (?:and exclusive )?(?:property|owner))",
     ),
     "source_code_escrow": (
-        r"escrow",
-        r"source code" + _NEAR + r"(?:deposit|release|deliver|escrow)",
+        r"escrow agreement",
+        r"(?:source|materials|software|technology|code)" + _NEAR + r"escrow",
+        r"source code" + _NEAR + r"(?:deposit|release|deliver|escrow|custody|receptacle|storage)",
+        r"(?:deposit|release|deliver)\w*" + _NEAR + r"source code",
     ),
+    # Escrow of money (a purchase price, a deposit) is as common as escrow of code.
+    "source_code_escrow_broad": (r"escrow",),
     "post_termination_services": (
         r"(?:after|following|upon|survive)"
         + _NEAR
@@ -263,6 +275,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:pay|paid)" + _NEAR + r"(?:remaining|balance of)" + _NEAR + r"(?:term|fees|payments)",
         r"penalt(?:y|ies)\b|forfeit",
         r"(?:late|delay\w*) (?:delivery |payment )?(?:charge|fee|penalt)",
+        # A sum owed because of a breach, fixed in advance.
+        r"(?:in (?:the )?(?:case|event) of|upon) (?:any |a |such )?(?:violation|breach)"
+        + _NEAR
+        + r"(?:shall|will) pay",
+        r"buy[- ]?out (?:this|the) agreement",
     ),
     "warranty_duration": (
         r"warrant\w*" + _NEAR + r"(?:for a period of|period of|\(\d+\)|\d+) ?(?:days|months|years)",

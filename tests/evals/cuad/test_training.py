@@ -18,6 +18,7 @@ from evals.cuad.training import (
     cue_families,
     fit_clause_model,
     fit_document_models,
+    neighbour_matrix,
 )
 from extractors.classifier.categories import CATEGORY_KEYS
 from extractors.classifier.model import DOC_FEATURES, ClauseModel, ClauseModelData
@@ -113,25 +114,45 @@ def test_rare_categories_get_compact_document_models() -> None:
     assert 0.0 < thresholds[rare] < 1.0
 
 
-@pytest.fixture(scope="module")
-def fitted() -> tuple[UnitCorpus, ClauseModelData]:
+@pytest.fixture(scope="module", params=[(), ("previous",), ("previous", "next")])
+def fitted(request: pytest.FixtureRequest) -> tuple[UnitCorpus, ClauseModelData]:
     corpus = UnitCorpus(synthetic_corpus(36), (1, 2))
-    config = TrainConfig(min_df=1, inner_folds=3, negative_share=1.0, threshold_bootstraps=10)
+    config = TrainConfig(
+        min_df=1,
+        inner_folds=3,
+        negative_share=1.0,
+        threshold_bootstraps=10,
+        contexts=request.param,
+    )
     data = fit_clause_model(corpus, range(30), config, version="test")
     return corpus, data
 
 
+def test_neighbours_stay_inside_their_contract() -> None:
+    # Two contracts of three sentences (rows 0-2 and 3-5); row 4 is not selected.
+    starts = np.array([0, 3])
+    rows = np.array([0, 1, 2, 3, 5])
+    previous = neighbour_matrix(rows, starts, "previous").toarray()
+    following = neighbour_matrix(rows, starts, "next").toarray()
+    # Row 1 follows row 0; row 3 starts a contract; row 5's predecessor was not selected.
+    assert [np.flatnonzero(line).tolist() for line in previous] == [[], [0], [1], [], []]
+    assert [np.flatnonzero(line).tolist() for line in following] == [[1], [2], [], [], []]
+
+
 def test_inference_reproduces_training_features(fitted: tuple[UnitCorpus, ClauseModelData]) -> None:
     corpus, data = fitted
-    config = TrainConfig(min_df=1)
+    config = TrainConfig(
+        min_df=1,
+        cue_scale=data.cue_scale,
+        contexts=data.contexts,
+        context_scale=data.context_scale,
+    )
     features = _fit_features(corpus, corpus.rows(range(30)), config.min_df)
     model = ClauseModel(data)
     for index in (30, 31, 35):  # contracts the model never saw
         contract = corpus.contracts[index]
         rows = corpus.rows([index])
-        trained = (
-            _design(corpus, rows, features, data.cue_scale) @ data.unit_weights + data.unit_bias
-        )
+        trained = _design(corpus, rows, features, config) @ data.unit_weights + data.unit_bias
         served, cues = model.unit_logits(contract.document.text, contract.spans)
         np.testing.assert_allclose(served, trained, rtol=1e-6, atol=1e-6)
         np.testing.assert_array_equal(cues, corpus.cues[rows])

@@ -80,6 +80,27 @@ def test_unknown_cue_is_refused(tmp_path: Path) -> None:
         ClauseModelData.load(tmp_path)
 
 
+@pytest.mark.parametrize("contexts", [["paragraph"], ["previous", "previous"]])
+def test_unknown_or_repeated_context_is_refused(tmp_path: Path, contexts: list[str]) -> None:
+    _copy_artefact(tmp_path)
+    meta = json.loads((tmp_path / META_FILE).read_text())
+    meta["contexts"] = contexts
+    (tmp_path / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelFormatError, match="contexts"):
+        ClauseModelData.load(tmp_path)
+
+
+def test_context_weights_missing_from_the_arrays_are_refused(tmp_path: Path) -> None:
+    # An artefact that names a context must hold a block of weights for it.
+    _copy_artefact(tmp_path)
+    meta = json.loads((tmp_path / META_FILE).read_text())
+    named = meta.get("contexts", [])
+    meta["contexts"] = [*named, next(c for c in ("previous", "next") if c not in named)]
+    (tmp_path / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelFormatError, match="shape"):
+        ClauseModelData.load(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def shipped() -> ClauseModel:
     return ClauseModel.load()
@@ -87,7 +108,7 @@ def shipped() -> ClauseModel:
 
 def test_shipped_artefact_covers_every_category(shipped: ClauseModel) -> None:
     assert shipped.data.categories == CATEGORY_KEYS
-    assert shipped.data.version.startswith("2+")
+    assert shipped.data.version.startswith("3+")
     assert "cross_validation" in shipped.data.metrics or "training" in shipped.data.metrics
     assert np.all((shipped.data.thresholds > 0) & (shipped.data.thresholds <= 1))
 
