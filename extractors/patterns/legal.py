@@ -3,7 +3,10 @@ carve-outs from the cap, indemnities, who may terminate for convenience, warrant
 and non-solicitation.
 
 Whether a clause of a CUAD category exists at all (cap on liability, warranty duration, ...)
-is the classifier's call; this module only reads the values such clauses state.
+is the classifier's call; this module reads the values such clauses state. The exceptions
+are rare clauses with wordings precise enough to settle it outright (liquidated damages
+awarded as such, a source-code escrow set up): too few contracts hold them for a model to
+learn them reliably.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ CHECKS = frozenset(
         "legal.warranty_duration_months",
         "legal.non_solicit",
         "legal.liquidated_damages",
+        "legal.source_code_escrow",
     }
 )
 
@@ -465,9 +469,42 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
     ]
 
 
+# A source-code escrow in the wordings that set one up: an escrow agent releasing the
+# deposited materials, release conditions for the source code, its custody or deposit in
+# escrow. Escrow of money ("the Escrow Agent shall release the Purchase Price") names no
+# code. On CUAD these wordings flag 8 contracts, 7 of them labelled as having a source-code
+# escrow (the eighth lets the licensee disclose code to escrow providers), 3 of which the
+# classifier misses in most partitions into folds.
+_ESCROW = words(
+    r"\bescrow agent\b[^.;]{0,80}?\breleas\w*\b[^.;]{0,80}?"
+    r"\b(?:materials|source|code|software|technology|deposit)"
+    r"|\brelease conditions?\b[^.;]{0,200}?\bsource code\b"
+    r"|\bsource code\b[^.;]{0,200}?\brelease conditions?\b"
+    r"|\bsource code (?:custody|escrow)\b"
+    r"|\bsource code\b[^.;]{0,80}?\b(?:in|into) escrow\b"
+    r"|\bescrowed source code\b"
+)
+# A sentence that rules the clause out ("no obligation to deposit source code into escrow")
+# is the negation module's to read, never a hit here.
+_DENIED = re.compile(r"\b(?:no|not|never|neither|nor|nothing|without)\b", re.IGNORECASE)
+
+
+def _source_code_escrow(view: TextView) -> list[Hit]:
+    if not view.mentions("escrow", "release condition", "source code"):
+        return []
+    hits: list[Hit] = []
+    for match in view.finditer(
+        _ESCROW, ("escrow", "release condition", "source code"), before=220, after=220
+    ):
+        start, end = view.sentence(match.start(), match.end())
+        if not _DENIED.search(view.text, start, end):
+            hits.append(view.hit("legal.source_code_escrow", True, match.start(), match.end(), 0.8))
+    return hits
+
+
 def extract(view: TextView) -> list[Hit]:
-    """Liability, indemnity, termination-for-convenience, warranty, non-solicit and
-    liquidated-damages hits."""
+    """Liability, indemnity, termination-for-convenience, warranty, non-solicit,
+    liquidated-damages and source-code escrow hits."""
     carve_outs = _carve_outs(view)
     unlimited = any(hit.path == "legal.unlimited_indemnity" for hit in carve_outs)
     return (
@@ -478,4 +515,5 @@ def extract(view: TextView) -> list[Hit]:
         + _warranty(view)
         + _non_solicit(view)
         + _liquidated_damages(view)
+        + _source_code_escrow(view)
     )

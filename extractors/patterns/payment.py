@@ -1,5 +1,6 @@
 """Commercial terms with a shape: payment days, billing frequency, discount, contract values,
-minimum commitment amount, price-increase caps, plan tier and ordered products.
+minimum commitment amount, price-increase caps, plan tier and ordered products, and a
+most-favoured-nation promise where it is made in so many words.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ CHECKS = contract_value.CHECKS | frozenset(
         "commercial.price_increase_cap_percent",
         "commercial.plan_tier",
         "commercial.products",
+        "commercial.most_favoured_nation",
     }
 )
 
@@ -373,8 +375,40 @@ def _plan_from_products(view: TextView, product_hits: list[Hit]) -> list[Hit]:
     return []
 
 
+# A most-favoured-nation promise in the words that make one: the name itself, or terms no
+# less favourable than any other customer's. Too few contracts hold one for the classifier
+# to learn them all (21 of CUAD's 398); "no less favourable care than its own" compares
+# nothing with other customers and stays out. On CUAD these wordings flag 6 contracts: 5
+# labelled MFN, and one pricing "on a most favored customer basis" that the labels leave out.
+_OTHERS = (
+    r"(?:distributors?|customers?|licensees?|resellers?|purchasers?|buyers?|dealers?|clients?"
+    r"|suppliers?)"
+)
+_MFN = words(
+    r"\bmost[ -]favou?red[ -](?:nations?|customers?|licensees?|pricing|terms)\b"
+    r"|\btreated no less favou?rabl\w*"
+    r"|\b(?:no|not) less favou?rabl\w*\b[^.;]{0,80}?\bthan\b[^.;]{0,60}?"
+    rf"\b(?:any|all|each) other (?:similarly situated )?{_OTHERS}\b"
+)
+# A sentence that denies the promise is the negation module's to read.
+_DENIED = re.compile(r"\b(?:never|neither|nor|nothing|without)\b|\bnot?\b(?!\s+less)", re.I)
+
+
+def _most_favoured_nation(view: TextView) -> list[Hit]:
+    if not view.mentions("favo"):
+        return []
+    hits: list[Hit] = []
+    for match in view.finditer(_MFN, ("favo",), before=120, after=220):
+        start, end = view.sentence(match.start(), match.end())
+        if not _DENIED.search(view.text, start, end):
+            hits.append(
+                view.hit("commercial.most_favoured_nation", True, match.start(), match.end(), 0.8)
+            )
+    return hits
+
+
 def extract(view: TextView) -> list[Hit]:
-    """Payment, pricing and order hits."""
+    """Payment, pricing, order and most-favoured-nation hits."""
     plan = _plan(view)
     ordered = products.extract(view)
     if not plan:
@@ -388,4 +422,5 @@ def extract(view: TextView) -> list[Hit]:
         + _price_cap(view)
         + plan
         + ordered
+        + _most_favoured_nation(view)
     )

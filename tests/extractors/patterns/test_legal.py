@@ -268,3 +268,32 @@ def test_liquidated_damages_that_are_awarded(text: str) -> None:
 )
 def test_no_liquidated_damages_where_none_are_awarded(text: str) -> None:
     assert values(legal.extract(view(text)), "legal.liquidated_damages") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Licensor will direct the Escrow Agent to release to Licensee all Deposit Materials.",
+        "Upon a Release Condition, Customer may use the Source Code to support the Software.",
+        "Any of the following events shall be Release Conditions for the Source Code: "
+        "(a) Supplier ceases to support the Software.",
+        "8.0 SOURCE CODE CUSTODY. Supplier shall deliver the Source Code with each release.",
+        "Vendor shall deposit the Source Code into escrow within thirty days.",
+    ],
+)
+def test_source_code_escrow_in_its_own_words(text: str) -> None:
+    assert values(legal.extract(view(text)), "legal.source_code_escrow") == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Escrow of money, and escrow ruled out, are not a source-code escrow.
+        "The Purchase Price shall be paid to the Escrow Agent, who shall release it at Closing.",
+        "Provider has no obligation to deposit source code into escrow.",
+        "No source code custody or escrow arrangement is provided under this Agreement.",
+        "The Source Code is Provider's confidential information.",
+    ],
+)
+def test_no_source_code_escrow_where_none_is_set_up(text: str) -> None:
+    assert values(legal.extract(view(text)), "legal.source_code_escrow") == []

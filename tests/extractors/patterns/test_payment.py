@@ -220,3 +220,31 @@ def test_an_increase_of_something_other_than_prices_is_no_cap() -> None:
 )
 def test_minimum_commitment_stated_as_a_commitment(text: str, amount: Money) -> None:
     assert _values(text, "commercial.minimum_commitment_amount") == [amount]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customer shall receive Most Favored Customer pricing for all Products.",
+        "Distributor shall be treated no less favorably than any other distributor.",
+        "Prices to Buyer shall be no less favourable than those offered to any other "
+        "similarly situated customer.",
+        "This clause constitutes a most-favoured-nation undertaking by Supplier.",
+        "Royalty rates shall be not less favorable than those granted to any other licensee.",
+    ],
+)
+def test_most_favoured_nation_in_its_own_words(text: str) -> None:
+    assert _values(text, "commercial.most_favoured_nation") == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Protecting information as one protects one's own is not a better-price promise.
+        "Recipient shall protect it with no less favorable care than its own information.",
+        "Nothing in this Agreement grants Customer most favored customer status.",
+        "Provider does not offer most-favoured-nation pricing.",
+    ],
+)
+def test_no_most_favoured_nation_where_none_is_promised(text: str) -> None:
+    assert _values(text, "commercial.most_favoured_nation") == []
