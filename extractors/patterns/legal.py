@@ -5,8 +5,8 @@ and non-solicitation.
 Whether a clause of a CUAD category exists at all (cap on liability, warranty duration, ...)
 is the classifier's call; this module reads the values such clauses state. The exceptions
 are rare clauses with wordings precise enough to settle it outright (liquidated damages
-awarded as such, a source-code escrow set up): too few contracts hold them for a model to
-learn them reliably.
+awarded as such, a source-code escrow set up, a third-party beneficiary named): too few
+contracts hold them for a model to learn them reliably.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ CHECKS = frozenset(
         "legal.non_solicit",
         "legal.liquidated_damages",
         "legal.source_code_escrow",
+        "legal.third_party_beneficiary",
     }
 )
 
@@ -502,9 +503,32 @@ def _source_code_escrow(view: TextView) -> list[Hit]:
     return hits
 
 
+# Somebody named a third-party beneficiary ("Licensor's Affiliates are intended third party
+# beneficiaries of Section 4"), as opposed to the usual denial that names nobody. On CUAD
+# this flags 16 contracts, 15 labelled as having one (the sixteenth names underwriters).
+_BENEFICIARY = words(
+    r"\b(?:is|are|shall be|will be|be deemed|deemed to be|deemed|as) (?:an? |the )?"
+    r"(?:(?:intended|express(?:ed)?|expressly|direct) )?third[\s-]+part(?:y|ies) beneficiar"
+)
+_BEFORE_DENIED = re.compile(r"\b(?:no|not|nothing|neither|nor)\b", re.IGNORECASE)
+
+
+def _third_party_beneficiary(view: TextView) -> list[Hit]:
+    if not view.mentions("beneficiar"):
+        return []
+    hits: list[Hit] = []
+    for match in view.finditer(_BENEFICIARY, ("beneficiar",), before=80, after=10):
+        start, _ = view.sentence(match.start(), match.end())
+        # "No person ... is a third party beneficiary": the denial comes before the words.
+        if not _BEFORE_DENIED.search(view.text, start, match.start()):
+            path = "legal.third_party_beneficiary"
+            hits.append(view.hit(path, True, match.start(), match.end(), 0.8))
+    return hits
+
+
 def extract(view: TextView) -> list[Hit]:
     """Liability, indemnity, termination-for-convenience, warranty, non-solicit,
-    liquidated-damages and source-code escrow hits."""
+    liquidated-damages, source-code escrow and third-party beneficiary hits."""
     carve_outs = _carve_outs(view)
     unlimited = any(hit.path == "legal.unlimited_indemnity" for hit in carve_outs)
     return (
@@ -516,4 +540,5 @@ def extract(view: TextView) -> list[Hit]:
         + _non_solicit(view)
         + _liquidated_damages(view)
         + _source_code_escrow(view)
+        + _third_party_beneficiary(view)
     )

@@ -297,3 +297,29 @@ def test_source_code_escrow_in_its_own_words(text: str) -> None:
 )
 def test_no_source_code_escrow_where_none_is_set_up(text: str) -> None:
     assert values(legal.extract(view(text)), "legal.source_code_escrow") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Each Indemnified Party is an intended third-party beneficiary of this Section 9.",
+        "The Licensor's Affiliates shall be express third party beneficiaries of Section 4.",
+        "The underwriters are deemed third party beneficiaries of Sections 6.8 and 6.10.",
+    ],
+)
+def test_a_named_third_party_beneficiary(text: str) -> None:
+    assert values(legal.extract(view(text)), "legal.third_party_beneficiary") == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The usual denial names nobody: the negation reader records it as excluded.
+        "No person other than the parties is a third party beneficiary of this Agreement.",
+        "Nothing herein shall cause any person to be deemed a third-party beneficiary.",
+        "The Distributor shall not be deemed an intended third party beneficiary.",
+        "There are no third party beneficiaries to this Agreement.",
+    ],
+)
+def test_no_third_party_beneficiary_in_a_denial(text: str) -> None:
+    assert values(legal.extract(view(text)), "legal.third_party_beneficiary") == []
