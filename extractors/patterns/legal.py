@@ -461,13 +461,28 @@ _LIQUIDATED = words(
 )
 
 
+# CUAD's definition counts "a fee upon the termination of a contract" as liquidated damages,
+# and buying out the agreement is paying one; buying out equipment or shares is not. On
+# CUAD these wordings flag 2 contracts, both labelled, which the classifier always misses.
+_BUY_OUT = words(
+    r"\bbuy[\s-]*out (?:this|the) (?:agreement|contract)\b"
+    r"|\b(?:contract|agreement) buy[\s-]*out (?:payment|fee|amount|price)\b"
+)
+
+
 def _liquidated_damages(view: TextView) -> list[Hit]:
-    if not view.mentions("liquidated"):
-        return []
-    return [
-        view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.8)
-        for match in view.finditer(_LIQUIDATED, ("liquidated",), before=140, after=140)
-    ]
+    hits: list[Hit] = []
+    if view.mentions("liquidated"):
+        hits += [
+            view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.8)
+            for match in view.finditer(_LIQUIDATED, ("liquidated",), before=140, after=140)
+        ]
+    if view.mentions("buy"):
+        hits += [
+            view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.7)
+            for match in view.finditer(_BUY_OUT, ("buy",), before=30, after=60)
+        ]
+    return hits
 
 
 # A source-code escrow in the wordings that set one up: an escrow agent releasing the

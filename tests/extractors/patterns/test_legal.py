@@ -252,6 +252,9 @@ def test_an_indemnity_read_across_a_page_break_without_its_furniture() -> None:
         "The parties agree that liquidated damages in the amount of $10,000 shall be payable.",
         "Distributor shall pay liquidated damages equal to the fees for the remaining term.",
         "Such liquidated damages are a reasonable estimate of the loss and not a penalty.",
+        # CUAD counts a fee for ending the contract early as liquidated damages.
+        "Licensee will have the option at any time to buy out this Agreement.",
+        "The acquired party may make a contract buyout payment of $250,000.",
     ],
 )
 def test_liquidated_damages_that_are_awarded(text: str) -> None:
@@ -264,6 +267,7 @@ def test_liquidated_damages_that_are_awarded(text: str) -> None:
         # Excluding a kind of damages from liability awards none.
         "In no event shall either party be liable for indirect, special or liquidated damages.",
         "Liquidated damages shall not apply to this Order Form.",
+        "The lessee may buy out the equipment at the end of the lease term.",
     ],
 )
 def test_no_liquidated_damages_where_none_are_awarded(text: str) -> None:
