@@ -1,27 +1,40 @@
-"""Cross-validation split by contract: every fold refits the whole model from scratch."""
+"""Cross-validation split by contract: every fold refits the whole model from scratch.
+
+Contracts that share most of their wording (``evals.cuad.duplicates``) are one unit of the
+split, so no fold is tested on a copy of what it was trained on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.model_selection import KFold
 
+from evals.cuad.duplicates import near_duplicate_groups
 from evals.cuad.training import Progress, TrainConfig, UnitCorpus, fit_clause_model
 from extractors.classifier.model import ClauseModel
 
 
 def contract_folds(
-    contract_ids: Sequence[str], n_folds: int, seed: int
+    contract_ids: Sequence[str],
+    n_folds: int,
+    seed: int,
+    groups: Mapping[str, str] | None = None,
 ) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
-    """``(train, test)`` contract indices; a contract id never lands on both sides."""
-    unique = sorted(set(contract_ids))
+    """``(train, test)`` contract indices; a contract id never lands on both sides.
+
+    ``groups`` maps a contract id to its group (by default, itself): a group never lands on
+    both sides either.
+    """
+    keys = [groups.get(i, i) if groups else i for i in contract_ids]
+    unique = sorted(set(keys))
     if len(unique) < n_folds:
         raise ValueError(f"{len(unique)} contracts cannot make {n_folds} folds")
     splitter = KFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    ids = np.asarray(contract_ids)
+    ids = np.asarray(keys)
     folds = []
     for train_ids, test_ids in splitter.split(unique):
         test_set = {unique[i] for i in test_ids}
@@ -50,10 +63,13 @@ def cross_validate(
 ) -> CrossValidation:
     """Fit on all folds but one and score the held-out contracts with the shipped inference."""
     ids = [contract.contract_id for contract in corpus.contracts]
+    groups = near_duplicate_groups(
+        {contract.contract_id: contract.document.text for contract in corpus.contracts}
+    )
     n_categories = corpus.present.shape[1]
     probabilities = np.zeros((len(ids), n_categories))
     predicted = np.zeros((len(ids), n_categories), dtype=bool)
-    for fold, (train, test) in enumerate(contract_folds(ids, n_folds, config.seed)):
+    for fold, (train, test) in enumerate(contract_folds(ids, n_folds, config.seed, groups)):
         data = fit_clause_model(corpus, train, config, version=f"cv-fold-{fold + 1}")
         model = ClauseModel(data)
         for index in test:
