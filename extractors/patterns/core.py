@@ -298,6 +298,33 @@ class TextView:
         span = self.trim(start, end) if exact else self.sentence(start, end)
         return Hit(path, value, span[0], span[1], confidence, status)
 
+    def affirmed_clause(
+        self,
+        path: str,
+        pattern: re.Pattern[str],
+        keywords: tuple[str, ...],
+        denied: re.Pattern[str],
+        *,
+        before: int,
+        after: int,
+        denial_before_only: bool = False,
+    ) -> list[Hit]:
+        """``path`` present wherever ``pattern`` matches, except in sentences ``denied`` finds.
+
+        A sentence that rules a clause out ("no obligation to deposit source code into
+        escrow") is the negation reader's to record as excluded, never a hit here. With
+        ``denial_before_only`` only the words before the match count ("No person ... is a
+        third party beneficiary").
+        """
+        if not self.mentions(*keywords):
+            return []
+        hits: list[Hit] = []
+        for match in self.finditer(pattern, keywords, before=before, after=after):
+            start, end = self.sentence(match.start(), match.end())
+            if not denied.search(self.text, start, match.start() if denial_before_only else end):
+                hits.append(self.hit(path, True, match.start(), match.end(), 0.8))
+        return hits
+
     @cached_property
     def furniture(self) -> frozenset[str]:
         """Running headers, footers and page numbers: lines repeated on pages, "Page 2 of 5"."""

@@ -506,16 +506,10 @@ _DENIED = re.compile(r"\b(?:no|not|never|neither|nor|nothing|without)\b", re.IGN
 
 
 def _source_code_escrow(view: TextView) -> list[Hit]:
-    if not view.mentions("escrow", "release condition", "source code"):
-        return []
-    hits: list[Hit] = []
-    for match in view.finditer(
-        _ESCROW, ("escrow", "release condition", "source code"), before=220, after=220
-    ):
-        start, end = view.sentence(match.start(), match.end())
-        if not _DENIED.search(view.text, start, end):
-            hits.append(view.hit("legal.source_code_escrow", True, match.start(), match.end(), 0.8))
-    return hits
+    keywords = ("escrow", "release condition", "source code")
+    return view.affirmed_clause(
+        "legal.source_code_escrow", _ESCROW, keywords, _DENIED, before=220, after=220
+    )
 
 
 # Somebody named a third-party beneficiary ("Licensor's Affiliates are intended third party
@@ -525,20 +519,19 @@ _BENEFICIARY = words(
     r"\b(?:is|are|shall be|will be|be deemed|deemed to be|deemed|as) (?:an? |the )?"
     r"(?:(?:intended|express(?:ed)?|expressly|direct) )?third[\s-]+part(?:y|ies) beneficiar"
 )
-_BEFORE_DENIED = re.compile(r"\b(?:no|not|nothing|neither|nor)\b", re.IGNORECASE)
 
 
 def _third_party_beneficiary(view: TextView) -> list[Hit]:
-    if not view.mentions("beneficiar"):
-        return []
-    hits: list[Hit] = []
-    for match in view.finditer(_BENEFICIARY, ("beneficiar",), before=80, after=10):
-        start, _ = view.sentence(match.start(), match.end())
-        # "No person ... is a third party beneficiary": the denial comes before the words.
-        if not _BEFORE_DENIED.search(view.text, start, match.start()):
-            path = "legal.third_party_beneficiary"
-            hits.append(view.hit(path, True, match.start(), match.end(), 0.8))
-    return hits
+    # "No person ... is a third party beneficiary": the denial comes before the words.
+    return view.affirmed_clause(
+        "legal.third_party_beneficiary",
+        _BENEFICIARY,
+        ("beneficiar",),
+        _DENIED,
+        before=80,
+        after=10,
+        denial_before_only=True,
+    )
 
 
 def extract(view: TextView) -> list[Hit]:

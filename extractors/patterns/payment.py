@@ -395,16 +395,9 @@ _DENIED = re.compile(r"\b(?:never|neither|nor|nothing|without)\b|\bnot?\b(?!\s+l
 
 
 def _most_favoured_nation(view: TextView) -> list[Hit]:
-    if not view.mentions("favo"):
-        return []
-    hits: list[Hit] = []
-    for match in view.finditer(_MFN, ("favo",), before=120, after=220):
-        start, end = view.sentence(match.start(), match.end())
-        if not _DENIED.search(view.text, start, end):
-            hits.append(
-                view.hit("commercial.most_favoured_nation", True, match.start(), match.end(), 0.8)
-            )
-    return hits
+    return view.affirmed_clause(
+        "commercial.most_favoured_nation", _MFN, ("favo",), _DENIED, before=120, after=220
+    )
 
 
 def extract(view: TextView) -> list[Hit]:
