@@ -20,9 +20,10 @@ from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 from sklearn.preprocessing import normalize
 
+from evals.cuad.duplicates import near_duplicate_groups
 from evals.cuad.labelling import NEGATIVE, POSITIVE, LabelledContract
 from extractors.classifier.categories import APPROVAL_KEYS, CATEGORY_KEYS
 from extractors.classifier.featurise import TOKEN_PATTERN, smooth_idf
@@ -99,6 +100,16 @@ class UnitCorpus:
         self.labels = np.vstack([contract.labels for contract in self.contracts])
         self.cues = np.vstack([contract.cues for contract in self.contracts])
         self.present = np.vstack([contract.present for contract in self.contracts])
+        # Near-duplicate contracts share a group: inner splits keep them on one side too, or
+        # out-of-fold scores (and the thresholds chosen on them) would be scored on copies.
+        group_of = near_duplicate_groups(
+            {contract.contract_id: contract.document.text for contract in self.contracts}
+        )
+        names = sorted(set(group_of.values()))
+        self.groups = np.asarray(
+            [names.index(group_of[contract.contract_id]) for contract in self.contracts],
+            dtype=np.int64,
+        )
 
     def rows(self, contract_indices: Indices) -> NDArray[np.int64]:
         """Sentence rows of the given contracts, in contract order."""
@@ -277,7 +288,10 @@ def bagged_threshold(
 
 
 def fit_document_models(
-    features: NDArray[np.float64], present: NDArray[np.bool_], config: TrainConfig
+    features: NDArray[np.float64],
+    present: NDArray[np.bool_],
+    config: TrainConfig,
+    groups: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.float64], ...]:
     """Standardisation, weights, bias and thresholds of the document-level models."""
     n_categories, n_features = features.shape[1], features.shape[2]
@@ -310,10 +324,11 @@ def fit_document_models(
         bias[column] = model.intercept_[0]
         out_of_fold = np.zeros(len(y))
         for repeat in range(config.threshold_repeats):
-            folds = StratifiedKFold(
+            folds = StratifiedGroupKFold(
                 n_splits=min(5, int(y.sum())), shuffle=True, random_state=config.seed + repeat
             )
-            for fit_rows, held_rows in folds.split(z, y):
+            contract_groups = groups if groups is not None else np.arange(len(y))
+            for fit_rows, held_rows in folds.split(z, y, contract_groups):
                 fold_model = LogisticRegression(C=config.doc_c, max_iter=1000)
                 fold_model.fit(z[fit_rows], y[fit_rows])
                 out_of_fold[held_rows] += fold_model.predict_proba(z[held_rows])[:, 1]
@@ -352,12 +367,13 @@ def fit_sentence_stage(
     """
     rows = corpus.rows(indices)
     features = _fit_features(corpus, rows, config.min_df)
-    inner = KFold(n_splits=config.inner_folds, shuffle=True, random_state=config.seed)
+    inner = GroupKFold(n_splits=config.inner_folds, shuffle=True, random_state=config.seed)
     doc_features = np.zeros((len(indices), len(CATEGORY_KEYS), len(DOC_FEATURES)))
     width = len(features.columns) * (1 + len(config.contexts)) + corpus.cues.shape[1]
     weight_sum = np.zeros((width, len(CATEGORY_KEYS)))
     bias_sum = np.zeros(len(CATEGORY_KEYS))
-    for fold, (fit_part, held_part) in enumerate(inner.split(indices)):
+    splits = inner.split(indices, groups=corpus.groups[indices])
+    for fold, (fit_part, held_part) in enumerate(splits):
         fit_rows = corpus.rows(indices[fit_part])
         held_rows = corpus.rows(indices[held_part])
         weights, bias = _fit_units(
@@ -398,7 +414,7 @@ def fit_clause_model(
     indices = np.asarray(contract_indices, dtype=np.int64)
     stage = fit_sentence_stage(corpus, indices, config, progress)
     mean, scale, doc_weights, doc_bias, thresholds = fit_document_models(
-        stage.out_of_fold, corpus.present[indices], config
+        stage.out_of_fold, corpus.present[indices], config, corpus.groups[indices]
     )
     return ClauseModelData(
         version=version,
