@@ -13,7 +13,6 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.model_selection import KFold
 
-from evals.cuad.duplicates import near_duplicate_groups
 from evals.cuad.training import Progress, TrainConfig, UnitCorpus, fit_clause_model
 from extractors.classifier.model import ClauseModel
 
@@ -63,13 +62,11 @@ def cross_validate(
 ) -> CrossValidation:
     """Fit on all folds but one and score the held-out contracts with the shipped inference."""
     ids = [contract.contract_id for contract in corpus.contracts]
-    groups = near_duplicate_groups(
-        {contract.contract_id: contract.document.text for contract in corpus.contracts}
-    )
     n_categories = corpus.present.shape[1]
     probabilities = np.zeros((len(ids), n_categories))
     predicted = np.zeros((len(ids), n_categories), dtype=bool)
-    for fold, (train, test) in enumerate(contract_folds(ids, n_folds, config.seed, groups)):
+    folds = contract_folds(ids, n_folds, config.seed, corpus.group_of)
+    for fold, (train, test) in enumerate(folds):
         data = fit_clause_model(corpus, train, config, version=f"cv-fold-{fold + 1}")
         model = ClauseModel(data)
         for index in test:

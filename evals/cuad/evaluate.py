@@ -32,7 +32,6 @@ from rich.progress import Progress
 from evals.cuad.answers import AnswerScores
 from evals.cuad.corpus import DEFAULT_CUAD_DIR, CuadContract
 from evals.cuad.crossval import contract_folds
-from evals.cuad.duplicates import near_duplicate_groups
 from evals.cuad.metrics import category_scores
 from evals.cuad.prepare import PreparedCorpus, prepare_corpus
 from evals.cuad.report import (
@@ -173,10 +172,7 @@ def cross_validated_run(
     run = ExtractionRun(contracts, prepared.documents, advance)
     others = _other_extractors()
     ids = [contract.contract_id for contract in contracts]
-    groups = near_duplicate_groups(
-        {contract_id: document.text for contract_id, document in prepared.documents.items()}
-    )
-    for fold, (train, test) in enumerate(contract_folds(ids, folds, config.seed, groups)):
+    for fold, (train, test) in enumerate(contract_folds(ids, folds, config.seed, corpus.group_of)):
         data = fit_clause_model(corpus, train, config, version=f"cv-fold-{fold + 1}")
         classifier = ClauseClassifier(model=ClauseModel(data))
         run.run([*others, classifier], test.tolist())

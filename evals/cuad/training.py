@@ -102,12 +102,12 @@ class UnitCorpus:
         self.present = np.vstack([contract.present for contract in self.contracts])
         # Near-duplicate contracts share a group: inner splits keep them on one side too, or
         # out-of-fold scores (and the thresholds chosen on them) would be scored on copies.
-        group_of = near_duplicate_groups(
+        self.group_of = near_duplicate_groups(
             {contract.contract_id: contract.document.text for contract in self.contracts}
         )
-        names = sorted(set(group_of.values()))
+        names = sorted(set(self.group_of.values()))
         self.groups = np.asarray(
-            [names.index(group_of[contract.contract_id]) for contract in self.contracts],
+            [names.index(self.group_of[contract.contract_id]) for contract in self.contracts],
             dtype=np.int64,
         )
 
