@@ -394,9 +394,35 @@ _MFN = words(
 _DENIED = re.compile(r"\b(?:never|neither|nor|nothing|without)\b|\bnot?\b(?!\s+less)", re.I)
 
 
+# The same promise as a ceiling: one party's prices no higher than those it charges others
+# ("such fees shall not exceed the fees charged by Licensor to unaffiliated third parties").
+# Its own "not" makes the promise, so only words before the price can deny it. On CUAD it
+# flags 3 contracts, all labelled MFN; a liability cap "will not exceed the fees paid by
+# Allscripts" names no one else and stays out.
+_AMOUNTS = r"(?:prices?|pricing|fees?|rates?|royalt(?:y|ies)|charges?)"
+_PARITY = words(
+    rf"\b{_AMOUNTS}\b[^.;]{{0,40}}?\b(?:(?:shall|will|may|to) )?"
+    r"(?:not (?:exceed|be (?:greater|higher|more) than)"
+    r"|be no (?:greater|higher|more) than|no (?:greater|higher) than)"
+    rf" (?:the|those|that) (?:lowest )?{_AMOUNTS}\b[^.;]{{0,60}}?"
+    r"\b(?:charged|offered|paid|given|granted|extended|provided|available)\b[^.;]{0,60}?"
+    rf"\b(?:unaffiliated|third[- ]part(?:y|ies)|subsequent|(?:any|all) other)\b"
+)
+_DENIED_BEFORE = re.compile(r"\b(?:never|neither|nor|nothing|without|no|not)\b", re.I)
+
+
 def _most_favoured_nation(view: TextView) -> list[Hit]:
+    path = "commercial.most_favoured_nation"
     return view.affirmed_clause(
-        "commercial.most_favoured_nation", _MFN, ("favo",), _DENIED, before=120, after=220
+        path, _MFN, ("favo",), _DENIED, before=120, after=220
+    ) + view.affirmed_clause(
+        path,
+        _PARITY,
+        ("exceed", "greater than", "higher than"),
+        _DENIED_BEFORE,
+        before=200,
+        after=260,
+        denial_before_only=True,
     )
 
 

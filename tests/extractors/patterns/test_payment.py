@@ -231,6 +231,13 @@ def test_minimum_commitment_stated_as_a_commitment(text: str, amount: Money) -> 
         "similarly situated customer.",
         "This clause constitutes a most-favoured-nation undertaking by Supplier.",
         "Royalty rates shall be not less favorable than those granted to any other licensee.",
+        # A ceiling at what the other customers pay is the same promise.
+        "Such fees shall not exceed the fees charged by Licensor to unaffiliated third parties "
+        "for use of the Licensed Content.",
+        "The adjusted per-share price shall be no greater than the lowest price paid by any "
+        "subsequent purchaser of its shares.",
+        "Prices for the Products will not be higher than the prices offered by Supplier to any "
+        "other customer.",
     ],
 )
 def test_most_favoured_nation_in_its_own_words(text: str) -> None:
@@ -244,6 +251,13 @@ def test_most_favoured_nation_in_its_own_words(text: str) -> None:
         "Recipient shall protect it with no less favorable care than its own information.",
         "Nothing in this Agreement grants Customer most favored customer status.",
         "Provider does not offer most-favoured-nation pricing.",
+        # A liability cap at the fees paid names no one else.
+        "The total liability of either party will not exceed the fees paid by Customer "
+        "hereunder during the twelve months preceding the claim.",
+        # A cap on the rise of the price is a price restriction, not a parity promise.
+        "Prices shall not increase by more than five percent in any year.",
+        "Nothing herein requires that such fees shall not exceed the fees charged to any other "
+        "customer.",
     ],
 )
 def test_no_most_favoured_nation_where_none_is_promised(text: str) -> None:
