@@ -255,6 +255,13 @@ def test_an_indemnity_read_across_a_page_break_without_its_furniture() -> None:
         # CUAD counts a fee for ending the contract early as liquidated damages.
         "Licensee will have the option at any time to buy out this Agreement.",
         "The acquired party may make a contract buyout payment of $250,000.",
+        "The Construction Cost Reimbursement shall be deemed liquidated damages.",
+        "Nothing in this Section limits any right of ACSI to receive liquidated damages.",
+        "If the Company terminates this Agreement, it shall pay to HDI a termination payment.",
+        "If BNL terminates early it shall pay to VIP a cancellation fee equal to the Minimum Fee.",
+        "Consultant shall receive a termination fee equal to twelve months compensation.",
+        "The Sender agrees to pay Ecopetrol as a penalty an amount equal to ten percent.",
+        "On termination in the first year, the following payment penalties shall apply.",
     ],
 )
 def test_liquidated_damages_that_are_awarded(text: str) -> None:
@@ -268,6 +275,10 @@ def test_liquidated_damages_that_are_awarded(text: str) -> None:
         "In no event shall either party be liable for indirect, special or liquidated damages.",
         "Liquidated damages shall not apply to this Order Form.",
         "The lessee may buy out the equipment at the end of the lease term.",
+        "Customer may terminate for convenience without any obligation to pay a termination fee.",
+        "EMV shall have no obligation to pay cancellation charges for such cancellations.",
+        "IBM shall not be entitled to recover the early termination charges.",
+        "Either party may terminate this Agreement without penalty on thirty days notice.",
     ],
 )
 def test_no_liquidated_damages_where_none_are_awarded(text: str) -> None:
