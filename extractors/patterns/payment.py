@@ -380,31 +380,38 @@ def _plan_from_products(view: TextView, product_hits: list[Hit]) -> list[Hit]:
 # to learn them all (21 of CUAD's 398); "no less favourable care than its own" compares
 # nothing with other customers and stays out. On CUAD these wordings flag 6 contracts: 5
 # labelled MFN, and one pricing "on a most favored customer basis" that the labels leave out.
+# Wider comparisons (any agents or distributors, "the most favorable treatment") add 4
+# contracts, all labelled.
 _OTHERS = (
     r"(?:distributors?|customers?|licensees?|resellers?|purchasers?|buyers?|dealers?|clients?"
-    r"|suppliers?)"
+    r"|suppliers?|agents?|third[- ]part(?:y|ies))"
 )
 _MFN = words(
     r"\bmost[ -]favou?red[ -](?:nations?|customers?|licensees?|pricing|terms)\b"
+    r"|\bmost favou?rable (?:treatment|terms|prices?|pricing)\b"
     r"|\btreated no less favou?rabl\w*"
-    r"|\b(?:no|not) less favou?rabl\w*\b[^.;]{0,80}?\bthan\b[^.;]{0,60}?"
-    rf"\b(?:any|all|each) other (?:similarly situated )?{_OTHERS}\b"
+    # "... than those offered to agents, distributors or ... any customers", "... than the
+    # terms in effect with any of Entrust's resellers".
+    r"|\b(?:no|not) (?:be )?less favou?rabl\w*\b[^.;]{0,80}?\bthan\b[^.;]{0,120}?"
+    rf"\b(?:any|all|each|other)\b[^.;]{{0,40}}?\b{_OTHERS}\b"
 )
 # A sentence that denies the promise is the negation module's to read.
-_DENIED = re.compile(r"\b(?:never|neither|nor|nothing|without)\b|\bnot?\b(?!\s+less)", re.I)
+_DENIED = re.compile(
+    r"\b(?:never|neither|nor|nothing|without)\b|\bnot?\b(?!\s+(?:be\s+)?less)", re.I
+)
 
 
 # The same promise as a ceiling: one party's prices no higher than those it charges others
 # ("such fees shall not exceed the fees charged by Licensor to unaffiliated third parties").
 # Its own "not" makes the promise, so only words before the price can deny it. On CUAD it
-# flags 3 contracts, all labelled MFN; a liability cap "will not exceed the fees paid by
+# flags 4 contracts, all labelled MFN; a liability cap "will not exceed the fees paid by
 # Allscripts" names no one else and stays out.
 _AMOUNTS = r"(?:prices?|pricing|fees?|rates?|royalt(?:y|ies)|charges?)"
 _PARITY = words(
-    rf"\b{_AMOUNTS}\b[^.;]{{0,40}}?\b(?:(?:shall|will|may|to) )?"
+    rf"\b{_AMOUNTS}\b[^.;]{{0,60}}?\b(?:(?:shall|will|may|to) )?"
     r"(?:not (?:exceed|be (?:greater|higher|more) than)"
     r"|be no (?:greater|higher|more) than|no (?:greater|higher) than)"
-    rf" (?:the|those|that) (?:lowest )?{_AMOUNTS}\b[^.;]{{0,60}}?"
+    rf" (?:the|those|that) (?:lowest (?:of (?:the )?)?[^.;]{{0,30}}?)?{_AMOUNTS}\b[^.;]{{0,60}}?"
     r"\b(?:charged|offered|paid|given|granted|extended|provided|available)\b[^.;]{0,60}?"
     rf"\b(?:unaffiliated|third[- ]part(?:y|ies)|subsequent|(?:any|all) other)\b"
 )

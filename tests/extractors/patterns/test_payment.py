@@ -238,6 +238,13 @@ def test_minimum_commitment_stated_as_a_commitment(text: str, amount: Money) -> 
         "subsequent purchaser of its shares.",
         "Prices for the Products will not be higher than the prices offered by Supplier to any "
         "other customer.",
+        "The per unit pricing charged by BLI to Ginkgo at any time shall be no greater than the "
+        "lowest of the lowest price per unit charged by BLI to any third party customer.",
+        "Product prices offered to Alfa shall not be less favorable than those offered to "
+        "agents, distributors or any customers.",
+        "The terms shall be no less favourable to Nortel than the terms in effect with any of "
+        "Entrust's resellers.",
+        "Drivers may lease vehicles from Party B with the most favorable treatment in the market.",
     ],
 )
 def test_most_favoured_nation_in_its_own_words(text: str) -> None:
@@ -258,6 +265,8 @@ def test_most_favoured_nation_in_its_own_words(text: str) -> None:
         "Prices shall not increase by more than five percent in any year.",
         "Nothing herein requires that such fees shall not exceed the fees charged to any other "
         "customer.",
+        "Supplier shall not be required to offer terms no less favourable than those given to "
+        "any other distributor.",
     ],
 )
 def test_no_most_favoured_nation_where_none_is_promised(text: str) -> None:
