@@ -32,6 +32,7 @@ from rich.progress import Progress
 from evals.cuad.answers import AnswerScores
 from evals.cuad.corpus import DEFAULT_CUAD_DIR, CuadContract
 from evals.cuad.crossval import contract_folds
+from evals.cuad.deterministic import clause_presence, deterministic_extractors
 from evals.cuad.metrics import category_scores
 from evals.cuad.prepare import PreparedCorpus, prepare_corpus
 from evals.cuad.report import (
@@ -50,18 +51,7 @@ from extractors.classifier.extractor import ClauseClassifier
 from extractors.classifier.model import ClauseModel
 from extractors.document import Document
 from extractors.extract import extract_document
-from extractors.facts import FactRecord, FactStatus, get_fact
-from extractors.registry import DEFAULT_OFFLINE, get_extractors
-
-
-def _other_extractors() -> list[Extractor]:
-    """The shipped offline extractors except the clause classifier."""
-    return [e for e in get_extractors(DEFAULT_OFFLINE) if not isinstance(e, ClauseClassifier)]
-
-
-def clause_presence(record: FactRecord) -> list[bool]:
-    """Whether each category's fact is present in an extracted record."""
-    return [get_fact(record, c.path).status is FactStatus.PRESENT for c in CATEGORIES]
+from extractors.facts import FactRecord
 
 
 def add_answers(scores: AnswerScores, contract: CuadContract, record: FactRecord) -> None:
@@ -170,7 +160,7 @@ def cross_validated_run(
     """Every fold refits the model; its held-out contracts go through the full extraction."""
     contracts = prepared.contracts
     run = ExtractionRun(contracts, prepared.documents, advance)
-    others = _other_extractors()
+    others = deterministic_extractors()
     ids = [contract.contract_id for contract in contracts]
     for fold, (train, test) in enumerate(contract_folds(ids, folds, config.seed, corpus.group_of)):
         data = fit_clause_model(corpus, train, config, version=f"cv-fold-{fold + 1}")
@@ -269,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
             classifier = ClauseClassifier()
             mode = f"shipped model {classifier.model_version} on {dataset}"
             run = ExtractionRun(contracts, prepared.documents, lambda: progress.advance(task))
-            run.run([*_other_extractors(), classifier], range(len(contracts)))
+            run.run([*deterministic_extractors(), classifier], range(len(contracts)))
         else:
             corpus = UnitCorpus(prepared.labelled, config.ngram_range)
             mode = f"{args.folds}-fold cross-validation by contract on {dataset}"

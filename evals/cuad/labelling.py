@@ -8,6 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from evals.cuad.corpus import CuadContract
+from evals.cuad.deterministic import found_by_patterns
+from extractors.base import Extractor
 from extractors.classifier.categories import CATEGORY_KEYS
 from extractors.classifier.patterns import cue_matrix
 from extractors.classifier.segment import segment
@@ -31,6 +33,8 @@ class LabelledContract:
     present: NDArray[np.bool_]  # (n_categories,)
     excerpts: int
     located: int
+    # (n_categories,): what the deterministic extractors already find present.
+    found_by_patterns: NDArray[np.bool_]
 
     @property
     def texts(self) -> list[str]:
@@ -78,8 +82,14 @@ def locate_excerpt(locator: QuoteLocator, quote: str) -> list[tuple[int, int]]:
     return spans
 
 
-def label_contract(contract: CuadContract, document: Document) -> LabelledContract:
-    """Locate every excerpt in the parsed text and label the sentences around them."""
+def label_contract(
+    contract: CuadContract, document: Document, extractors: list[Extractor] | None = None
+) -> LabelledContract:
+    """Locate every excerpt in the parsed text and label the sentences around them.
+
+    ``extractors`` are the deterministic ones whose findings the model adds to (the
+    shipped set by default).
+    """
     text = document.text
     spans = segment(text)
     locator = QuoteLocator(text)
@@ -103,4 +113,5 @@ def label_contract(contract: CuadContract, document: Document) -> LabelledContra
         present=present,
         excerpts=excerpts,
         located=located,
+        found_by_patterns=found_by_patterns(document, extractors),
     )

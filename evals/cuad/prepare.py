@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from evals.cuad.corpus import CuadContract, LoadReport, load_documents, read_labels
+from evals.cuad.deterministic import deterministic_extractors
 from evals.cuad.labelling import LabelledContract, label_contract
 from extractors.document import Document
 
@@ -62,7 +63,9 @@ def prepare_corpus(
     if label:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("labelling sentences", total=len(readable))
+            extractors = deterministic_extractors()
             for contract in readable:
-                labelled.append(label_contract(contract, documents[contract.contract_id]))
+                document = documents[contract.contract_id]
+                labelled.append(label_contract(contract, document, extractors))
                 bar.advance(task)
     return PreparedCorpus(readable, documents, labelled, report)

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from evals.cuad.corpus import DEFAULT_CUAD_DIR
 from evals.cuad.crossval import cross_validate
-from evals.cuad.metrics import category_scores
+from evals.cuad.metrics import category_scores, macro_f1
 from evals.cuad.prepare import prepare_corpus
 from evals.cuad.report import ATTRIBUTION, category_table, clause_figures, print_json_line
 from evals.cuad.training import TrainConfig, UnitCorpus, fit_clause_model
@@ -77,9 +77,19 @@ def main(argv: list[str] | None = None) -> None:
     }
     if args.folds > 1:
         result = cross_validate(corpus, config, n_folds=args.folds, progress=console.print)
-        scores = category_scores(result.predicted, result.truth)
-        console.print(category_table(scores, f"{args.folds}-fold cross-validation by contract"))
-        metrics["cross_validation"] = {"folds": args.folds, **clause_figures(scores)}
+        # The model ships beside the deterministic extractors and its thresholds count on
+        # them, so the figures that stand for the service are those of the two together
+        # (a clause is present if either finds it); the model's own are kept beside them.
+        scores = category_scores(result.predicted | corpus.found_by_patterns, result.truth)
+        alone = category_scores(result.predicted, result.truth)
+        title = f"{args.folds}-fold cross-validation by contract, beside the patterns"
+        console.print(category_table(scores, title))
+        metrics["cross_validation"] = {
+            "folds": args.folds,
+            "beside_patterns": True,
+            **clause_figures(scores),
+            "model_alone_macro_f1": round(macro_f1(alone), 4),
+        }
     data = fit_clause_model(
         corpus, range(len(corpus.contracts)), config, version="unversioned", progress=console.print
     )

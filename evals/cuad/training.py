@@ -72,6 +72,14 @@ class TrainConfig:
     # ... but not below this precision: past it a flag says nothing about the contract (a
     # threshold low enough to catch every most-favoured-nation clause flags most contracts).
     min_precision: float = 0.2
+    # Where the deterministic extractors read at least this share of a category's positive
+    # training contracts (liquidated damages and source-code escrow: 70 %, at precision
+    # >= 0.88), its threshold is chosen for what the model adds to them: the model need not
+    # reach down to the contracts a pattern already flags. Where they read less (third-party
+    # beneficiaries 60 %, most-favoured nation 52 %), the few positives left to the model
+    # are the hard ones, and a threshold chosen on them lost MFN contracts in testing: the
+    # model then answers as if alone. Above 1 the patterns are never counted.
+    pattern_share: float = 0.65
     # Out-of-fold document probabilities are averaged over this many different splits, and
     # the threshold over this many bootstrap resamples of them: with a dozen positives, one
     # split or one sample moves a threshold by whole contracts.
@@ -100,6 +108,9 @@ class UnitCorpus:
         self.labels = np.vstack([contract.labels for contract in self.contracts])
         self.cues = np.vstack([contract.cues for contract in self.contracts])
         self.present = np.vstack([contract.present for contract in self.contracts])
+        self.found_by_patterns = np.vstack(
+            [contract.found_by_patterns for contract in self.contracts]
+        )
         # Near-duplicate contracts share a group: inner splits keep them on one side too, or
         # out-of-fold scores (and the thresholds chosen on them) would be scored on copies.
         self.group_of = near_duplicate_groups(
@@ -233,20 +244,30 @@ def choose_threshold(
     # ... but not below this precision: past it a flag says nothing about the contract (a
     # threshold low enough to catch every most-favoured-nation clause flags most contracts).
     min_precision: float = 0.2,
+    covered: NDArray[np.bool_] | None = None,
 ) -> float:
     """The F1-best threshold, lowered if needed until recall reaches ``recall_target``.
 
     It is never lowered past the point where precision falls under ``min_precision``.
+    Contracts ``covered`` are flagged whatever the threshold (a precise pattern reads
+    them), so the threshold is chosen for what the model adds to them: recall and
+    precision count the combined flags.
     """
     if truth.sum() == 0:
         return 1.0
-    order = np.argsort(-probabilities, kind="stable")
-    scores = probabilities[order]
-    hits = np.cumsum(truth[order])
-    predicted = np.arange(1, len(scores) + 1)
+    if covered is None:
+        covered = np.zeros(len(truth), dtype=bool)
+    rest = ~covered
+    if not rest.any():
+        return 1.0
+    order = np.argsort(-probabilities[rest], kind="stable")
+    scores = probabilities[rest][order]
+    # Candidate ``i`` flags the ``i`` best-scored contracts the patterns left; 0 flags none.
+    hits = np.r_[0, np.cumsum(truth[rest][order])] + (truth & covered).sum()
+    predicted = np.arange(len(scores) + 1) + covered.sum()
     f1 = 2 * hits / (predicted + truth.sum())
-    # Only cut between distinct scores; each candidate keeps items [0, i].
-    distinct = np.r_[scores[1:] < scores[:-1], True]
+    # Only cut between distinct scores; flagging none is a candidate only beside patterns.
+    distinct = np.r_[covered.any(), scores[1:] < scores[:-1], True]
     candidates = np.flatnonzero(distinct)
     best = candidates[np.argmax(f1[candidates])]
     if recall_target is not None:
@@ -257,8 +278,9 @@ def choose_threshold(
         elif len(allowed):
             # The most recall the floor allows, at the highest threshold that reaches it.
             best = max(best, allowed[np.argmax(hits[allowed])])
-    below = scores[best + 1] if best + 1 < len(scores) else 0.0
-    return float((scores[best] + below) / 2.0)
+    above = scores[best - 1] if best > 0 else 1.0
+    below = scores[best] if best < len(scores) else 0.0
+    return float((above + below) / 2.0)
 
 
 def bagged_threshold(
@@ -269,10 +291,11 @@ def bagged_threshold(
     *,
     n_bootstraps: int,
     seed: int,
+    covered: NDArray[np.bool_] | None = None,
 ) -> float:
     """``choose_threshold`` averaged (in log-odds) over bootstrap resamples of the contracts."""
     if n_bootstraps <= 0 or truth.sum() == 0:
-        return choose_threshold(probabilities, truth, recall_target, min_precision)
+        return choose_threshold(probabilities, truth, recall_target, min_precision, covered)
     rng = np.random.default_rng(seed)
     log_odds: list[float] = []
     for _ in range(n_bootstraps):
@@ -280,7 +303,11 @@ def bagged_threshold(
         if not truth[sample].any():
             continue
         chosen = choose_threshold(
-            probabilities[sample], truth[sample], recall_target, min_precision
+            probabilities[sample],
+            truth[sample],
+            recall_target,
+            min_precision,
+            None if covered is None else covered[sample],
         )
         chosen = min(max(chosen, _EPSILON), 1.0 - _EPSILON)
         log_odds.append(float(np.log(chosen / (1.0 - chosen))))
@@ -292,8 +319,13 @@ def fit_document_models(
     present: NDArray[np.bool_],
     config: TrainConfig,
     groups: NDArray[np.int64] | None = None,
+    covered: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.float64], ...]:
-    """Standardisation, weights, bias and thresholds of the document-level models."""
+    """Standardisation, weights, bias and thresholds of the document-level models.
+
+    ``covered`` ``(n_contracts, n_categories)`` marks what the deterministic extractors
+    already find present; see ``TrainConfig.pattern_share``.
+    """
     n_categories, n_features = features.shape[1], features.shape[2]
     mean = np.zeros((n_categories, n_features))
     scale = np.ones((n_categories, n_features))
@@ -334,6 +366,9 @@ def fit_document_models(
                 out_of_fold[held_rows] += fold_model.predict_proba(z[held_rows])[:, 1]
         out_of_fold /= config.threshold_repeats
         target = config.recall_target if key in APPROVAL_KEYS else None
+        beside = None
+        if covered is not None and (covered[:, column] & y).sum() >= config.pattern_share * y.sum():
+            beside = covered[:, column]
         thresholds[column] = bagged_threshold(
             out_of_fold,
             y,
@@ -341,6 +376,7 @@ def fit_document_models(
             config.min_precision,
             n_bootstraps=config.threshold_bootstraps,
             seed=config.seed,
+            covered=beside,
         )
     return mean, scale, weights, bias, thresholds
 
@@ -414,7 +450,11 @@ def fit_clause_model(
     indices = np.asarray(contract_indices, dtype=np.int64)
     stage = fit_sentence_stage(corpus, indices, config, progress)
     mean, scale, doc_weights, doc_bias, thresholds = fit_document_models(
-        stage.out_of_fold, corpus.present[indices], config, corpus.groups[indices]
+        stage.out_of_fold,
+        corpus.present[indices],
+        config,
+        corpus.groups[indices],
+        corpus.found_by_patterns[indices],
     )
     return ClauseModelData(
         version=version,

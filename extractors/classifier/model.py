@@ -6,7 +6,10 @@ Source Code", "such escrow", in the sentence or heading before) and the hand-wri
 A second, tiny logistic model per category turns the sentence scores of a whole document
 (best score, mean of the best three, how many score high, how many carry the category's
 cue, ...) into a probability that the document holds such a clause; the category's
-threshold, chosen out-of-fold at training time, decides.
+threshold, chosen out-of-fold at training time, decides. Where the deterministic
+extractors read most of a category (liquidated damages, source-code escrow), the
+threshold was chosen for what the model adds to them: run the model alone and those
+categories lose the contracts the patterns would have flagged.
 
 The artefact is an ``.npz`` of arrays plus a JSON file with the vocabulary, the
 thresholds, the training metrics and the version: no pickle, nothing executable.

@@ -266,7 +266,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"liquidated damages",
         r"(?:as a|not a) penalty",
         r"pre-?estimate|reasonable (?:estimate|approximation) of (?:the )?(?:damages|loss)"
-        r"|in lieu of (?:actual )?damages|agreed damages",
+        # "not in lieu of damages" keeps damages open: no fixed sum replaces them.
+        r"|(?<!not\W)in lieu of (?:actual )?damages|agreed damages",
     ),
     "liquidated_damages_broad": (
         r"(?:termination|break[- ]?up|cancell?ation|kill|early termination) (?:fee|charge|payment)",

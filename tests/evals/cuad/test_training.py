@@ -86,6 +86,63 @@ def test_zero_bootstraps_is_the_plain_threshold() -> None:
     assert bagged_threshold(probabilities, truth, 0.9, 0.2, n_bootstraps=0, seed=0) == plain
 
 
+def test_contracts_the_patterns_read_raise_the_threshold() -> None:
+    # Two of the four positives score low; a pattern reads both, so the model need not
+    # reach down to them and flag the negatives in between.
+    probabilities = np.array([0.9, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])
+    truth = np.array([True, True, False, False, False, False, True, True])
+    covered = np.array([False, False, False, False, False, False, True, True])
+    alone = choose_threshold(probabilities, truth, 0.9)
+    beside = choose_threshold(probabilities, truth, 0.9, covered=covered)
+    assert alone < 0.2
+    assert 0.6 < beside < 0.8
+    flagged = (probabilities >= beside) | covered
+    assert flagged[truth].all() and flagged.sum() == 4
+
+
+def test_threshold_flags_nothing_when_the_patterns_read_every_positive() -> None:
+    probabilities = np.array([0.9, 0.7, 0.3, 0.2])
+    truth = np.array([False, False, True, True])
+    covered = np.array([False, False, True, True])
+    threshold = choose_threshold(probabilities, truth, 0.9, covered=covered)
+    assert threshold > 0.9
+    assert choose_threshold(probabilities, truth, None, covered=np.ones(4, dtype=bool)) == 1.0
+
+
+def test_bagged_threshold_counts_the_covered_contracts_of_each_resample() -> None:
+    rng = np.random.default_rng(5)
+    truth = rng.random(300) < 0.2
+    probabilities = np.clip(0.3 * truth + rng.random(300) * 0.7, 0.001, 0.999)
+    # The patterns read the positives the model scores lowest.
+    covered = truth & (probabilities < np.quantile(probabilities[truth], 0.5))
+    alone = bagged_threshold(probabilities, truth, 0.9, 0.2, n_bootstraps=30, seed=2)
+    beside = bagged_threshold(
+        probabilities, truth, 0.9, 0.2, n_bootstraps=30, seed=2, covered=covered
+    )
+    assert beside > alone
+    assert ((probabilities >= beside) | covered)[truth].mean() >= 0.75
+
+
+def test_document_thresholds_count_the_patterns_only_where_they_read_enough() -> None:
+    rng = np.random.default_rng(8)
+    n_contracts = 200
+    features = rng.normal(size=(n_contracts, len(CATEGORY_KEYS), len(DOC_FEATURES)))
+    present = rng.random((n_contracts, len(CATEGORY_KEYS))) < 0.25
+    features[:, :, 0] += 1.5 * present
+    covered = np.zeros_like(present)
+    many, few = CATEGORY_KEYS.index("liquidated_damages"), CATEGORY_KEYS.index("mfn")
+    # The patterns read the positives with the lowest scores: most for one, a few for the other.
+    for column, share in ((many, 0.7), (few, 0.2)):
+        positives = np.flatnonzero(present[:, column])
+        lowest = positives[np.argsort(features[positives, column, 0])]
+        covered[lowest[: int(share * len(positives))], column] = True
+    config = TrainConfig(threshold_repeats=1, threshold_bootstraps=5, pattern_share=0.5)
+    plain = fit_document_models(features, present, config)[4]
+    beside = fit_document_models(features, present, config, covered=covered)[4]
+    assert beside[many] > plain[many]
+    assert beside[few] == plain[few]
+
+
 def test_cue_families_group_a_category_with_its_variants() -> None:
     cues = np.zeros((3, len(CUE_NAMES)))
     cues[0, CUE_NAMES.index("third_party_beneficiary_denied")] = 1.0

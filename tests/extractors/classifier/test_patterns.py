@@ -104,3 +104,11 @@ def test_cues_match_across_line_breaks_and_runs_of_spaces() -> None:
     text = "payable at two per cent of Net Sales, and three percent thereafter"
     flags = cue_matrix(text, [(0, len(text))])
     assert flags[0, CUE_NAMES.index("revenue_profit_sharing")] == 1.0
+
+
+def test_damages_kept_open_are_no_liquidated_damages_cue() -> None:
+    kept = "Such payment is not in lieu of damages, which Licensor may also recover."
+    fixed = "Such payment shall be made in lieu of damages for the delay."
+    for text, expected in ((kept, 0.0), (fixed, 1.0)):
+        flags = cue_matrix(text, [(0, len(text))])
+        assert flags[0, CUE_NAMES.index("liquidated_damages")] == expected
