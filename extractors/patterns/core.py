@@ -82,6 +82,11 @@ def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(label.end(), bound) for label, bound in zip(labels, bounds, strict=True)]
 
 
+# The words that deny a clause in the sentence that names it ("no obligation to deposit
+# source code", "without any termination fee"): such a sentence is the negation reader's.
+DENIAL = re.compile(r"\b(?:no|not|never|neither|nor|nothing|without)\b", re.IGNORECASE)
+
+
 def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """Compile ``pattern`` with every literal space widened to ``\\s+`` (PDF text wraps anywhere).
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Indemnity, LiabilityCap, PartyRole
-from extractors.patterns.core import Hit, TextView, enumeration, squash, words
+from extractors.patterns.core import DENIAL, Hit, TextView, enumeration, squash, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts
 from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
@@ -486,7 +486,6 @@ _TERMINATION_FEE = words(
     r"|\bpayment penalties\b"
     r"|\bpenalty (?:of|equal to|in the amount of) [^.;]{0,40}?(?:per ?cent|%|\$|dollars)"
 )
-_FEE_DENIED = re.compile(r"\b(?:no|not|never|neither|nor|without|free of|nothing)\b", re.I)
 
 
 def _liquidated_damages(view: TextView) -> list[Hit]:
@@ -500,7 +499,7 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
         "legal.liquidated_damages",
         _TERMINATION_FEE,
         ("fee", "payment", "charge", "penalt"),
-        _FEE_DENIED,
+        DENIAL,
         before=160,
         after=120,
         denial_before_only=True,
@@ -528,15 +527,12 @@ _ESCROW = words(
     r"|\bsource code\b[^.;]{0,80}?\b(?:in|into) escrow\b"
     r"|\bescrowed source code\b"
 )
-# A sentence that rules the clause out ("no obligation to deposit source code into escrow")
-# is the negation module's to read, never a hit here.
-_DENIED = re.compile(r"\b(?:no|not|never|neither|nor|nothing|without)\b", re.IGNORECASE)
 
 
 def _source_code_escrow(view: TextView) -> list[Hit]:
     keywords = ("escrow", "release condition", "source code")
     return view.affirmed_clause(
-        "legal.source_code_escrow", _ESCROW, keywords, _DENIED, before=220, after=220
+        "legal.source_code_escrow", _ESCROW, keywords, DENIAL, before=220, after=220
     )
 
 
@@ -555,7 +551,7 @@ def _third_party_beneficiary(view: TextView) -> list[Hit]:
         "legal.third_party_beneficiary",
         _BENEFICIARY,
         ("beneficiar",),
-        _DENIED,
+        DENIAL,
         before=80,
         after=10,
         denial_before_only=True,

@@ -9,7 +9,7 @@ import re
 
 from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
-from extractors.patterns.core import Hit, TextView, squash, words
+from extractors.patterns.core import DENIAL, Hit, TextView, squash, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
@@ -415,7 +415,6 @@ _PARITY = words(
     r"\b(?:charged|offered|paid|given|granted|extended|provided|available)\b[^.;]{0,60}?"
     rf"\b(?:unaffiliated|third[- ]part(?:y|ies)|subsequent|(?:any|all) other)\b"
 )
-_DENIED_BEFORE = re.compile(r"\b(?:never|neither|nor|nothing|without|no|not)\b", re.I)
 
 
 def _most_favoured_nation(view: TextView) -> list[Hit]:
@@ -426,7 +425,7 @@ def _most_favoured_nation(view: TextView) -> list[Hit]:
         path,
         _PARITY,
         ("exceed", "greater than", "higher than"),
-        _DENIED_BEFORE,
+        DENIAL,
         before=200,
         after=260,
         denial_before_only=True,
