@@ -71,6 +71,33 @@ def test_label_contract_locates_excerpts_despite_whitespace() -> None:
     assert labelled.present[column]
 
 
+def test_labelled_contracts_record_what_the_patterns_find() -> None:
+    text = (
+        "Supplier shall deliver the goods by June.\n\n"
+        "For each day of delay Supplier shall pay Buyer, as liquidated damages, USD 500."
+    )
+    document = Document(
+        text=text,
+        pages=[Page(number=1, start=0, end=len(text))],
+        sha256="0" * 64,
+        media_type=MediaType.TEXT,
+        loader="test",
+        loader_version="1",
+    )
+    contract = CuadContract(
+        contract_id="c2",
+        agreement_type="Supply",
+        excerpts={key: [] for key in CATEGORY_KEYS},
+        present=dict.fromkeys(CATEGORY_KEYS, False),
+        governing_law="",
+        agreement_date="",
+    )
+    found = label_contract(contract, document).found_by_patterns
+    assert found.shape == (len(CATEGORY_KEYS),)
+    assert found[CATEGORY_KEYS.index("liquidated_damages")]
+    assert found.sum() == 1
+
+
 def test_omitted_parts_are_located_separately() -> None:
     text = "Licensee may not assign this Agreement. Other words here. Nor may it sublicense."
     locator = QuoteLocator(text)
