@@ -12,8 +12,8 @@ from evals.cuad.labelling import (
     unit_labels,
 )
 from extractors.classifier.categories import CATEGORY_KEYS
-from extractors.document import Document, MediaType, Page
 from extractors.locate import QuoteLocator
+from tests.extractors.patterns.helpers import make_document
 
 
 def test_no_excerpts_make_every_sentence_negative() -> None:
@@ -35,14 +35,7 @@ def test_label_contract_locates_excerpts_despite_whitespace() -> None:
         "customer.\n\n"
         "This Agreement may be executed in counterparts."
     )
-    document = Document(
-        text=text,
-        pages=[Page(number=1, start=0, end=len(text))],
-        sha256="0" * 64,
-        media_type=MediaType.TEXT,
-        loader="test",
-        loader_version="1",
-    )
+    document = make_document(text)
     excerpts: dict[str, list[str]] = {key: [] for key in CATEGORY_KEYS}
     excerpts["mfn"] = [
         "prices no less favorable than those offered to any other customer",
@@ -76,14 +69,7 @@ def test_labelled_contracts_record_what_the_patterns_find() -> None:
         "Supplier shall deliver the goods by June.\n\n"
         "For each day of delay Supplier shall pay Buyer, as liquidated damages, USD 500."
     )
-    document = Document(
-        text=text,
-        pages=[Page(number=1, start=0, end=len(text))],
-        sha256="0" * 64,
-        media_type=MediaType.TEXT,
-        loader="test",
-        loader_version="1",
-    )
+    document = make_document(text)
     contract = CuadContract(
         contract_id="c2",
         agreement_type="Supply",
