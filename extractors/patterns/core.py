@@ -85,6 +85,13 @@ def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # The words that deny a clause in the sentence that names it ("no obligation to deposit
 # source code", "without any termination fee"): such a sentence is the negation reader's.
 DENIAL = re.compile(r"\b(?:no|not|never|neither|nor|nothing|without)\b", re.IGNORECASE)
+# Close before a clause, the same words deny it, except in the phrases that deny something
+# else: "terminated without cause", "without prejudice to", "no later than", "not less than".
+NEAR_DENIAL = re.compile(
+    r"\b(?:no|not|never|neither|nor|nothing|without)\b"
+    r"(?!\s+(?:cause|prejudice|limit\w*|later|earlier|sooner|less|more|fewer)\b)",
+    re.IGNORECASE,
+)
 
 
 def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -313,20 +320,26 @@ class TextView:
         before: int,
         after: int,
         denial_before_only: bool = False,
+        denial_window: int | None = None,
     ) -> list[Hit]:
         """``path`` present wherever ``pattern`` matches, except in sentences ``denied`` finds.
 
         A sentence that rules a clause out ("no obligation to deposit source code into
         escrow") is the negation reader's to record as excluded, never a hit here. With
         ``denial_before_only`` only the words before the match count ("No person ... is a
-        third party beneficiary").
+        third party beneficiary"). With ``denial_window`` only the words that close before
+        it count: a long sentence holds denials of other things ("terminated without cause,
+        the Consultant shall receive a termination fee").
         """
         if not self.mentions(*keywords):
             return []
         hits: list[Hit] = []
         for match in self.finditer(pattern, keywords, before=before, after=after):
             start, end = self.sentence(match.start(), match.end())
-            if not denied.search(self.text, start, match.start() if denial_before_only else end):
+            if denial_window is not None:
+                start = max(start, match.start() - denial_window)
+            before_only = denial_before_only or denial_window is not None
+            if not denied.search(self.text, start, match.start() if before_only else end):
                 hits.append(self.hit(path, True, match.start(), match.end(), 0.8))
         return hits
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Indemnity, LiabilityCap, PartyRole
-from extractors.patterns.core import DENIAL, Hit, TextView, enumeration, squash, words
+from extractors.patterns.core import DENIAL, NEAR_DENIAL, Hit, TextView, enumeration, squash, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts
 from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
@@ -475,17 +475,37 @@ _BUY_OUT = words(
 
 
 # A fee a party must pay because the agreement ends early, and a penalty a party must pay:
-# damages fixed in advance under other names. On CUAD these wordings flag 17 contracts, 15
-# labelled; of the other two, one sets a late-delivery penalty and one an unlabelled fee.
-# "No obligation to pay cancellation charges" or "without any termination fee" is a denial.
+# damages fixed in advance under other names. On CUAD these wordings flag 20 contracts, 19
+# labelled; the other sets a late-delivery penalty. "No obligation to pay cancellation
+# charges" or "without any termination fee" is a denial; "terminated without cause" earlier
+# in the sentence is not. Charges for cancelled orders and a third party's "cancellation
+# penalties" passed on end no contract and stay out.
 _TERMINATION_FEE = words(
     r"\b(?:pay|pays|paid|payable|receive|entitled to)\b[^.;]{0,80}?\b(?:an? |the )?"
     r"(?:early[- ]termination|termination|cancell?ation|break[- ]?up|kill)"
     r" (?:fee|payment|charge)s?\b"
+    r"|\bpayment of (?:an? |the )?(?:early[- ])?termination fees?\b"
+    r"|\b(?:early[- ])?termination penalt(?:y|ies)\b"
     r"|\b(?:pay|pays|paid|payable)\b[^.;]{0,80}?\b(?:as )?an? penalty\b"
     r"|\bpayment penalties\b"
     r"|\bpenalty (?:of|equal to|in the amount of) [^.;]{0,40}?(?:per ?cent|%|\$|dollars)"
 )
+
+
+# A sum a party must pay for breaking a promise, fixed in the promise itself: "in the event
+# that a Party solicits and then hires an employee in violation of this Section 14.4, the
+# hiring Party shall ... pay the other Party an amount equal to ...". Section numbers do not
+# end the sentence. On CUAD this flags 4 contracts, all labelled, 2 of them read by nothing
+# else here.
+_NOT_END = r"(?:[^.;]|\.\d)"
+_SUM_FOR_BREACH = words(
+    rf"\b(?:breach|breaches|violation|violates?)\b{_NOT_END}{{0,200}}?\b(?:shall|will|must"
+    rf"|agrees? to)\b{_NOT_END}{{0,100}}?\bpay\b{_NOT_END}{{0,80}}?\b(?:an amount (?:equal|of)"
+    r"|a sum|the sum of|an equivalent of|a penalty)\b"
+)
+# How far before a fee a denial still reaches it: "no obligation to pay", "shall not be
+# entitled to recover", "without any".
+_DENIAL_WINDOW = 60
 
 
 def _liquidated_damages(view: TextView) -> list[Hit]:
@@ -499,11 +519,16 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
         "legal.liquidated_damages",
         _TERMINATION_FEE,
         ("fee", "payment", "charge", "penalt"),
-        DENIAL,
+        NEAR_DENIAL,
         before=160,
         after=120,
-        denial_before_only=True,
+        denial_window=_DENIAL_WINDOW,
     )
+    for match in view.finditer(_SUM_FOR_BREACH, ("breach", "violat"), before=20, after=420):
+        # The promise to pay is inside the match: "neither party shall be required to pay".
+        start = max(view.sentence(match.start(), match.end())[0], match.start() - _DENIAL_WINDOW)
+        if not NEAR_DENIAL.search(view.text, start, match.end()):
+            hits.append(view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.7))
     if view.mentions("buy"):
         hits += [
             view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.7)
@@ -538,10 +563,14 @@ def _source_code_escrow(view: TextView) -> list[Hit]:
 
 # Somebody named a third-party beneficiary ("Licensor's Affiliates are intended third party
 # beneficiaries of Section 4"), as opposed to the usual denial that names nobody. On CUAD
-# this flags 16 contracts, 15 labelled as having one (the sixteenth names underwriters).
+# this flags 18 contracts, 17 labelled as having one (the eighteenth names underwriters).
+# Only a denial shortly before counts: "This Agreement does not confer any rights upon any
+# person other than the Parties, except that Team and SCSA are intended third party
+# beneficiaries" names two.
 _BENEFICIARY = words(
     r"\b(?:is|are|shall be|will be|be deemed|deemed to be|deemed|as) (?:an? |the )?"
-    r"(?:(?:intended|express(?:ed)?|expressly|direct) )?third[\s-]+part(?:y|ies) beneficiar"
+    r"(?:(?:intended|express(?:ed)?|expressly|direct|specific) (?:and )?){0,3}"
+    r"third[\s-]+part(?:y|ies) (?:creditor )?beneficiar"
 )
 
 
@@ -551,10 +580,10 @@ def _third_party_beneficiary(view: TextView) -> list[Hit]:
         "legal.third_party_beneficiary",
         _BENEFICIARY,
         ("beneficiar",),
-        DENIAL,
+        NEAR_DENIAL,
         before=80,
         after=10,
-        denial_before_only=True,
+        denial_window=120,
     )
 
 

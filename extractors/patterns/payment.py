@@ -9,7 +9,7 @@ import re
 
 from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
-from extractors.patterns.core import DENIAL, Hit, TextView, squash, words
+from extractors.patterns.core import NEAR_DENIAL, Hit, TextView, squash, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
@@ -129,6 +129,9 @@ _CAP_LESSER = words(
     r"\b(?:increase|raise|uplift|escalat(?:e|ion)|adjust(?:ment)?)\w*\b[^.;]{0,120}?"
     r"\b(?:lesser|lower|smaller) of\b(?P<body>[^.;]{0,260})"
 )
+# "an increase of more than ten percent would be required", "a discrepancy involving an
+# adjustment of more than 5%": the size of an event a clause is conditioned on, no ceiling.
+_CONDITION_SIZE = words(r"\bof (?:more than|in excess of|greater than|over)\b")
 _PERCENT_RX = re.compile(PERCENT, re.IGNORECASE)
 _PRICE_WORD = re.compile(r"\b(?:fees?|pric\w*|rates?|charges?)\b", re.IGNORECASE)
 _CAP_FIELD = words(
@@ -277,6 +280,8 @@ def _price_cap(view: TextView) -> list[Hit]:
             # Any increase after it shall not exceed 3.5%."
             if not _PRICE_WORD.search(view.text, max(0, start - 150), end):
                 continue
+            if _CONDITION_SIZE.search(match.group(0)):
+                continue
             if "body" in match.groupdict():
                 named = list(_PERCENT_RX.finditer(match.group("body")))
                 if not named:
@@ -403,9 +408,11 @@ _DENIED = re.compile(
 
 # The same promise as a ceiling: one party's prices no higher than those it charges others
 # ("such fees shall not exceed the fees charged by Licensor to unaffiliated third parties").
-# Its own "not" makes the promise, so only words before the price can deny it. On CUAD it
-# flags 4 contracts, all labelled MFN; a liability cap "will not exceed the fees paid by
-# Allscripts" names no one else and stays out.
+# Its own "not" makes the promise, so only words shortly before the price can deny it ("(i)
+# there will be no increases ... and (ii) the pricing ... shall be no greater than the lowest
+# price charged ... to any third party" makes it). On CUAD it flags 5 contracts, all labelled
+# MFN; a liability cap "will not exceed the fees paid by Allscripts" names no one else and
+# stays out.
 _AMOUNTS = r"(?:prices?|pricing|fees?|rates?|royalt(?:y|ies)|charges?)"
 _PARITY = words(
     rf"\b{_AMOUNTS}\b[^.;]{{0,60}}?\b(?:(?:shall|will|may|to) )?"
@@ -425,10 +432,10 @@ def _most_favoured_nation(view: TextView) -> list[Hit]:
         path,
         _PARITY,
         ("exceed", "greater than", "higher than"),
-        DENIAL,
+        NEAR_DENIAL,
         before=200,
         after=260,
-        denial_before_only=True,
+        denial_window=60,
     )
 
 

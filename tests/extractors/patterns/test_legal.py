@@ -262,6 +262,20 @@ def test_an_indemnity_read_across_a_page_break_without_its_furniture() -> None:
         "Consultant shall receive a termination fee equal to twelve months compensation.",
         "The Sender agrees to pay Ecopetrol as a penalty an amount equal to ten percent.",
         "On termination in the first year, the following payment penalties shall apply.",
+        # A denial of something else earlier in the sentence does not deny the fee.
+        "If the Consultant's services are terminated without cause within twelve months of a "
+        "Change of Control, the Consultant shall receive a termination fee of $50,000.",
+        "CHT may terminate this Agreement, without prejudice to any other remedy, at any time "
+        "without cause, subject to payment of a termination fee set out in Schedule 6.",
+        "In the event of termination and without limitation of Fox's rights, the following "
+        "payment penalties shall apply.",
+        "Inktomi may elect either of the following two options for an early termination penalty.",
+        # A sum fixed for breaking a promise; the section number does not end the sentence.
+        "In the event that a Party solicits and then hires an employee of the other Party in "
+        "violation of this Section 14.4 (Non-Solicit), the hiring Party shall, within thirty "
+        "days of such hire, pay the other Party an amount equal to the employee's salary.",
+        "In case of violation of this article, the Party shall pay to the other Party an "
+        "equivalent of eighteen (18) months gross salary of the respective employee.",
     ],
 )
 def test_liquidated_damages_that_are_awarded(text: str) -> None:
@@ -279,6 +293,13 @@ def test_liquidated_damages_that_are_awarded(text: str) -> None:
         "EMV shall have no obligation to pay cancellation charges for such cancellations.",
         "IBM shall not be entitled to recover the early termination charges.",
         "Either party may terminate this Agreement without penalty on thirty days notice.",
+        "Either party may terminate this Agreement with no early termination penalty.",
+        # A third party's penalties passed on, and charges for cancelled orders, end no contract.
+        "Company shall reimburse Contractor for any losses (including cancellation penalties) "
+        "that Contractor may sustain.",
+        "Upon payment of the cancellation charges, all work-in-process shall become EMV's.",
+        "In the event of a breach, neither party shall be required to pay a penalty.",
+        "If Customer breaches this Agreement, Customer shall pay all fees then due.",
     ],
 )
 def test_no_liquidated_damages_where_none_are_awarded(text: str) -> None:
@@ -320,6 +341,12 @@ def test_no_source_code_escrow_where_none_is_set_up(text: str) -> None:
         "Each Indemnified Party is an intended third-party beneficiary of this Section 9.",
         "The Licensor's Affiliates shall be express third party beneficiaries of Section 4.",
         "The underwriters are deemed third party beneficiaries of Sections 6.8 and 6.10.",
+        "Changepoint, Inc. shall be a direct and intended third-party beneficiary to this "
+        "Agreement.",
+        # The sentence denies rights to everyone else before it names the beneficiaries.
+        "This Agreement does not and is not intended to confer any rights upon any person other "
+        "than the Parties, except that it is expressly agreed that Team and SCSA are intended "
+        "third party beneficiaries of Section 8.",
     ],
 )
 def test_a_named_third_party_beneficiary(text: str) -> None:
@@ -334,6 +361,8 @@ def test_a_named_third_party_beneficiary(text: str) -> None:
         "Nothing herein shall cause any person to be deemed a third-party beneficiary.",
         "The Distributor shall not be deemed an intended third party beneficiary.",
         "There are no third party beneficiaries to this Agreement.",
+        "Nothing in this Agreement, express or implied, confers any rights upon any person other "
+        "than the parties, and no person shall be a third party beneficiary of it.",
     ],
 )
 def test_no_third_party_beneficiary_in_a_denial(text: str) -> None:

@@ -204,6 +204,20 @@ def test_an_increase_of_something_other_than_prices_is_no_cap() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # The size of an event a clause turns on is no ceiling on the price.
+        "A discrepancy in the fees reported shall be deemed material if it involves an "
+        "adjustment of more than five percent (5%).",
+        "If an increase in Shipper's rates of more than ten percent (10%) would be required, "
+        "Carrier may terminate this Agreement.",
+    ],
+)
+def test_a_condition_on_the_size_of_an_increase_is_no_cap(text: str) -> None:
+    assert _values(text, "commercial.price_increase_cap_percent") == []
+
+
+@pytest.mark.parametrize(
     ("text", "amount"),
     [
         (
@@ -245,6 +259,11 @@ def test_minimum_commitment_stated_as_a_commitment(text: str, amount: Money) -> 
         "The terms shall be no less favourable to Nortel than the terms in effect with any of "
         "Entrust's resellers.",
         "Drivers may lease vehicles from Party B with the most favorable treatment in the market.",
+        # The "no" that freezes the price earlier in the sentence does not deny the ceiling.
+        "(a) With respect to any Product, (i) there will be no increases from the per unit "
+        "pricing set forth in Schedule 5 for at least the first year and (ii) the per unit "
+        "pricing charged by BLI to Ginkgo at any time shall be no greater than the lowest price "
+        "charged by BLI to any third party.",
     ],
 )
 def test_most_favoured_nation_in_its_own_words(text: str) -> None:
