@@ -198,6 +198,33 @@ def test_price_increase_caps_in_more_wordings(text: str, cap: float) -> None:
     assert _values(text, "commercial.price_increase_cap_percent") == [cap]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Licensee shall pay to Fox an additional minimum recoupable guarantee of US$250,000.",
+        "All interventions on site are subject to a minimum total charge of $2,000.",
+        "Customer shall purchase from Manufacturer at least the Exclusive Purchase Requirement.",
+        "Customer commits to fees of not less than USD 750,000 in each contract year.",
+        "Minimum Annual Commitment: EUR 200,000",
+    ],
+)
+def test_a_minimum_commitment_with_or_without_its_amount(text: str) -> None:
+    assert _values(text, "commercial.minimum_commitment") == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Distributor shall not be subject to any minimum purchase requirements, but shall agree "
+        "to the annual sales targets.",
+        "There is no minimum commitment under this Order Form.",
+        "Customer may add seats at any time at the prices in this Order Form.",
+    ],
+)
+def test_no_minimum_commitment_where_none_is_set(text: str) -> None:
+    assert _values(text, "commercial.minimum_commitment") == []
+
+
 def test_an_increase_of_something_other_than_prices_is_no_cap() -> None:
     text = "Headcount may increase by no more than the lesser of ten people or 5% of staff."
     assert _values(text, "commercial.price_increase_cap_percent") == []
