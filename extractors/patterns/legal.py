@@ -480,6 +480,8 @@ _BUY_OUT = words(
 # charges" or "without any termination fee" is a denial; "terminated without cause" earlier
 # in the sentence is not. Charges for cancelled orders and a third party's "cancellation
 # penalties" passed on end no contract and stay out.
+# Sentences run on past section numbers ("pursuant to Section 6.1").
+_NOT_END = r"(?:[^.;]|\.\d)"
 _TERMINATION_FEE = words(
     r"\b(?:pay|pays|paid|payable|receive|entitled to)\b[^.;]{0,80}?\b(?:an? |the )?"
     r"(?:early[- ]termination|termination|cancell?ation|break[- ]?up|kill)"
@@ -492,12 +494,20 @@ _TERMINATION_FEE = words(
 )
 
 
+# Paying what the agreement would have earned had it run on: "payments in an amount equal to
+# [***] of the amounts that would have been payable ... had the Agreement not been so
+# terminated". On CUAD this flags 2 contracts, both labelled.
+_AS_IF_NOT_TERMINATED = words(
+    rf"\bwould have been (?:payable|paid|due|earned)\b{_NOT_END}{{0,200}}?\bhad (?:this|the) "
+    r"(?:Agreement|contract) not been (?:so )?terminated\b"
+)
+
+
 # A sum a party must pay for breaking a promise, fixed in the promise itself: "in the event
 # that a Party solicits and then hires an employee in violation of this Section 14.4, the
 # hiring Party shall ... pay the other Party an amount equal to ...". Section numbers do not
 # end the sentence. On CUAD this flags 4 contracts, all labelled, 2 of them read by nothing
 # else here.
-_NOT_END = r"(?:[^.;]|\.\d)"
 _SUM_FOR_BREACH = words(
     rf"\b(?:breach|breaches|violation|violates?)\b{_NOT_END}{{0,200}}?\b(?:shall|will|must"
     rf"|agrees? to)\b{_NOT_END}{{0,100}}?\bpay\b{_NOT_END}{{0,80}}?\b(?:an amount (?:equal|of)"
@@ -522,6 +532,15 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
         NEAR_DENIAL,
         before=160,
         after=120,
+        denial_window=_DENIAL_WINDOW,
+    )
+    hits += view.affirmed_clause(
+        "legal.liquidated_damages",
+        _AS_IF_NOT_TERMINATED,
+        ("would have been",),
+        NEAR_DENIAL,
+        before=20,
+        after=320,
         denial_window=_DENIAL_WINDOW,
     )
     for match in view.finditer(_SUM_FOR_BREACH, ("breach", "violat"), before=20, after=420):

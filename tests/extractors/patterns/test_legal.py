@@ -276,6 +276,8 @@ def test_an_indemnity_read_across_a_page_break_without_its_furniture() -> None:
         "days of such hire, pay the other Party an amount equal to the employee's salary.",
         "In case of violation of this article, the Party shall pay to the other Party an "
         "equivalent of eighteen (18) months gross salary of the respective employee.",
+        "Dova shall make payments to Valeant equal to half of the amounts that would have been "
+        "payable pursuant to Section 6.1 had the Agreement not been so terminated.",
     ],
 )
 def test_liquidated_damages_that_are_awarded(text: str) -> None:
@@ -300,6 +302,7 @@ def test_liquidated_damages_that_are_awarded(text: str) -> None:
         "Upon payment of the cancellation charges, all work-in-process shall become EMV's.",
         "In the event of a breach, neither party shall be required to pay a penalty.",
         "If Customer breaches this Agreement, Customer shall pay all fees then due.",
+        "No amounts that would have been payable had the Agreement not been terminated are due.",
     ],
 )
 def test_no_liquidated_damages_where_none_are_awarded(text: str) -> None:
