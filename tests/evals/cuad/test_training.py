@@ -143,6 +143,36 @@ def test_document_thresholds_count_the_patterns_only_where_they_read_enough() ->
     assert beside[few] == plain[few]
 
 
+def test_an_approval_threshold_beside_the_patterns_stays_between_the_two() -> None:
+    # Where recall must hold, the threshold chosen on the few positives the patterns leave
+    # is taken only part of the way from the one the model alone would need.
+    rng = np.random.default_rng(8)
+    n_contracts = 200
+    features = rng.normal(size=(n_contracts, len(CATEGORY_KEYS), len(DOC_FEATURES)))
+    present = rng.random((n_contracts, len(CATEGORY_KEYS))) < 0.25
+    features[:, :, 0] += 1.5 * present
+    covered = np.zeros_like(present)
+    approval = CATEGORY_KEYS.index("liquidated_damages")
+    other = CATEGORY_KEYS.index("third_party_beneficiary")
+    for column in (approval, other):
+        positives = np.flatnonzero(present[:, column])
+        lowest = positives[np.argsort(features[positives, column, 0])]
+        covered[lowest[: int(0.7 * len(positives))], column] = True
+
+    def thresholds(weight: float, with_patterns: bool = True) -> np.ndarray:
+        config = TrainConfig(threshold_repeats=1, threshold_bootstraps=5, pattern_weight=weight)
+        return fit_document_models(
+            features, present, config, covered=covered if with_patterns else None
+        )[4]
+
+    alone, full, half = thresholds(0.5, with_patterns=False), thresholds(1.0), thresholds(0.5)
+    assert alone[approval] < half[approval] < full[approval]
+    log_odds = np.log(np.array([alone, full, half]) / (1 - np.array([alone, full, half])))
+    assert log_odds[2, approval] == pytest.approx(log_odds[:2, approval].mean())
+    # Without a recall to keep, the threshold beside the patterns is taken whole.
+    assert half[other] == full[other] != alone[other]
+
+
 def test_cue_families_group_a_category_with_its_variants() -> None:
     cues = np.zeros((3, len(CUE_NAMES)))
     cues[0, CUE_NAMES.index("third_party_beneficiary_denied")] = 1.0
