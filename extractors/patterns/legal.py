@@ -474,14 +474,16 @@ _BUY_OUT = words(
 )
 
 
+# Sentences run on past section numbers ("pursuant to Section 6.1").
+_NOT_END = r"(?:[^.;]|\.\d)"
+
+
 # A fee a party must pay because the agreement ends early, and a penalty a party must pay:
 # damages fixed in advance under other names. On CUAD these wordings flag 20 contracts, 19
 # labelled; the other sets a late-delivery penalty. "No obligation to pay cancellation
 # charges" or "without any termination fee" is a denial; "terminated without cause" earlier
 # in the sentence is not. Charges for cancelled orders and a third party's "cancellation
 # penalties" passed on end no contract and stay out.
-# Sentences run on past section numbers ("pursuant to Section 6.1").
-_NOT_END = r"(?:[^.;]|\.\d)"
 _TERMINATION_FEE = words(
     r"\b(?:pay|pays|paid|payable|receive|entitled to)\b[^.;]{0,80}?\b(?:an? |the )?"
     r"(?:early[- ]termination|termination|cancell?ation|break[- ]?up|kill)"
