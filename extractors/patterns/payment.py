@@ -270,9 +270,9 @@ def _minimum_amount(view: TextView) -> list[Hit]:
 
 # A minimum a party must buy or pay, whether or not its amount is given ("a minimum
 # recoupable guarantee of *****", "subject to a minimum total charge of $2,000", "shall
-# purchase from Manufacturer at least ..."). On CUAD these wordings flag 48 contracts, 44
-# labelled as having a minimum commitment; the other four set a minimum order quantity or
-# credit goods against one.
+# purchase from Manufacturer at least ..."). On CUAD these wordings flag 49 contracts, 46
+# labelled as having a minimum commitment; the other three set a minimum order quantity,
+# credit goods against one, or agree to set one later.
 _MINIMUM_TERMS = words(
     r"\bminimum (?:annual |aggregate |monthly |quarterly |yearly |purchase |spend(?:ing)? "
     r"|revenue |order |contract |usage |royalty |sales? |recoupable |total |guaranteed )*"

@@ -123,19 +123,30 @@ def test_bagged_threshold_counts_the_covered_contracts_of_each_resample() -> Non
     assert ((probabilities >= beside) | covered)[truth].mean() >= 0.75
 
 
-def test_document_thresholds_count_the_patterns_only_where_they_read_enough() -> None:
+def _scores_beside_patterns(
+    shares: dict[int, float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Document features, presence, and the patterns reading ``shares`` of some columns.
+
+    The patterns read the positives the model scores lowest: the ones it would otherwise
+    have to reach down to.
+    """
     rng = np.random.default_rng(8)
     n_contracts = 200
     features = rng.normal(size=(n_contracts, len(CATEGORY_KEYS), len(DOC_FEATURES)))
     present = rng.random((n_contracts, len(CATEGORY_KEYS))) < 0.25
     features[:, :, 0] += 1.5 * present
     covered = np.zeros_like(present)
-    many, few = CATEGORY_KEYS.index("liquidated_damages"), CATEGORY_KEYS.index("mfn")
-    # The patterns read the positives with the lowest scores: most for one, a few for the other.
-    for column, share in ((many, 0.7), (few, 0.2)):
+    for column, share in shares.items():
         positives = np.flatnonzero(present[:, column])
         lowest = positives[np.argsort(features[positives, column, 0])]
         covered[lowest[: int(share * len(positives))], column] = True
+    return features, present, covered
+
+
+def test_document_thresholds_count_the_patterns_only_where_they_read_enough() -> None:
+    many, few = CATEGORY_KEYS.index("liquidated_damages"), CATEGORY_KEYS.index("mfn")
+    features, present, covered = _scores_beside_patterns({many: 0.7, few: 0.2})
     config = TrainConfig(threshold_repeats=1, threshold_bootstraps=5, pattern_share=0.5)
     plain = fit_document_models(features, present, config)[4]
     beside = fit_document_models(features, present, config, covered=covered)[4]
@@ -146,18 +157,9 @@ def test_document_thresholds_count_the_patterns_only_where_they_read_enough() ->
 def test_an_approval_threshold_beside_the_patterns_stays_between_the_two() -> None:
     # Where recall must hold, the threshold chosen on the few positives the patterns leave
     # is taken only part of the way from the one the model alone would need.
-    rng = np.random.default_rng(8)
-    n_contracts = 200
-    features = rng.normal(size=(n_contracts, len(CATEGORY_KEYS), len(DOC_FEATURES)))
-    present = rng.random((n_contracts, len(CATEGORY_KEYS))) < 0.25
-    features[:, :, 0] += 1.5 * present
-    covered = np.zeros_like(present)
     approval = CATEGORY_KEYS.index("liquidated_damages")
     other = CATEGORY_KEYS.index("third_party_beneficiary")
-    for column in (approval, other):
-        positives = np.flatnonzero(present[:, column])
-        lowest = positives[np.argsort(features[positives, column, 0])]
-        covered[lowest[: int(0.7 * len(positives))], column] = True
+    features, present, covered = _scores_beside_patterns({approval: 0.7, other: 0.7})
 
     def thresholds(weight: float, with_patterns: bool = True) -> np.ndarray:
         config = TrainConfig(threshold_repeats=1, threshold_bootstraps=5, pattern_weight=weight)
