@@ -32,6 +32,7 @@ CHECKS = frozenset(
         "legal.liquidated_damages",
         "legal.source_code_escrow",
         "legal.third_party_beneficiary",
+        "legal.post_termination_services",
     }
 )
 
@@ -595,6 +596,14 @@ _BENEFICIARY = words(
 )
 
 
+# The English form: "each Customer Group Company may enforce clause 12 in its own right"
+# under the Contracts (Rights of Third Parties) Act. CUAD has none; the SaaS set has one.
+_ENFORCES = words(
+    r"\b(?:may|can|shall be entitled to|is entitled to|are entitled to|will be entitled to"
+    r"|shall have the right to) enforce\b[^.;]{0,100}?\bin (?:its|their|his|her) own right\b"
+)
+
+
 def _third_party_beneficiary(view: TextView) -> list[Hit]:
     # "No person ... is a third party beneficiary": the denial comes before the words.
     return view.affirmed_clause(
@@ -605,12 +614,53 @@ def _third_party_beneficiary(view: TextView) -> list[Hit]:
         before=80,
         after=10,
         denial_window=120,
+    ) + view.affirmed_clause(
+        "legal.third_party_beneficiary",
+        _ENFORCES,
+        ("own right",),
+        NEAR_DENIAL,
+        before=160,
+        after=20,
+        denial_window=40,
+    )
+
+
+# Services a provider owes once the agreement has ended: transition or exit assistance, and
+# the customer's data handed back or left open for export. On CUAD these wordings flag 17
+# contracts, 13 labelled; of the other four, one sets up disengagement assistance, one hands
+# data back on termination and two are themselves transition-services agreements.
+_AFTER_END = (
+    r"(?:termination|expiration|expiry"
+    r"|end of (?:the |a |an |this |any |each )?(?:subscription|agreement|term|contract)\w*)"
+)
+_DATA_OUT = r"(?:export|retrieve|download|extract|return|provide)\w*"
+_POST_TERMINATION = words(
+    r"\b(?:transition(?:al)?|exit|termination|disengagement|wind[- ]down) assistance\b"
+    r"|\bexit (?:plan|management)\b"
+    r"|\btransition services\b(?! agreement)"
+    rf"|\b(?:upon|after|following|on|within [^.;]{{0,30}}? (?:of|after)) (?:the |any )?{_AFTER_END}"
+    rf"\b[^.;]{{0,150}}?\b{_DATA_OUT}\b[^.;]{{0,60}}?\bdata\b"
+    rf"|\b{_DATA_OUT}\b[^.;]{{0,60}}?\bdata\b[^.;]{{0,100}}?\b(?:after|following|upon) "
+    rf"(?:the |any )?{_AFTER_END}\b"
+)
+
+
+def _post_termination_services(view: TextView) -> list[Hit]:
+    return view.affirmed_clause(
+        "legal.post_termination_services",
+        _POST_TERMINATION,
+        ("assistance", "exit", "transition", "terminat", "expir", "end of"),
+        NEAR_DENIAL,
+        before=200,
+        after=260,
+        denial_window=60,
     )
 
 
 def extract(view: TextView) -> list[Hit]:
     """Liability, indemnity, termination-for-convenience, warranty, non-solicit,
-    liquidated-damages, source-code escrow and third-party beneficiary hits."""
+    liquidated-damages, source-code escrow, third-party beneficiary and post-termination
+    services hits."""
     carve_outs = _carve_outs(view)
     unlimited = any(hit.path == "legal.unlimited_indemnity" for hit in carve_outs)
     return (
@@ -623,4 +673,5 @@ def extract(view: TextView) -> list[Hit]:
         + _liquidated_damages(view)
         + _source_code_escrow(view)
         + _third_party_beneficiary(view)
+        + _post_termination_services(view)
     )

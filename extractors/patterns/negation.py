@@ -269,6 +269,12 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"?(?:is\s+intended\s+to\s+|shall\s+|will\s+)?"
         r"(?:confer|give|grant)\w*\s+(?:up)?on\s+any\s+(?:third\s+party|person|other\s+person)"
         r"[^.;]{0,60}?\b(?:rights?|benefits?|remed\w+)"
+        # "Nothing in this Agreement confers any right or remedy on any person other than ..."
+        r"|\bnothing\b[^.;]{0,60}?\bconfer\w*\s+(?:any\s+)?(?:rights?|benefits?|remed\w+)"
+        r"(?:,?\s+(?:or|and)\s+(?:rights?|benefits?|remed\w+))?\s+(?:up)?on\s+any\s+"
+        r"(?:third\s+party|person|other\s+person)"
+        # "... other than [page break] the parties": the parties are no exception.
+        r"(?:\s+other\s+than(?=[\s\S]{0,120}?\bthe\s+parties\b))?"
         r"|\bnot\s+(?:intended\s+to\s+)?(?:be\s+)?(?:a\s+)?third[\s-]+party\s+beneficiar\w*"
         r"|\b(?:is|are)\s+not\s+intended\s+to\s+(?:benefit|confer)",
     ),

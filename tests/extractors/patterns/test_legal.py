@@ -347,6 +347,10 @@ def test_no_source_code_escrow_where_none_is_set_up(text: str) -> None:
         "Changepoint, Inc. shall be a direct and intended third-party beneficiary to this "
         "Agreement.",
         # The sentence denies rights to everyone else before it names the beneficiaries.
+        # The English form under the Contracts (Rights of Third Parties) Act.
+        "Except that each Customer Group Company may enforce clause 12 (Indemnities) in its own "
+        "right, a person who is not a party to this Agreement shall not have any rights under "
+        "the Contracts (Rights of Third Parties) Act 1999.",
         "This Agreement does not and is not intended to confer any rights upon any person other "
         "than the Parties, except that it is expressly agreed that Team and SCSA are intended "
         "third party beneficiaries of Section 8.",
@@ -370,3 +374,33 @@ def test_a_named_third_party_beneficiary(text: str) -> None:
 )
 def test_no_third_party_beneficiary_in_a_denial(text: str) -> None:
     assert values(legal.extract(view(text)), "legal.third_party_beneficiary") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4.4 Transition Assistance. Upon expiration or termination for any reason, Atlas shall "
+        "provide transition assistance for up to ninety (90) days.",
+        "On exit, the Supplier shall provide the exit assistance set out in Schedule 7.",
+        "Upon termination, Customer may export its data for thirty (30) days.",
+        "Within thirty (30) days after the end of a subscription, Customer may download its data "
+        "using the export tools in the Service.",
+        "After termination, Provider shall, at the Customer's request, provide the Customer's "
+        "data in a common machine-readable format.",
+    ],
+)
+def test_services_owed_after_the_agreement_ends(text: str) -> None:
+    assert set(values(legal.extract(view(text)), "legal.post_termination_services")) == {True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A separate transition-services agreement is named, not services owed after this one.
+        "In the event of a conflict with the Transition Services Agreement, the latter governs.",
+        "Upon termination, Provider shall have no obligation to provide transition assistance.",
+        "Upon termination, Customer's right to use the Services ends.",
+    ],
+)
+def test_no_post_termination_services_where_none_are_owed(text: str) -> None:
+    assert values(legal.extract(view(text)), "legal.post_termination_services") == []

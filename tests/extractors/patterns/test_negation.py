@@ -32,6 +32,11 @@ def test_nothing_is_excluded_without_a_negation() -> None:
             "legal.third_party_beneficiary",
         ),
         (
+            "Nothing in this Agreement confers any right or remedy on any person other than\n"
+            "Page 3 of 5\n\nMASTER SERVICES AGREEMENT\nthe parties and their permitted assigns.",
+            "legal.third_party_beneficiary",
+        ),
+        (
             "Neither party may terminate this Agreement for convenience.",
             "legal.termination_for_convenience",
         ),
@@ -210,3 +215,11 @@ def test_a_denied_feature_is_excluded_not_present() -> None:
         "3.1 SSO is supported via SAML 2.0.\n3.2 Atlas does not currently support SCIM."
     )
     assert facts["security.scim"].status is FactStatus.EXCLUDED
+
+
+def test_a_denial_of_rights_with_an_exception_excludes_no_beneficiary() -> None:
+    text = (
+        "Nothing in this Agreement confers any right or remedy on any person other than the "
+        "parties, except that Customer's Affiliates may enforce Section 9."
+    )
+    assert "legal.third_party_beneficiary" not in _excluded(text)
