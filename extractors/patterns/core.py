@@ -92,6 +92,9 @@ NEAR_DENIAL = re.compile(
     r"(?!\s+(?:cause|prejudice|limit\w*|later|earlier|sooner|less|more|fewer)\b)",
     re.IGNORECASE,
 )
+# How far before a clause such a word still reaches it: "no obligation to pay", "shall not
+# be entitled to recover", "without any".
+DENIAL_WINDOW = 60
 
 
 def words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -319,17 +322,15 @@ class TextView:
         *,
         before: int,
         after: int,
-        denial_before_only: bool = False,
         denial_window: int | None = None,
     ) -> list[Hit]:
         """``path`` present wherever ``pattern`` matches, except in sentences ``denied`` finds.
 
         A sentence that rules a clause out ("no obligation to deposit source code into
         escrow") is the negation reader's to record as excluded, never a hit here. With
-        ``denial_before_only`` only the words before the match count ("No person ... is a
-        third party beneficiary"). With ``denial_window`` only the words that close before
-        it count: a long sentence holds denials of other things ("terminated without cause,
-        the Consultant shall receive a termination fee").
+        ``denial_window`` only that many characters before the match count ("No person ...
+        is a third party beneficiary"): a long sentence holds denials of other things
+        ("terminated without cause, the Consultant shall receive a termination fee").
         """
         if not self.mentions(*keywords):
             return []
@@ -337,9 +338,8 @@ class TextView:
         for match in self.finditer(pattern, keywords, before=before, after=after):
             start, end = self.sentence(match.start(), match.end())
             if denial_window is not None:
-                start = max(start, match.start() - denial_window)
-            before_only = denial_before_only or denial_window is not None
-            if not denied.search(self.text, start, match.start() if before_only else end):
+                start, end = max(start, match.start() - denial_window), match.start()
+            if not denied.search(self.text, start, end):
                 hits.append(self.hit(path, True, match.start(), match.end(), 0.8))
         return hits
 

@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Indemnity, LiabilityCap, PartyRole
-from extractors.patterns.core import DENIAL, NEAR_DENIAL, Hit, TextView, enumeration, squash, words
+from extractors.patterns.core import (
+    DENIAL,
+    DENIAL_WINDOW,
+    NEAR_DENIAL,
+    Hit,
+    TextView,
+    enumeration,
+    squash,
+    words,
+)
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts
 from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
@@ -516,9 +525,6 @@ _SUM_FOR_BREACH = words(
     rf"|agrees? to)\b{_NOT_END}{{0,100}}?\bpay\b{_NOT_END}{{0,80}}?\b(?:an amount (?:equal|of)"
     r"|a sum|the sum of|an equivalent of|a penalty)\b"
 )
-# How far before a fee a denial still reaches it: "no obligation to pay", "shall not be
-# entitled to recover", "without any".
-_DENIAL_WINDOW = 60
 
 
 def _liquidated_damages(view: TextView) -> list[Hit]:
@@ -535,7 +541,7 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
         NEAR_DENIAL,
         before=160,
         after=120,
-        denial_window=_DENIAL_WINDOW,
+        denial_window=DENIAL_WINDOW,
     )
     hits += view.affirmed_clause(
         "legal.liquidated_damages",
@@ -544,11 +550,11 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
         NEAR_DENIAL,
         before=20,
         after=320,
-        denial_window=_DENIAL_WINDOW,
+        denial_window=DENIAL_WINDOW,
     )
     for match in view.finditer(_SUM_FOR_BREACH, ("breach", "violat"), before=20, after=420):
         # The promise to pay is inside the match: "neither party shall be required to pay".
-        start = max(view.sentence(match.start(), match.end())[0], match.start() - _DENIAL_WINDOW)
+        start = max(view.sentence(match.start(), match.end())[0], match.start() - DENIAL_WINDOW)
         if not NEAR_DENIAL.search(view.text, start, match.end()):
             hits.append(view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.7))
     if view.mentions("buy"):
@@ -653,7 +659,7 @@ def _post_termination_services(view: TextView) -> list[Hit]:
         NEAR_DENIAL,
         before=200,
         after=260,
-        denial_window=60,
+        denial_window=DENIAL_WINDOW,
     )
 
 

@@ -9,7 +9,7 @@ import re
 
 from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
-from extractors.patterns.core import NEAR_DENIAL, Hit, TextView, squash, words
+from extractors.patterns.core import DENIAL_WINDOW, NEAR_DENIAL, Hit, TextView, squash, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
@@ -292,9 +292,9 @@ def _minimum_commitment(view: TextView) -> list[Hit]:
         NEAR_DENIAL,
         before=60,
         after=160,
-        denial_window=60,
+        denial_window=DENIAL_WINDOW,
     ) + view.affirmed_clause(
-        path, _COMMITS, ("commit",), NEAR_DENIAL, before=20, after=240, denial_window=60
+        path, _COMMITS, ("commit",), NEAR_DENIAL, before=20, after=240, denial_window=DENIAL_WINDOW
     )
 
 
@@ -466,7 +466,7 @@ def _most_favoured_nation(view: TextView) -> list[Hit]:
         NEAR_DENIAL,
         before=200,
         after=260,
-        denial_window=60,
+        denial_window=DENIAL_WINDOW,
     )
 
 
