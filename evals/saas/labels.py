@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from extractors.facts import DocumentKind, Obligation, fact_paths, fact_value_type
+from rules.decision import ApprovalRole, OnboardingPath, path_rank
 
 LABEL_FILE = "expected.yaml"
 OBLIGATIONS_PATH = "obligations"
@@ -72,16 +73,86 @@ class ExpectedObligation(Obligation):
         return Obligation.model_validate(self.model_dump(include=set(Obligation.model_fields)))
 
 
+class FactsScope(StrEnum):
+    """Whether every fact of the bundle is labelled, or only those a decision turns on."""
+
+    # Every path not listed is expected absent: a prediction there is a false positive.
+    COMPLETE = "complete"
+    # Only the listed paths are scored; predictions elsewhere are neither right nor wrong.
+    PARTIAL = "partial"
+
+
+class ExpectedApproval(BaseModel):
+    """An approval a careful reader of the policy requires, and the clause that requires it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    role: ApprovalRole
+    because: str = Field(min_length=3)
+    quotes: list[str] = Field(default_factory=list)
+    from_document: str | None = Field(default=None, alias="from")
+
+
+class ExpectedDecision(BaseModel):
+    """What the user of the triage should see for this bundle.
+
+    ``approvals`` must fire; ``must_not`` must not; a role in neither list is a judgement
+    call and is not scored. ``path`` is one path or ``[lowest, highest]`` bounds.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    approvals: list[ExpectedApproval] = Field(default_factory=list)
+    must_not: list[ApprovalRole] = Field(default_factory=list)
+    path: OnboardingPath | tuple[OnboardingPath, OnboardingPath]
+    needs_information: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExpectedDecision:
+        required = [approval.role for approval in self.approvals]
+        if len(set(required)) != len(required):
+            raise ValueError("an approval role is listed twice")
+        both = sorted(set(required) & set(self.must_not))
+        if both:
+            raise ValueError(f"roles both required and forbidden: {both}")
+        low, high = self.path_bounds
+        if path_rank(low) > path_rank(high):
+            raise ValueError("path bounds are [lowest, highest]")
+        needs = OnboardingPath.NEEDS_INFORMATION
+        if self.needs_information != (low == needs == high):
+            raise ValueError("needs_information: true goes with path: needs_information alone")
+        return self
+
+    @property
+    def path_bounds(self) -> tuple[OnboardingPath, OnboardingPath]:
+        """The lowest and highest acceptable path (equal for an exact path)."""
+        if isinstance(self.path, tuple):
+            return self.path
+        return (self.path, self.path)
+
+    @property
+    def required_roles(self) -> set[ApprovalRole]:
+        return {approval.role for approval in self.approvals}
+
+    @property
+    def clean(self) -> bool:
+        """A deal that needs no approval at all and no further information."""
+        return not self.approvals and not self.needs_information
+
+
 class BundleLabel(BaseModel):
-    """Everything expected of one bundle: its documents, facts by path, and obligations."""
+    """Everything expected of one bundle: its documents, facts by path, obligations, decision."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     bundle: str
     description: str
     documents: list[DocumentLabel] = Field(min_length=1)
+    facts_scope: FactsScope = FactsScope.COMPLETE
     facts: dict[str, ExpectedFact] = Field(default_factory=dict)
     obligations: list[ExpectedObligation] = Field(default_factory=list)
+    decision: ExpectedDecision | None = None
 
     @field_validator("facts")
     @classmethod
@@ -100,6 +171,8 @@ class BundleLabel(BaseModel):
         if len(files) != len(self.documents):
             raise ValueError("a document is listed twice")
         cited: list[str | None] = [item.from_document for item in self.obligations]
+        if self.decision is not None:
+            cited += [approval.from_document for approval in self.decision.approvals]
         for fact in self.facts.values():
             cited += [fact.from_document, *fact.overrides]
         unknown = sorted({name for name in cited if name is not None} - files)
