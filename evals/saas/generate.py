@@ -17,6 +17,8 @@ from evals.saas.render import render
 from evals.saas.sources import find_sources, parse_source
 
 DEFAULT_DATASET = Path(__file__).resolve().parent / "bundles"
+# Bundles set aside once, in styles the development set does not use: nothing is chosen on them.
+SEALED_DATASET = Path(__file__).resolve().parent / "sealed"
 
 
 def bundle_dirs(dataset: Path) -> list[Path]:

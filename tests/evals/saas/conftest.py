@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from evals.saas.generate import DEFAULT_DATASET, bundle_dirs
+from evals.saas.generate import DEFAULT_DATASET, SEALED_DATASET, bundle_dirs
 from evals.saas.labels import BundleLabel, load_label
 from extractors.document import Document
 from extractors.ingest import ingest_path, shutdown_pool
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = REPO_ROOT / "app" / "samples"
-# The evaluation set, and the demo bundle that ships with the product in the same format.
-DATASETS = (DEFAULT_DATASET, SAMPLES)
+# The development and sealed evaluation sets, and the demo bundle in the same format.
+DATASETS = (DEFAULT_DATASET, SEALED_DATASET, SAMPLES)
 ALL_BUNDLES = [bundle for dataset in DATASETS for bundle in bundle_dirs(dataset)]
 
 
