@@ -25,16 +25,14 @@ from app.cases import (
     set_status,
 )
 from app.db import session_scope
-from app.deciding import decide_with_settings
 from app.models import Case, CaseStatus, DocumentStatus
 from app.settings import Settings
 from app.stored_cases import case_context
+from app.triage import triage_documents
 from extractors.document import Document
 from extractors.errors import IngestError
-from extractors.extract import extract_bundle
 from extractors.facts import FactRecord
 from extractors.ingest import IngestLimits, ingest_bytes
-from extractors.registry import get_extractors
 from rules import Decision, Policy
 
 
@@ -119,9 +117,9 @@ def decide_case(
 ) -> tuple[FactRecord, Decision]:
     """Extract facts from the case's stored documents, decide, and record both."""
     documents = load_documents(case_documents(session=session, case_id=case.id))
-    facts = extract_bundle(documents, extractors=get_extractors(settings.offline_extractors))
     context = case_context(session=session, case_id=case.id)
-    decision = decide_with_settings(facts, policy=policy, context=context, settings=settings)
+    triage = triage_documents(documents, settings=settings, policy=policy, context=context)
+    facts, decision = triage.facts, triage.decision
     case.facts_json = facts.model_dump_json()
     case.decision_json = decision.to_json()
     case.path = decision.path.value
