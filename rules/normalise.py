@@ -16,10 +16,18 @@ from enum import Enum
 from functools import cache, lru_cache
 from typing import Any
 
-from extractors.facts import Fact, FactRecord, FactStatus, LiabilityCap, Money, Party
+from extractors.facts import (
+    Fact,
+    FactRecord,
+    FactStatus,
+    LiabilityCap,
+    Money,
+    Party,
+    PartyRole,
+)
 from rules.context import CaseContext
 from rules.errors import FactsError
-from rules.paths import Kind, PathInfo, path_table
+from rules.paths import PARTY_ATTRIBUTES, Kind, PathInfo, path_table
 
 # Beyond any real contract; Python prints larger floats with an exponent, which the C engine
 # rejects.
@@ -117,6 +125,27 @@ def _scalar(info: PathInfo, value: Any) -> Value | None:
     raise FactsError(f"{info.path}: {info.kind} has no scalar value")
 
 
+def _parties(info: PathInfo, value: Any) -> list[Party]:
+    if not isinstance(value, list) or not all(isinstance(item, Party) for item in value):
+        raise FactsError(f"{info.fact_path}: expected a list of parties")
+    return value
+
+
+def _party_attribute(attribute: str, parties: list[Party]) -> Value:
+    """Countries of all parties, or the number and countries of the customer-side ones."""
+    if attribute == "countries":
+        return normalise_texts(party.country for party in parties if party.country)
+    customers = [party for party in parties if party.role is PartyRole.CUSTOMER]
+    if attribute == "customer_countries":
+        return normalise_texts(party.country for party in customers if party.country)
+    # The same entity named twice ("Acme, Inc." and "ACME INC") is one entity.
+    return len({_entity_key(party.name) for party in customers})
+
+
+def _entity_key(name: str) -> str:
+    return "".join(ch for ch in normalise_text(name) if ch.isalnum())
+
+
 def _attribute(info: PathInfo, value: Any, currencies: Currencies) -> Value | None:
     attribute = info.path[len(info.fact_path) + 1 :]
     if attribute == "count":
@@ -125,10 +154,8 @@ def _attribute(info: PathInfo, value: Any, currencies: Currencies) -> Value | No
         if value and isinstance(value[0], str | Enum):
             return len(normalise_texts(_text_of(item, info.path) for item in value))
         return len(value)
-    if attribute == "countries":
-        if not isinstance(value, list) or not all(isinstance(item, Party) for item in value):
-            raise FactsError(f"{info.fact_path}: expected a list of parties")
-        return normalise_texts(party.country for party in value if party.country)
+    if attribute in PARTY_ATTRIBUTES:
+        return _party_attribute(attribute, _parties(info, value))
     if isinstance(value, Money):
         if attribute == "amount":
             return _amount_in_base(value, currencies)

@@ -38,6 +38,16 @@ class PathInfo:
     choices: frozenset[str] | None = None  # the allowed values of an enumeration
 
 
+# What a rule may ask of a list of parties. The customer-side ones leave out the provider and
+# any party whose role is unknown: the provider is never one of the customer's entities, and an
+# entity the contract does not place on the customer's side proves nothing about it.
+PARTY_ATTRIBUTES: dict[str, Kind] = {
+    "countries": Kind.STRINGS,
+    "customer_count": Kind.INT,
+    "customer_countries": Kind.STRINGS,
+}
+
+
 def _unwrap_optional(annotation: Any) -> Any:
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
@@ -90,7 +100,10 @@ def _infos_for_fact(fact_path: str, annotation: Any) -> list[PathInfo]:
             return [PathInfo(fact_path, fact_path, Kind.STRINGS, _enum_choices(item)), count]
         infos = [PathInfo(fact_path, fact_path, Kind.OPAQUE), count]
         if item is Party:
-            infos.append(PathInfo(f"{fact_path}.countries", fact_path, Kind.STRINGS))
+            infos += [
+                PathInfo(f"{fact_path}.{attribute}", fact_path, kind)
+                for attribute, kind in PARTY_ATTRIBUTES.items()
+            ]
         return infos
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [PathInfo(fact_path, fact_path, Kind.OPAQUE)]
