@@ -19,6 +19,7 @@ from evals.saas.labels import (
     OBLIGATIONS_PATH,
     BundleLabel,
     ExpectedFact,
+    FactsScope,
     LabelStatus,
     value_adapter,
 )
@@ -151,16 +152,20 @@ def _expected_units(expected: ExpectedFact) -> int:
 
 
 def score_record(label: BundleLabel, record: FactRecord) -> dict[str, FieldCounts]:
-    """Counts for every scored path of one bundle."""
+    """Counts for every scored path of one bundle (only the labelled ones when it says so)."""
     expected = label.expected()
+    partial = label.facts_scope is FactsScope.PARTIAL
     scores: dict[str, FieldCounts] = {}
     for path in fact_paths():
+        if partial and path not in expected:
+            continue
         scores[path] = count_field(
             path, expected.get(path), read_prediction(path, get_fact(record, path))
         )
-    scores[OBLIGATIONS_PATH] = count_field(
-        OBLIGATIONS_PATH, _expected_obligations(label), _predicted_obligations(record)
-    )
+    if not (partial and not label.obligations):
+        scores[OBLIGATIONS_PATH] = count_field(
+            OBLIGATIONS_PATH, _expected_obligations(label), _predicted_obligations(record)
+        )
     return scores
 
 
