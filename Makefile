@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CUAD ?= ../shared/datasets/cuad
 
-.PHONY: install demo test test-fast lint type check train eval bench clean
+.PHONY: install demo test test-fast lint type check train eval eval-baseline bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,15 @@ check: lint type test
 train: install
 	$(BIN)/python -m evals.cuad.train --dataset $(CUAD)
 
+## Decisions first (what the user sees), then the fact scores behind them.
 eval: install
-	$(BIN)/python -m evals.cuad.evaluate
+	$(BIN)/python -m evals.saas.decisions --report reports/decisions.html
+	$(BIN)/python -m evals.cuad.evaluate --dataset $(CUAD)
 	$(BIN)/python -m evals.saas.score
+
+## Accept today's decision figures as the baseline the test suite holds them to.
+eval-baseline: install
+	$(BIN)/python -m evals.saas.decisions --engine reference --write-baseline
 
 bench: install
 	$(BIN)/python benchmarks/ingest_cuad.py --dataset $(CUAD)
