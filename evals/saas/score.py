@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from app.settings import Settings
+from app.triage import triage_documents
 from evals.saas.generate import DEFAULT_DATASET, bundle_dirs
 from evals.saas.labels import BundleLabel, load_label
 from evals.saas.scoring import EvidenceCheck, FieldCounts, check_evidence, score_record, total
 from extractors.document import Document
-from extractors.extract import extract_bundle
 from extractors.facts import FactRecord
 from extractors.ingest import ingest_path, shutdown_pool
 from extractors.registry import DEFAULT_OFFLINE, get_extractors
+from rules import Policy, load_policy
 
 
 @dataclass
@@ -61,8 +64,17 @@ def ingest_bundle(bundle_dir: Path, label: BundleLabel) -> list[Document]:
 
 
 def extract(documents: list[Document], extractor_names: Sequence[str]) -> FactRecord:
-    """The offline extraction the service runs on a bundle, with the named extractors."""
-    return extract_bundle(documents, extractors=get_extractors(extractor_names))
+    """The facts the service's triage reads from a bundle, with the named extractors."""
+    settings = Settings(rules_engine="reference")
+    triage = triage_documents(
+        documents, settings=settings, policy=_policy(), extractors=get_extractors(extractor_names)
+    )
+    return triage.facts
+
+
+@cache
+def _policy() -> Policy:
+    return load_policy()
 
 
 def run(dataset: Path, extractor_names: Sequence[str] = DEFAULT_OFFLINE) -> RunResult:
