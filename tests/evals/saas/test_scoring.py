@@ -11,7 +11,7 @@ import pytest
 
 from evals.saas import score
 from evals.saas.generate import DEFAULT_DATASET
-from evals.saas.labels import BundleLabel, LabelStatus, load_label
+from evals.saas.labels import BundleLabel, FactsScope, LabelStatus, load_label
 from evals.saas.scoring import (
     Prediction,
     check_evidence,
@@ -161,11 +161,31 @@ def test_obligations_are_scored_as_a_list() -> None:
 def test_a_perfect_record_scores_full_marks(bundle: Path) -> None:
     label = load_label(bundle)
     scores = score_record(label, record_from_label(label))
-    assert set(scores) == set(scored_paths())
+    if label.facts_scope is FactsScope.PARTIAL:
+        labelled = set(label.expected()) | ({"obligations"} if label.obligations else set())
+        assert set(scores) == labelled
+    else:
+        assert set(scores) == set(scored_paths())
     for path, counts in scores.items():
         assert counts.fp == 0 and counts.fn == 0, path
         assert counts.labelled == counts.predicted
     assert sum(counts.tp for counts in scores.values()) >= len(label.expected())
+
+
+def test_a_partial_label_scores_only_what_it_labels() -> None:
+    label = load_label(DEFAULT_DATASET / "09-ledgerly-firstcascade")
+    partial = label.model_copy(
+        update={
+            "facts_scope": FactsScope.PARTIAL,
+            "facts": {"legal.governing_law": label.facts["legal.governing_law"]},
+            "obligations": [],
+        }
+    )
+    full = record_from_label(label)
+    scores = score_record(partial, full)
+    assert set(scores) == {"legal.governing_law", "commercial.document_kinds"}
+    assert scores["legal.governing_law"].tp == 1
+    assert all(counts.fp == 0 for counts in scores.values())
 
 
 def test_an_empty_record_finds_nothing_and_claims_nothing() -> None:
