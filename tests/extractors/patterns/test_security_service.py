@@ -36,11 +36,12 @@ def test_nothing_in_unrelated_text() -> None:
             "security.soc2_report",
         ),
         (
-            "Provider maintains ISO/IEC 27001 certification for the hosting environment.",
+            "Provider shall maintain ISO/IEC 27001 certification for the hosting environment.",
             "security.iso27001_certificate",
         ),
         (
-            "An independent firm performs an annual penetration test of the platform.",
+            "Customer may engage an independent firm to perform a penetration test of the "
+            "platform once a year.",
             "security.penetration_test",
         ),
         (
@@ -74,6 +75,81 @@ def test_nothing_in_unrelated_text() -> None:
 )
 def test_security_mentions(text: str, path: str) -> None:
     assert _security(text, path)[:1] == [True]
+
+
+ASSURANCE = ("security.soc2_report", "security.iso27001_certificate", "security.penetration_test")
+
+
+def _demanded(text: str) -> set[str]:
+    hits = security.extract(view(text))
+    return {path for path in ASSURANCE if True in values(hits, path)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our SOC 2 Type II report is available on request.",
+        "Provider maintains an information security programme consistent with ISO/IEC 27001.",
+        "Provider maintains ISO/IEC 27001 certification for the hosting environment.",
+        "We perform annual penetration tests by a third party.",
+        "An independent firm performs an annual penetration test of the platform.",
+        "We will provide our SOC 2 report on request.",
+        "Certifications: SOC 2 Type II, ISO 27001.",
+        "The Enterprise plan includes annual third-party penetration testing.",
+        # Denied: the negation reader records these as excluded, never as a demand here.
+        "Customer may not perform penetration tests of the Service.",
+        "Provider shall not be required to provide its SOC 2 report.",
+    ],
+)
+def test_the_providers_standard_offer_is_no_demand(text: str) -> None:
+    assert _demanded(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        (
+            "Provider shall deliver its SOC 2 Type II report to Customer annually.",
+            "security.soc2_report",
+        ),
+        (
+            "Customer may require Provider to furnish its most recent SOC 2 Type II report.",
+            "security.soc2_report",
+        ),
+        (
+            "Provider shall maintain ISO 27001 certification and provide the certificate on "
+            "request.",
+            "security.iso27001_certificate",
+        ),
+        (
+            "Customer may conduct a penetration test of the Services once per contract year.",
+            "security.penetration_test",
+        ),
+        # A commitment to deliver to the customer outweighs a description of the offer.
+        (
+            "Provider undergoes an annual SOC 2 Type II audit and will provide the report to "
+            "Customer upon request.",
+            "security.soc2_report",
+        ),
+        (
+            "Upon Customer's written request, Provider will share a summary of its most recent "
+            "penetration test.",
+            "security.penetration_test",
+        ),
+    ],
+)
+def test_a_commitment_or_a_customer_right_is_a_demand(text: str, path: str) -> None:
+    assert _demanded(text) == {path}
+
+
+def test_a_customer_known_by_its_defined_name_demands() -> None:
+    text = (
+        'This Security Addendum is made between Ledgerly Inc. ("Ledgerly") and First Cascade '
+        'Bank ("Bank").\nLedgerly shall provide the Services to Bank.\n'
+        "Bank may, once per contract year, commission its own penetration test of the product. "
+        "Ledgerly maintains a SOC 2 Type II report, available on request."
+    )
+    assert _demanded(text) == {"security.penetration_test"}
 
 
 def test_sso_protocols() -> None:
