@@ -11,6 +11,7 @@ from rich.progress import Progress
 from evals.cuad.corpus import CuadContract, LoadReport, load_documents, read_labels
 from evals.cuad.deterministic import deterministic_extractors
 from evals.cuad.labelling import LabelledContract, label_contract
+from evals.cuad.split import Part, in_part
 from extractors.document import Document
 
 
@@ -39,10 +40,17 @@ def prepare_corpus(
     workers: int = 2,
     console: Console | None = None,
     label: bool = True,
+    part: Part = "development",
 ) -> PreparedCorpus:
-    """Read labels, parse (or load cached) documents and label their sentences."""
+    """Read labels, parse (or load cached) documents and label their sentences.
+
+    ``part`` keeps the development contracts (the default), the sealed ones or all of them
+    (``evals.cuad.split``); ``limit`` then keeps the first N of those.
+    """
     console = console or Console(stderr=True)
     contracts = read_labels(dataset)
+    kept = set(in_part([contract.contract_id for contract in contracts], part))
+    contracts = [contract for contract in contracts if contract.contract_id in kept]
     if limit is not None:
         contracts = contracts[:limit]
     ids = [contract.contract_id for contract in contracts]

@@ -1,6 +1,9 @@
 """Accuracy of the pattern extractor's governing law and agreement date on CUAD.
 
-Usage: ``python -m evals.cuad.score_values --dataset DIR [--txt] [--limit N] [--errors]``.
+Usage: ``python -m evals.cuad.score_values --dataset DIR [--part P] [--txt] [--limit N]
+[--errors]``. The development contracts by default (``--part sealed`` or ``all`` for the
+others, ``evals.cuad.split``); wrong predictions are listed for the development part only,
+so no wording is tuned on a sealed contract.
 Reads ``master_clauses.csv`` of a folder in CUAD layout, runs ``PatternExtractor`` (the
 whole extractor, as the service does) over every contract's text, prints a table and ends
 with one JSON line of figures.
@@ -31,6 +34,7 @@ from rich.table import Table
 
 from evals.cuad.answers import AnswerScores
 from evals.cuad.corpus import DEFAULT_CUAD_DIR, TXT_LOADER, load_documents, read_labels
+from evals.cuad.split import in_part
 from extractors.document import Document
 from extractors.facts import Fact
 from extractors.patterns import PatternExtractor
@@ -123,9 +127,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="ingestion processes (at most 2)")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N contracts")
     parser.add_argument("--errors", action="store_true", help="list every wrong prediction")
+    parser.add_argument(
+        "--part",
+        choices=("development", "sealed", "all"),
+        default="development",
+        help="which contracts of the split (evals.cuad.split)",
+    )
     args = parser.parse_args(argv)
+    if args.errors and args.part != "development":
+        parser.error("--errors names contracts: development part only")
     console = Console(stderr=True)
-    ids = [contract.contract_id for contract in read_labels(args.dataset)][: args.limit]
+    labelled = [contract.contract_id for contract in read_labels(args.dataset)]
+    ids = in_part(labelled, args.part)[: args.limit]
     with console.status(f"loading {len(ids)} contracts"):
         documents, report = load_documents(
             args.dataset, ids, use_txt=args.txt, workers=min(2, max(1, args.workers))

@@ -2,7 +2,9 @@
 
 Parses the PDFs with our own ingestion (cached), labels sentences with the lawyers'
 excerpts, cross-validates the whole procedure by contract (the figures stored with the
-model), then fits it on every contract and writes the artefact the service loads.
+model), then fits it on every development contract and writes the artefact the service
+loads. The sealed contracts (``evals/cuad/sealed.txt``) are never read: the artefact records
+the digest of the sealed ids it left out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from evals.cuad.crossval import cross_validate
 from evals.cuad.metrics import category_scores, macro_f1
 from evals.cuad.prepare import prepare_corpus
 from evals.cuad.report import ATTRIBUTION, category_table, clause_figures, print_json_line
+from evals.cuad.split import SEALED_FILE, read_sealed, sealed_digest
 from evals.cuad.training import TrainConfig, UnitCorpus, fit_clause_model
 from extractors.classifier.model import MODEL_DIR, ClauseModelData
 
@@ -56,7 +59,12 @@ def main(argv: list[str] | None = None) -> None:
     console = Console(stderr=True)
     started = time.monotonic()
     prepared = prepare_corpus(
-        args.dataset, use_txt=args.txt, reparse=args.reparse, workers=args.workers, console=console
+        args.dataset,
+        use_txt=args.txt,
+        reparse=args.reparse,
+        workers=args.workers,
+        console=console,
+        part="development",
     )
     config = TrainConfig()
     corpus = UnitCorpus(prepared.labelled, config.ngram_range)
@@ -71,6 +79,12 @@ def main(argv: list[str] | None = None) -> None:
             "text_source": prepared.report.source,
             "skipped": prepared.report.failures,
             "excerpts_located": round(prepared.located_share, 4),
+            "part": "development",
+            "sealed_left_out": {
+                "file": SEALED_FILE.name,
+                "contracts": len(read_sealed()),
+                "sha256": sealed_digest(),
+            },
             "config": dataclasses.asdict(config),
             "data": ATTRIBUTION,
         }
