@@ -61,7 +61,7 @@ def _role_chart(result: dict[str, Any], splits: list[str]) -> str:
     bar, gap, height, top = 14, 26, 160, 20
     groups = [(role.value, split) for role in ROLES for split in splits]
     width = 60 + len(groups) * (2 * bar + gap)
-    parts = [f'<svg width="{width}" height="{height + 70}" role="img" aria-label="approvals">']
+    parts = [f'<svg width="{width}" height="{height + 110}" role="img" aria-label="approvals">']
     for tick in (0.0, 0.5, 1.0):
         y = top + height * (1 - tick)
         parts.append(f'<line x1="40" x2="{width}" y1="{y}" y2="{y}" stroke="#ddd"/>')
