@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,14 @@ from extractors.classifier.categories import APPROVAL_KEYS, category_by_key
 
 ATTRIBUTION = (
     "CUAD v1 (The Atticus Project; Hendrycks, Burns, Chen & Ball, 2021), CC BY 4.0; "
-    "development split: figures are development figures."
+    "the 398 contracts of the development split, of which evals/cuad/sealed.txt is sealed."
 )
+
+
+def wide_console() -> Console:
+    """A stderr console wide enough for side-by-side tables when output is not a terminal."""
+    console = Console(stderr=True)
+    return console if console.is_terminal else Console(stderr=True, width=170)
 
 
 def category_table(scores: list[CategoryScore], title: str) -> Table:
@@ -37,6 +44,30 @@ def category_table(scores: list[CategoryScore], title: str) -> Table:
         )
     table.add_section()
     table.add_row("macro", "", "", "", "", "", f"{macro_f1(scores):.3f}")
+    return table
+
+
+def side_by_side_table(
+    parts: Mapping[str, list[CategoryScore]], title: str, caption: str | None = None
+) -> Table:
+    """Per category, each part's support, precision, recall and F1 beside the other's."""
+    table = Table(title=title, caption=caption)
+    table.add_column("category")
+    table.add_column("approval")
+    for name in parts:
+        for column in ("n", "P", "R", "F1"):
+            table.add_column(f"{name} {column}" if column == "n" else column, justify="right")
+    rows = zip(*parts.values(), strict=True)
+    for scores in rows:
+        category = category_by_key(scores[0].key)
+        cells: list[str] = []
+        for score in scores:
+            cells += [str(score.support), f"{score.precision:.3f}", f"{score.recall:.3f}"]
+            cells.append(f"{score.f1:.3f}")
+        table.add_row(category.cuad_name, category.approval or "", *cells)
+    table.add_section()
+    macro = [cell for scores in parts.values() for cell in ("", "", "", f"{macro_f1(scores):.3f}")]
+    table.add_row("macro", "", *macro)
     return table
 
 

@@ -69,7 +69,7 @@ def test_several_partitions_report_the_mean_and_the_worst_recall() -> None:
         ["--seeds", "1,1"],
         ["--seeds", ""],
         ["--seeds", "1,2", "--seed", "3"],
-        ["--seeds", "1,2", "--dataset", "somewhere"],
+        ["--seeds", "1,2", "--shipped"],
     ],
 )
 def test_bad_seed_lists_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
