@@ -18,12 +18,19 @@ The total contract value is only ever read as stated, never multiplied out of an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.facts import Money
-from extractors.patterns.core import MAX_LINE, Hit, TextView, words
+from extractors.patterns.core import MAX_LINE, Hit, TextView, alternation, words
 from extractors.patterns.dates import DURATION, parse_duration
-from extractors.patterns.money import figure_value, find_amounts, iso_currency, view_amounts
+from extractors.patterns.money import (
+    Amount,
+    figure_value,
+    find_amounts,
+    iso_currency,
+    view_amounts,
+)
+from extractors.patterns.tables import Row, cells, header_line, row_at
 from extractors.patterns.term import term_hits
 
 TCV_PATH = "commercial.total_contract_value"
@@ -49,6 +56,15 @@ _ACV = words(
     r"(?:fees?|charges?|price|total|amount)"
     r"|(?:fees?|charges?) (?:for|in) (?:the )?(?:first|1st) (?:contract |subscription )?year)\b"
 )
+# The term a total covers, said after its amount: "USD 360,000 for the 36-month term",
+# "over three (3) years", "for the Initial Term of 36 months".
+_TERM_AFTER = words(
+    r"[\s,]*(?:\([^)\n]{0,40}\)[\s,]*)?"
+    r"(?:(?:exclusive|inclusive|excluding|including) of [\w ]{1,20}?,? )?"
+    r"(?:for|over|during|covering|across) (?:the |a |an |its )?(?:(?:initial|entire|whole|full) )?"
+    rf"(?:(?P<before>{DURATION})(?: [\w-]+)?(?: (?:term|period))?"
+    rf"|(?:[\w-]+ ){{0,2}}?(?:term|period) of (?P<after>{DURATION}))"
+)
 _TCV_KEYS = ("total", "tcv")
 _ACV_KEYS = ("annual", "acv", "arr", "per year", "per annum", "yearly", "year", "total")
 # Words near a figure that make it a floor, a ceiling or a commitment rather than the value.
@@ -61,6 +77,9 @@ _NOT_A_VALUE = re.compile(
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.;](?=\s+[A-Z(]|\s*$)")
 _WORD = re.compile(r"[A-Za-z]+")
+# A sentence's end in a table row: a full stop after a word, not after an abbreviation's
+# letters ("Ostara Pharma Nederland B.V. EUR 24,000").
+_WORD_THEN_STOP = re.compile(r"(?:[a-z]{2}|\d)[.;](?=\s+[A-Z(]|\s*$)")
 # A figure written as money but without a currency ("1,380,000", "95,850.00").
 _FIGURE = re.compile(
     r"(?<![\w.,])(?P<f>\d{1,3}(?:[,.'\u00a0\u202f]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\w%]|[.,]\d)"
@@ -69,7 +88,8 @@ _ISO_IN_BRACKETS = re.compile(r"\(([A-Z]{3})\)")
 
 # A table column that holds a yearly amount: "Annual Fee", "Annual Net", "Total per year".
 _ANNUAL_COLUMN = re.compile(
-    r"\b(?:annual(?:ised|ized)?|yearly)\s+(?:(?:list|net|recurring|subscription|licen[cs]e)\s+)?"
+    r"\b(?:annual(?:ised|ized)?|yearly)\s*\([A-Z]{3}\)"
+    r"|\b(?:annual(?:ised|ized)?|yearly)\s+(?:(?:list|net|recurring|subscription|licen[cs]e)\s+)?"
     r"(?:fees?|amounts?|prices?|charges?|totals?|costs?|list|net|value)\b"
     r"|\b(?:fees?|amounts?|prices?|charges?|totals?|costs?)\b[^|\t\n]{0,20}?"
     r"(?:\bper\s+(?:year|annum)\b|\((?:annual|yearly|per\s+year)\))",
@@ -185,12 +205,17 @@ def _labelled(
             continue  # "Annual Contract Value (ACV): ...": one value, named twice
         used.add(value.start)
         months = None
-        duration = label.groupdict().get("duration")
+        trailing = _TERM_AFTER.match(view.text, value.end, min(len(view.text), value.end + 120))
+        duration = label.groupdict().get("duration") or (
+            trailing and (trailing.group("before") or trailing.group("after"))
+        )
         if duration:
             parsed = parse_duration(duration)
             months = parsed.months() if parsed else None
-        confidence = 0.9 if "contract value" in label.group(0).lower() else 0.85
-        hit = view.hit(path, value.money, label.start(), value.end, confidence)
+        stated_value = "contract value" in label.group(0).lower()
+        confidence = STATED_CONTRACT_VALUE if stated_value else STATED_ANNUAL
+        end = trailing.end() if trailing else value.end
+        hit = view.hit(path, value.money, label.start(), end, confidence)
         found.append(_Stated(hit, label.start(), label.end(), months))
     return found
 
@@ -239,7 +264,10 @@ def _row_value(
         cells = _CELL_SPLIT.split(row.strip().strip("|"))
         if column < len(cells) and cells[column].strip():
             offset = start + row.find(cells[column])
-            return _first_value(view, offset, offset + len(cells[column]), fallback)
+            found = _first_value(view, offset, offset + len(cells[column]), fallback)
+            if found is not None and _UNIT_PRICE_TAIL.match(text[found.end : found.end + 20]):
+                return None  # a unit price in the annual column: the fee lines multiply it out
+            return found
     values: list[_Found] = []
     position = start
     while (found := _first_value(view, position, end, fallback)) is not None:
@@ -266,18 +294,24 @@ def _read_table(
     fallback = currency or sole_currency(view)
     table = _Table(start=header_end, end=header_end)
     pending_start: int | None = None
+    blank_after_row = False
     for line_start, line_end in view.lines_after(header_end + 1):
         line = text[line_start:line_end]
         stripped = line.strip()
         if not stripped:
-            if table.recurring or pending_start is not None:
+            if pending_start is not None or blank_after_row:
                 break
+            # A table whose rows a blank line separates goes on while rows with cells follow.
+            blank_after_row = bool(table.recurring)
             continue
+        if blank_after_row and not ("|" in line or "\t" in line):
+            break
+        blank_after_row = False
         if set(stripped) <= set("|-:=+ \t"):
             continue
         tabular = "|" in line or "\t" in line
         if len(line) > MAX_LINE or (
-            not tabular and (_SENTENCE_END.search(stripped) or len(stripped) > 160)
+            not tabular and (_WORD_THEN_STOP.search(stripped) or len(stripped) > 160)
         ):
             break  # running text again: the table is over
         row_start = line_start if pending_start is None else pending_start
@@ -293,7 +327,9 @@ def _read_table(
         if _TOTAL_ROW.match(row_text):
             if _ONE_TIME.search(row_text):
                 continue
-            table.total = view.hit(ACV_PATH, found.money, row_start, found.end, 0.8, exact=True)
+            table.total = view.hit(
+                ACV_PATH, found.money, row_start, found.end, TOTAL_ROW, exact=True
+            )
             break
         if _ONE_TIME.search(row_text):
             continue
@@ -351,7 +387,7 @@ def _sum_of_lines(table: _Table) -> Hit | None:
         Money(amount=total, currency=currency),
         first.start,
         first.end,
-        0.7,
+        DERIVED,
         more=tuple((line.start, line.end) for line in rest),
         note=note,
     )
@@ -393,11 +429,559 @@ def _spread_over_term(view: TextView, stated: list[_Stated]) -> Hit | None:
         return None
     money: Money = total.hit.value
     value = Money(amount=round(money.amount * 12 / months, 2), currency=money.currency)
-    note = f"derived: TCV {_amount_text(money.currency, money.amount)} over {months} months"
+    over = f"/ {months // 12} years" if months % 12 == 0 else f"over {months} months"
+    note = f"derived: total {_amount_text(money.currency, money.amount)} {over}"
     ordered = sorted(spans)
     return Hit(
-        ACV_PATH, value, ordered[0][0], ordered[0][1], 0.65, more=tuple(ordered[1:]), note=note
+        ACV_PATH,
+        value,
+        ordered[0][0],
+        ordered[0][1],
+        SPREAD_OVER_TERM,
+        more=tuple(ordered[1:]),
+        note=note,
     )
+
+
+# ---- fee lines: amounts priced per year, month or unit, in tables and in prose ----------
+
+# How sure a value is, by how it was read: what a document states beats what is worked out.
+STATED_CONTRACT_VALUE = 0.9
+STATED_ANNUAL = 0.85
+TOTAL_ROW = 0.8
+PRICED_PER_YEAR = 0.8  # one fee line priced per year, read as it stands
+DERIVATIONS_AGREE = 0.75
+DERIVED = 0.7  # summed lines, a monthly price x 12, a unit price x quantity
+SPREAD_OVER_TERM = 0.65
+NO_PERIOD_STATED = 0.6  # fee lines that name no period, read as the year's
+
+# The periods a price is quoted for, and how many of each a year holds.
+_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+# "per month", "/mo", "each year", "per annum": the noun after per, a, each or a slash.
+_PERIOD_NOUNS = {
+    "month": ("month", "mo", "calendar month", "mth"),
+    "quarter": ("quarter", "qtr", "calendar quarter"),
+    "year": ("year", "yr", "annum", "contract year", "subscription year", "calendar year"),
+}
+# "monthly", "annually": a word that says the period by itself.
+_PERIOD_WORDS = {
+    "month": ("monthly",),
+    "quarter": ("quarterly",),
+    "year": ("annually", "yearly", "annual", "p.a.", "per annum"),
+}
+# Units a price can be quoted per ("per user per month"): anything but a period; these are
+# rates for work, not for a subscription.
+_WORK_UNITS = ("hour", "hr", "day", "week", "person-day", "man-day", "resource")
+# What makes an amount something other than the fees for the year: a floor or ceiling, a
+# liability or insurance figure, a price for later years or for optional extras, taxes.
+_NOT_THE_FEES = (
+    "minimum",
+    "at least",
+    "not less than",
+    "no less than",
+    "exceed",
+    "exceeds",
+    "exceeding",
+    "in excess",
+    "maximum",
+    "cap",
+    "caps",
+    "capped",
+    "limit",
+    "limits",
+    "limitation",
+    "liability",
+    "liabilities",
+    "increase",
+    "increases",
+    "increased",
+    "insurance",
+    "insured",
+    "commit",
+    "commits",
+    "committed",
+    "commitment",
+    "credit",
+    "credits",
+    "threshold",
+    "penalty",
+    "penalties",
+    "late",
+    "interest",
+    "overage",
+    "overages",
+    "renewal",
+    "thereafter",
+    "year 2",
+    "year two",
+    "second year",
+    "year 3",
+    "year three",
+    "third year",
+    "indemnity",
+    "damages",
+    "deposit",
+    "expenses",
+    "travel",
+    "budget",
+    "fees paid",
+    "amounts paid",
+)
+# In running text, prices for what the customer may add later are not what it bought; in an
+# order table the same words name lines it did buy ("Extra locations | 5 | USD 250.00").
+_OPTIONAL_PRICES = ("additional", "extra", "optional", "excess", "further")
+# Taxes on the fees, named before an amount ("Taxes (GST 5%): CAD 5.88 per month"); after
+# one ("USD 1,500 per month plus taxes") they do not make it a tax.
+_TAX_WORDS = ("tax", "taxes", "vat", "gst", "hst", "pst", "sales tax", "withholding")
+# Fees that are charged once: never part of the year's recurring value.
+_ONE_TIME_WORDS = (
+    "one-time",
+    "one time",
+    "one-off",
+    "one off",
+    "once",
+    "non-recurring",
+    "nonrecurring",
+    "set-up",
+    "setup",
+    "set up",
+    "implementation",
+    "onboarding",
+    "on-boarding",
+    "professional services",
+    "consulting",
+    "consultancy",
+    "training",
+    "migration",
+    "installation",
+    "deployment",
+    "kick-off",
+    "kickoff",
+    "configuration",
+    "milestone",
+    "deliverable",
+    "statement of work",
+)
+# Rows that add up or tax other rows: counting them too would count twice.
+_TOTAL_WORDS = (
+    "total",
+    "grand total",
+    "subtotal",
+    "sub-total",
+    "sum",
+    "tax",
+    "taxes",
+    "vat",
+    "gst",
+    "hst",
+    "sales tax",
+    "amount due",
+    "balance due",
+    "invoice total",
+)
+_REDUCTION_WORDS = ("discount", "rebate", "reduction")
+# Words that make a row a recurring fee when it names no period of its own.
+_RECURRING_WORDS = (
+    "subscription",
+    "subscriptions",
+    "licence",
+    "licences",
+    "license",
+    "licenses",
+    "platform",
+    "saas",
+    "plan",
+    "seat",
+    "seats",
+    "user",
+    "users",
+    "support",
+    "hosting",
+    "maintenance",
+    "recurring",
+    "module",
+    "modules",
+    "edition",
+    "add-on",
+    "service tier",
+)
+# A sentence that prices something: it speaks of fees, prices or paying.
+_FEE_WORDS = (
+    "fee",
+    "fees",
+    "price",
+    "prices",
+    "priced",
+    "pricing",
+    "pay",
+    "pays",
+    "payable",
+    "paid",
+    "charge",
+    "charges",
+    "charged",
+    "subscription",
+    "cost",
+    "costs",
+    "invoice",
+    "invoiced",
+    "billed",
+    "licence",
+    "license",
+)
+
+
+def _cue(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern for any of ``phrases`` as whole words, spaces matching any whitespace."""
+    return re.compile(
+        r"(?<![\w-])" + alternation(phrases).replace(r"\ ", r"\s+") + r"(?![\w-])", re.IGNORECASE
+    )
+
+
+_NOT_THE_FEES_RX = _cue(_NOT_THE_FEES)
+_OPTIONAL_RX = _cue(_OPTIONAL_PRICES)
+_TAX_RX = _cue(_TAX_WORDS)
+_TOTAL_RX = _cue(_TOTAL_WORDS)
+_ONE_TIME_RX = _cue(_ONE_TIME_WORDS)
+_TOTAL_START = re.compile(r"^[\s|*#]*" + alternation(_TOTAL_WORDS) + r"(?![\w-])", re.IGNORECASE)
+_REDUCTION_RX = _cue(_REDUCTION_WORDS)
+_RECURRING_RX = _cue(_RECURRING_WORDS)
+_FEE_RX = _cue(_FEE_WORDS)
+_PERIOD_OF = {phrase: period for period, phrases in _PERIOD_NOUNS.items() for phrase in phrases}
+_PERIOD_OF.update(
+    {phrase: period for period, phrases in _PERIOD_WORDS.items() for phrase in phrases}
+)
+_PERIOD_RX = re.compile(
+    r"(?:(?<![\w-])(?:per|a|an|each|every)\s+|/\s*)(?P<noun>"
+    + alternation([p for ps in _PERIOD_NOUNS.values() for p in ps]).replace(r"\ ", r"\s+")
+    + r")(?![\w-])|(?<![\w-])(?P<word>"
+    + alternation([p for ps in _PERIOD_WORDS.values() for p in ps]).replace(r"\ ", r"\s+")
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+# "per user", "/ seat", "each licence": a price per unit; the period may follow it.
+_PER_UNIT = re.compile(
+    r"^[^\S\n]*(?:per|/|each|an?)[^\S\n]*(?P<unit>(?:named[^\S\n]+)?[A-Za-z][\w-]*)", re.IGNORECASE
+)
+# The quantity a unit price is multiplied by: "120 users x", "| 100 users |", "40 seats".
+_QUANTITY = re.compile(
+    r"(?<![\d.,])(?P<q>\d{1,3}(?:,\d{3})+|\d+)(?:[^\S\n]+(?:named[^\S\n]+)?[A-Za-z][\w-]*)?"
+    r"[\s|]*(?:[x\u00d7*@]|at)?[\s|]*$",
+    re.IGNORECASE,
+)
+_NEGATIVE_LEAD = re.compile(r"[-\u2013\u2212(][^\S\n]*$")
+# What follows an amount that still speaks of it.
+_TAIL = 40
+# How far before an amount its label or the clause about it is read.
+_LEAD = 120
+# Lines with at most this many line breaks between them belong to one list of fees.
+_BLOCK_GAP = 3
+
+
+@dataclass(frozen=True)
+class _FeeLine:
+    """One recurring fee: its value for a year, where it is said, and how it was read."""
+
+    per_year: float
+    currency: str
+    spans: tuple[tuple[int, int], ...]
+    how: str
+    period_stated: bool = True
+    derived: bool = False
+    in_row: bool = True
+
+
+def _period(text: str) -> str | None:
+    """The period the first period cue in ``text`` names ("per month" -> "month")."""
+    match = _PERIOD_RX.search(text)
+    if match is None:
+        return None
+    phrase = " ".join((match.group("noun") or match.group("word")).lower().split())
+    return _PERIOD_OF.get(phrase)
+
+
+def _figure_text(money: Money) -> str:
+    amount = money.amount
+    figure = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    return f"{money.currency} {figure}"
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """An amount with what its neighbourhood says of it."""
+
+    amount: Amount
+    period: str | None  # "month", "quarter", "year", or None
+    unit: str | None  # the unit of a unit price ("user"), else None
+    once: bool
+
+
+def _read_amount(view: TextView, amount: Amount, stop: int) -> _Priced:
+    """What the words right after ``amount`` (up to ``stop``) say it is a price for."""
+    tail = view.text[amount.end : min(stop, amount.end + _TAIL)]
+    unit = None
+    per_unit = _PER_UNIT.match(tail)
+    if per_unit is not None:
+        word = per_unit.group("unit").lower().removeprefix("named").strip()
+        if _PERIOD_OF.get(word) is None and word not in ("annum",):
+            unit = word.rstrip("s") or word
+            tail = tail[per_unit.end() :]
+    period = _period(tail)
+    return _Priced(amount, period, unit, bool(_ONE_TIME_RX.search(tail)))
+
+
+def _quantity(text: str) -> int | None:
+    match = _QUANTITY.search(text)
+    if match is None:
+        return None
+    value = int(match.group("q").replace(",", ""))
+    return value if value > 0 else None
+
+
+def _head_period(row: Row, view: TextView, amount: Amount) -> str | None:
+    """The period the table's header gives the column an amount stands in."""
+    header = header_line(row.head)
+    if not header:
+        return None
+    found = {_period(match.group(0)) for match in _PERIOD_RX.finditer(header)} - {None}
+    if len(found) == 1:
+        return found.pop()
+    if not found or not row.tabular:
+        return None
+    # Several periods: the one over the amount's cell, where cells can be told apart.
+    header_cells = cells(header, 0, len(header))
+    index = next(
+        (i for i, (start, end) in enumerate(row.cells) if start <= amount.start < end), None
+    )
+    if index is None or index >= len(header_cells):
+        return None
+    start, end = header_cells[index]
+    return _period(header[start:end])
+
+
+def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | None:
+    """The recurring fee a table row states, if it states one."""
+    text = view.text
+    last = amounts[-1]
+    label = text[row.start : amounts[0].start]
+    context = (
+        label
+        + "\n"
+        + "\n".join(line for line in row.head.split("\n") if not re.search(r"\d", line))
+    )
+    row_text = text[row.start : row.end]
+    if _TOTAL_START.match(row_text) or _TOTAL_RX.search(label) or _NOT_THE_FEES_RX.search(label):
+        return None
+    priced = [
+        _read_amount(view, amount, following.start if following else row.end)
+        for amount, following in zip(amounts, [*amounts[1:], None], strict=True)
+    ]
+    final = priced[-1]
+    if final.once or _ONE_TIME_RX.search(label):
+        return None
+    if _ONE_TIME_RX.search(context) and not _RECURRING_RX.search(label):
+        return None
+    sign = (
+        -1.0
+        if _REDUCTION_RX.search(label)
+        or _NEGATIVE_LEAD.search(text[max(row.start, last.start - 3) : last.start])
+        else 1.0
+    )
+    money = last.money
+    if final.unit is not None:
+        quantity = _quantity(text[amounts[-2].end if len(amounts) > 1 else row.start : last.start])
+        if quantity is None or final.period is None:
+            return None
+        return _unit_line(money, quantity, final, (row.start, row.end), sign)
+    period = final.period
+    how_suffix = ""
+    if period is None:
+        period = _checked_against_unit_price(text, row, amounts, priced)
+    if period is None:
+        period = _head_period(row, view, last)
+    if period is None:
+        if not (_RECURRING_RX.search(context) or _FEE_RX.search(context)):
+            return None
+        per_year = sign * money.amount
+        return _FeeLine(
+            per_year,
+            money.currency,
+            ((row.start, row.end),),
+            _figure_text(money) + how_suffix,
+            period_stated=False,
+            derived=True,
+        )
+    per_year = sign * money.amount * _PER_YEAR[period]
+    how = _figure_text(money) + (
+        f" per {period}" + (f" x {_PER_YEAR[period]}" if period != "year" else "")
+    )
+    return _FeeLine(
+        per_year, money.currency, ((row.start, row.end),), how, derived=period != "year"
+    )
+
+
+def _checked_against_unit_price(
+    text: str, row: Row, amounts: list[Amount], priced: list[_Priced]
+) -> str | None:
+    """A row total's period, from the unit price x quantity beside it: 120 x 25 x 12 = 36,000."""
+    total = amounts[-1].money.amount
+    for index, item in enumerate(priced[:-1]):
+        if item.period is None:
+            continue
+        start = amounts[index - 1].end if index else row.start
+        quantity = _quantity(text[start : item.amount.start]) or 1
+        per_period = quantity * item.amount.money.amount
+        if _close(total, per_period * _PER_YEAR[item.period]):
+            return "year"
+        if _close(total, per_period) or (
+            item.unit is None and _close(total, item.amount.money.amount)
+        ):
+            return item.period
+    return None
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1.0)
+
+
+def _unit_line(
+    money: Money, quantity: int, priced: _Priced, span: tuple[int, int], sign: float = 1.0
+) -> _FeeLine:
+    assert priced.period is not None and priced.unit is not None
+    factor = _PER_YEAR[priced.period]
+    how = f"{quantity} x {_figure_text(money)} per {priced.unit} per {priced.period}"
+    if factor != 1:
+        how += f" x {factor}"
+    return _FeeLine(
+        sign * quantity * money.amount * factor, money.currency, (span,), how, derived=True
+    )
+
+
+def _prose_lines(view: TextView, amounts: list[Amount]) -> list[_FeeLine]:
+    """Recurring fees stated in running text: "USD 1,500 per month", "120 users x USD 25 ..."."""
+    text = view.text
+    lines: list[_FeeLine] = []
+    for index, amount in enumerate(amounts):
+        start, end = view.sentence(amount.start, amount.end)
+        following = amounts[index + 1].start if index + 1 < len(amounts) else end
+        priced = _read_amount(view, amount, min(end, following))
+        previous_end = amounts[index - 1].end if index else start
+        lead = text[max(start, previous_end, amount.start - _LEAD) : amount.start]
+        clause = text[max(start, amount.start - _LEAD) : amount.start]
+        if priced.period is None:
+            priced = _Priced(amount, _lead_period(lead), None, priced.once)
+        if priced.period is None or priced.once or _ONE_TIME_RX.search(lead):
+            continue
+        tail = text[amount.end : min(end, amount.end + _TAIL)]
+        if (
+            _NOT_THE_FEES_RX.search(clause + " " + tail)
+            or _OPTIONAL_RX.search(clause)
+            or _TAX_RX.search(lead)
+            or not _FEE_RX.search(text[start:end])
+        ):
+            continue
+        span = (start, end)
+        if priced.unit is not None:
+            quantity = _quantity(lead)
+            if quantity is None:
+                continue
+            lines.append(replace(_unit_line(amount.money, quantity, priced, span), in_row=False))
+            continue
+        factor = _PER_YEAR[priced.period]
+        how = f"{_figure_text(amount.money)} per {priced.period}" + (
+            f" x {factor}" if factor != 1 else ""
+        )
+        lines.append(
+            _FeeLine(
+                amount.money.amount * factor,
+                amount.money.currency,
+                (span,),
+                how,
+                derived=factor != 1,
+                in_row=False,
+            )
+        )
+    return lines
+
+
+def _lead_period(lead: str) -> str | None:
+    """The period a label right before an amount names: "Monthly fee:", "fee per month of"."""
+    cues = list(_PERIOD_RX.finditer(lead[-50:]))
+    return _period(cues[-1].group(0)) if cues else None
+
+
+def _fee_lines(view: TextView, taken: list[tuple[int, int]]) -> list[_FeeLine]:
+    """Every recurring fee line of the document, in text order, outside ``taken`` spans."""
+    by_row: dict[int, tuple[Row, list[Amount]]] = {}
+    prose: list[Amount] = []
+    for amount in view_amounts(view):
+        if any(start <= amount.start < end for start, end in taken):
+            continue
+        row = row_at(view, amount.start)
+        if row is None or "\n" in view.text[amount.start : amount.end]:
+            prose.append(amount)
+        else:
+            by_row.setdefault(row.start, (row, []))[1].append(amount)
+    lines = [line for row, amounts in by_row.values() if (line := _row_line(view, row, amounts))]
+    lines += _prose_lines(view, prose)
+    return sorted(lines, key=lambda line: line.spans[0])
+
+
+def _blocks(lines: list[_FeeLine], text: str) -> list[list[_FeeLine]]:
+    """Fee lines grouped into lists: lines a few line breaks apart belong together."""
+    blocks: list[list[_FeeLine]] = []
+    for line in lines:
+        if blocks:
+            previous = blocks[-1][-1]
+            gap = text[previous.spans[-1][1] : line.spans[0][0]]
+            same_kind = line.in_row == previous.in_row
+            if same_kind and gap.count("\n") <= _BLOCK_GAP and len(gap) < 400:
+                if line.spans[0] == previous.spans[-1] and _close(line.per_year, previous.per_year):
+                    continue  # "USD 1,500 per month (USD 18,000 per year)": one fee, said twice
+                blocks[-1].append(line)
+                continue
+        blocks.append([line])
+    return blocks
+
+
+def _year_total(block: list[_FeeLine]) -> float:
+    return round(sum(line.per_year for line in block), 2)
+
+
+def _sum_fee_lines(view: TextView, lines: list[_FeeLine], totals: list[_Stated]) -> Hit | None:
+    """The year's recurring fees: the sum of the longest (then first) list of fee lines."""
+    candidates = [block for block in _blocks(lines, view.text) if _year_total(block) > 0]
+    if not candidates:
+        return None
+    block = max(candidates, key=lambda block: (len(block), -block[0].spans[0][0]))
+    total = _year_total(block)
+    currency = block[0].currency
+    if len({line.currency for line in lines if line.in_row == block[0].in_row}) > 1:
+        return None  # fees in several currencies are never added up, nor one of them picked
+    stated = all(line.period_stated for line in block)
+    if not stated and any(
+        item.hit.value.currency == currency and _close(item.hit.value.amount, total)
+        for item in totals
+    ):
+        return None  # the lines add up to the stated total for the term: spread that instead
+    # Other lists that come to the same sum say it again ("USD 1,450 per month" under the table).
+    agreeing = [other for other in candidates if _close(_year_total(other), total)]
+    spans = sorted({span for other in agreeing for line in other for span in line.spans})
+    (start, end), *more = spans
+    value = Money(amount=total, currency=currency)
+    if len(block) == 1 and not block[0].derived:
+        return Hit(ACV_PATH, value, start, end, PRICED_PER_YEAR, more=tuple(more))
+    if len(block) == 1:
+        note = f"derived: {block[0].how}"
+        if not stated:
+            note += " (the only fee line, no period stated: read as a year's)"
+    else:
+        parts = " + ".join(line.how for line in block)
+        note = f"derived: sum of {len(block)} {'annual' if stated else 'fee'} lines ({parts})"
+        if not stated:
+            note += ", lines naming no period read as a year's"
+    confidence = DERIVED if stated else NO_PERIOD_STATED
+    return Hit(ACV_PATH, value, start, end, confidence, more=tuple(more), note=note)
 
 
 def extract(view: TextView) -> list[Hit]:
@@ -419,10 +1003,11 @@ def extract(view: TextView) -> list[Hit]:
     annual = [item.hit for item in labelled_annual]
     annual += [table.total for table in tables if table.total is not None]
     if not annual:
-        derived = _derived(
-            next((hit for table in tables if (hit := _sum_of_lines(table)) is not None), None),
-            _spread_over_term(view, totals),
-        )
+        summed = next((hit for table in tables if (hit := _sum_of_lines(table)) is not None), None)
+        if summed is None:
+            stated_totals = [(item.hit.start, item.hit.end) for item in totals]
+            summed = _sum_fee_lines(view, _fee_lines(view, in_table + stated_totals), totals)
+        derived = _derived(summed, _spread_over_term(view, totals))
         if derived is not None:
             annual.append(derived)
     return [item.hit for item in totals] + annual
@@ -439,4 +1024,4 @@ def _derived(summed: Hit | None, spread: Hit | None) -> Hit | None:
     spans = sorted({*summed.spans, *spread.spans})
     (start, end), *more = spans
     note = f"{summed.note}; agrees with the {(spread.note or '').removeprefix('derived: ')}"
-    return Hit(ACV_PATH, summed.value, start, end, 0.75, more=tuple(more), note=note)
+    return Hit(ACV_PATH, summed.value, start, end, DERIVATIONS_AGREE, more=tuple(more), note=note)

@@ -7,7 +7,7 @@ The regex here only finds where an amount is; ``price_parser`` reads the number 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -17,6 +17,7 @@ from price_parser import Price
 
 from extractors.facts import FactStatus, Money
 from extractors.patterns.core import Hit, TextView, alternation
+from extractors.patterns.numbers import WORD_AMOUNT, words_to_amount
 
 # Symbols and prefixes that name one currency unambiguously in contracts.
 _SYMBOLS = {
@@ -108,6 +109,17 @@ MONEY_RE = re.compile(
 )
 
 
+# An amount written out in words: "forty-eight thousand US dollars".
+_WORDED_RE = re.compile(rf"(?P<words>{WORD_AMOUNT})[\s-]+(?P<word>{_WORD})\b", re.IGNORECASE)
+# Words that lead into an amount's figure in brackets, and belong to it: "forty-eight thousand
+# US dollars (USD 48,000)", "United States Dollars\n(US$900,000.00)" wrapped on a PDF line.
+_WORDS_LEAD = re.compile(
+    rf"(?:(?:{WORD_AMOUNT})[\s-]+)?\b{_WORD}[^\S\n]*\n?[^\S\n]*\([^\S\n]*$", re.IGNORECASE
+)
+_CLOSE = re.compile(r"[^\S\n]*\)")
+_LEAD_REACH = 160
+
+
 @dataclass(frozen=True)
 class Amount:
     """A located money amount."""
@@ -160,12 +172,45 @@ def _money_from(match: re.Match[str]) -> Money | None:
     return Money(amount=amount, currency=currency)
 
 
-def find_amounts(text: str, start: int = 0, end: int | None = None) -> Iterator[Amount]:
-    """Every money amount with a known currency in ``text[start:end]``."""
-    for match in MONEY_RE.finditer(text, start, len(text) if end is None else end):
+def _with_words(text: str, amount: Amount, floor: int) -> Amount:
+    """``amount`` widened over the words that state it before its bracketed figure."""
+    lead = _WORDS_LEAD.search(text, max(floor, amount.start - _LEAD_REACH), amount.start)
+    if lead is None:
+        return amount
+    close = _CLOSE.match(text, amount.end)
+    end = close.end() if close else amount.end
+    return Amount(amount.money, lead.start(), end)
+
+
+def _amounts(
+    text: str,
+    figures: Iterable[re.Match[str]],
+    worded: Iterable[re.Match[str]],
+    floor: int,
+) -> list[Amount]:
+    """Amounts in figures (with any words stating them), then those only written in words."""
+    found: list[Amount] = []
+    for match in figures:
         money = _money_from(match)
         if money is not None:
-            yield Amount(money, match.start(), match.end())
+            found.append(_with_words(text, Amount(money, match.start(), match.end()), floor))
+    for match in worded:
+        if any(match.start() < other.end and other.start < match.end() for other in found):
+            continue  # the figure in brackets that follows the words states the amount
+        value = words_to_amount(match.group("words"))
+        currency = _currency_word(match.group("word"))
+        if value and currency is not None:
+            money = Money(amount=float(value), currency=currency)
+            found.append(Amount(money, match.start(), match.end()))
+    return sorted(found, key=lambda amount: amount.start)
+
+
+def find_amounts(text: str, start: int = 0, end: int | None = None) -> Iterator[Amount]:
+    """Every money amount with a known currency in ``text[start:end]``, in figures or words."""
+    stop = len(text) if end is None else end
+    figures = MONEY_RE.finditer(text, start, stop)
+    worded = _WORDED_RE.finditer(text, start, stop) if _has_currency_word(text, start, stop) else ()
+    yield from _amounts(text, figures, worded, start)
 
 
 def parse_money(text: str) -> Money | None:
@@ -188,16 +233,25 @@ MONEY_KEYS = (
 )
 
 
+_WORD_KEYS = ("dollar", "euro", "pound", "franc", "yen", "rupee")
+
+
+def _has_currency_word(text: str, start: int, end: int) -> bool:
+    piece = text[start:end].lower()
+    return any(key in piece for key in _WORD_KEYS)
+
+
 def view_amounts(view: TextView) -> list[Amount]:
     """Every money amount of the document, found once per document."""
     cached = view.shared.get("amounts")
     if isinstance(cached, list):
         return cached
-    amounts = []
-    for match in view.finditer(MONEY_RE, MONEY_KEYS, before=30, after=40):
-        money = _money_from(match)
-        if money is not None:
-            amounts.append(Amount(money, match.start(), match.end()))
+    amounts = _amounts(
+        view.text,
+        view.finditer(MONEY_RE, MONEY_KEYS, before=30, after=40),
+        view.finditer(_WORDED_RE, _WORD_KEYS, before=_LEAD_REACH, after=40),
+        0,
+    )
     view.shared["amounts"] = amounts
     return amounts
 

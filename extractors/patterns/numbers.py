@@ -81,6 +81,36 @@ def words_to_number(text: str) -> int | None:
     return total if seen else None
 
 
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# "forty-eight thousand", "one million two hundred and fifty thousand", "nine hundred thousand".
+WORD_AMOUNT = (
+    rf"\b{WORD_NUMBER}(?:[\s-]+(?:thousand|million|billion)\b)?"
+    rf"(?:,?[\s-]+(?:and[\s-]+)?{WORD_NUMBER}(?:[\s-]+(?:thousand|million|billion)\b)?){{0,4}}"
+)
+
+
+def words_to_amount(text: str) -> int | None:
+    """The value of a number phrase with thousands and millions ("forty-eight thousand")."""
+    total = 0
+    current = 0
+    seen = False
+    for word in _WORD.findall(text.lower()):
+        if word in _SCALES:
+            total += max(current, 1) * _SCALES[word]
+            current = 0
+            seen = True
+            continue
+        value = words_to_number(word) if word != "hundred" else None
+        if word == "hundred":
+            current = max(current, 1) * 100
+        elif value is not None:
+            current += value
+        elif word != "and":
+            return None
+        seen = True
+    return total + current if seen else None
+
+
 def parse_number(text: str) -> float | None:
     """The number ``text`` states, preferring a bracketed figure ("thirty (30)" -> 30)."""
     bracketed = _BRACKETED.search(text)

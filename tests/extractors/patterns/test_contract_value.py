@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,8 +31,18 @@ def _values(text: str, path: str) -> list[Any]:
         "Aurora commits to aggregate annual fees equivalent to at least USD 500,000.",
         # A per-unit price is not the year's value.
         "Additional seats cost EUR 210 per user per year, being EUR 16,800 per year.",
-        # A header whose first row holds a quantity and a unit price first.
-        "Product Seats Annual fee\nAnalytics Suite 40 seats USD 20.00 per seat per month\n",
+        # Look-alikes of the year's fees: a liability cap, an insurance minimum, a services
+        # fee alone, a price-increase cap, taxes, an hourly rate.
+        "Each party's liability shall not exceed the fees paid in the 12 months before the claim.",
+        "Liability is capped at USD 500,000 per year.",
+        "Provider shall maintain insurance of not less than USD 2,000,000 per occurrence and "
+        "USD 5,000,000 per year in the aggregate.",
+        "Professional services fee: USD 20,000, payable on signature.",
+        "Implementation services ............ USD 15,000.00",
+        "Provider may increase the fees by up to USD 2,000 per year at each renewal.",
+        "Taxes (GST 5%): CAD 5.88 per month.",
+        "Additional consulting is charged at USD 200 per hour.",
+        "Additional users may be purchased at USD 25 per user per month.",
     ],
 )
 def test_no_annual_value_where_none_is_stated_or_determined(text: str) -> None:
@@ -47,11 +58,110 @@ def test_a_table_in_several_currencies_gives_no_annual_value() -> None:
     assert _values(text, ACV) == []
 
 
-def test_a_monthly_price_table_gives_no_annual_value() -> None:
+def test_a_monthly_price_table_is_summed_and_annualised() -> None:
     text = (
         "Item Entity Quantity Monthly fee\n"
         "Dispatch Pro Acme Pty Ltd 140 users AUD 9,800.00\n"
         "Connector Acme Pty Ltd 1 AUD 750.00\n"
+    )
+    hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
+    assert [hit.value for hit in hits] == [Money(amount=126_600, currency="AUD")]
+    assert hits[0].note == (
+        "derived: sum of 2 annual lines (AUD 9,800 per month x 12 + AUD 750 per month x 12)"
+    )
+    assert len(hits[0].spans) == 2
+
+
+PLAIN_ORDER_FORM = Path(__file__).parents[3] / ".." / "shared" / "hooks" / "plain-order-form.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "note"),
+    [
+        ("Platform subscription ............ USD 48,000.00", 48_000, "no period stated"),
+        ("Fees ........................ USD 7,200.00 per year", 7_200, None),
+        ("Customer shall pay annual fees of USD 84,000.", 84_000, None),
+        ("Annual Fees: $84,000", 84_000, None),
+        ("The annual subscription fee of USD 30,000 is invoiced in advance.", 30_000, None),
+        (
+            "Total subscription fees: USD 360,000 for the 36-month term.",
+            120_000,
+            "derived: total USD 360,000 / 3 years",
+        ),
+        (
+            "The subscription fee is USD 1,500 per month.",
+            18_000,
+            "derived: USD 1,500 per month x 12",
+        ),
+        (
+            "Subscription: 120 users x USD 25.00 per user per month.",
+            36_000,
+            "derived: 120 x USD 25 per user per month x 12",
+        ),
+        (
+            "| Item | Qty | Unit price | Total |\n|---|---|---|---|\n"
+            "| Platform | 100 users | USD 20.00 per user per month | USD 24,000.00 |\n"
+            "| Support | 1 | USD 6,000.00 per year | USD 6,000.00 |\n"
+            "| Set-up (one-time) | 1 | USD 5,000.00 | USD 5,000.00 |\n"
+            "| VAT | | | USD 7,000.00 |\n| Total | | | USD 42,000.00 |\n",
+            30_000,
+            "derived: sum of 2 annual lines",
+        ),
+        (
+            "Item          Qty   Monthly price\n"
+            "Workspace     1     USD 1,200.00\n"
+            "Extra sites   5     USD 250.00\n"
+            "Monthly total       USD 1,450.00\n",
+            17_400,
+            "derived: sum of 2 annual lines",
+        ),
+        (
+            "Product\tSeats\tAnnual fee\nAnalytics Suite\t40 seats\tUSD 20.00 per seat per month\n",
+            9_600,
+            "derived: 40 x USD 20 per seat per month x 12",
+        ),
+        (
+            "Customer shall pay subscription fees of United States Dollars\n(US$900,000.00) "
+            "per annum.",
+            900_000,
+            None,
+        ),
+        (
+            "Customer shall pay subscription fees of United States Dollars (US$900,000.00) "
+            "per annum.",
+            900_000,
+            None,
+        ),
+        ("Fees: forty-eight thousand US dollars (USD 48,000) per year.", 48_000, None),
+        ("Fees: forty-eight thousand US dollars per year.", 48_000, None),
+    ],
+)
+def test_annual_value_in_every_layout(text: str, expected: float, note: str | None) -> None:
+    hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
+    assert [hit.value.amount for hit in hits] == [expected]
+    if note is None:
+        assert hits[0].note is None
+    else:
+        assert hits[0].note is not None and note in hits[0].note
+
+
+def test_a_derived_value_is_less_sure_than_a_stated_one() -> None:
+    stated = contract_value.extract(view("Annual fees: USD 18,000."))
+    monthly = contract_value.extract(view("The subscription fee is USD 1,500 per month."))
+    assert stated[0].value == monthly[0].value
+    assert monthly[0].confidence < stated[0].confidence
+
+
+def test_the_plain_order_form_gives_its_yearly_fee() -> None:
+    text = PLAIN_ORDER_FORM.read_text(encoding="utf-8")
+    assert _values(text, ACV) == [Money(amount=7_200, currency="USD")]
+
+
+def test_fee_lines_in_several_currencies_are_never_added_up() -> None:
+    text = (
+        "Item Entity Quantity Monthly fee\n"
+        "Pulse Acme Pty Ltd 140 users AUD 9,800.00\n"
+        "Pulse Acme NZ Limited 40 users NZD 3,040.00\n"
     )
     assert _values(text, ACV) == []
 
@@ -121,7 +231,7 @@ def test_annual_value_derived_from_total_value_and_term() -> None:
     assert _values(text, TCV) == [Money(amount=454_500, currency="USD")]
     hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
     assert [hit.value for hit in hits] == [Money(amount=151_500, currency="USD")]
-    assert hits[0].note == "derived: TCV USD 454,500 over 36 months"
+    assert hits[0].note == "derived: total USD 454,500 / 3 years"
     quoted = [text[start:end] for start, end in hits[0].spans]
     assert any("454,500.00" in quote for quote in quoted)
     assert any("thirty-six (36) months" in quote for quote in quoted)
@@ -165,7 +275,7 @@ def test_a_derived_fact_quotes_every_source_and_says_how() -> None:
     )
     fact = findings(text)[ACV]
     assert fact.value == Money(amount=100_000, currency="EUR")
-    assert fact.note == "derived: TCV EUR 200,000 over 24 months"
+    assert fact.note == "derived: total EUR 200,000 / 2 years"
     assert len(fact.evidence) == 2
     for evidence in fact.evidence:
         assert text[evidence.start : evidence.end] == evidence.quote
@@ -180,7 +290,9 @@ def test_two_derivations_that_agree_are_both_quoted() -> None:
     )
     hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
     assert [hit.value for hit in hits] == [Money(amount=216_000, currency="EUR")]
-    assert hits[0].note is not None and "agrees with the TCV EUR 648,000" in hits[0].note
+    assert (
+        hits[0].note is not None and "agrees with the total EUR 648,000 / 3 years" in hits[0].note
+    )
     assert len(hits[0].spans) == 3
 
 

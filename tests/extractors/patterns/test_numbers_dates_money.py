@@ -14,6 +14,7 @@ from extractors.patterns.numbers import (
     PERCENT,
     parse_number,
     parse_percent,
+    words_to_amount,
     words_to_number,
 )
 
@@ -214,3 +215,45 @@ def test_incidental_amounts_alone_name_no_billing_currency() -> None:
     # order form beside it does.
     text = "Provider shall maintain insurance of at least GBP 5,000,000 per claim."
     assert _billing_currencies(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("forty-eight thousand", 48_000),
+        ("nine hundred thousand", 900_000),
+        ("one million two hundred and fifty thousand", 1_250_000),
+        ("seven thousand two hundred", 7_200),
+        ("forty-eight thousand days", None),
+    ],
+)
+def test_amounts_in_words(text: str, expected: int | None) -> None:
+    assert words_to_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "amount"),
+    [
+        # The words belong to the figure in brackets, even across a PDF line break.
+        (
+            "fees of United States Dollars\n(US$900,000.00) per annum",
+            "United States Dollars\n(US$900,000.00)",
+            900_000,
+        ),
+        (
+            "fees of forty-eight thousand US dollars (USD 48,000) per year",
+            "forty-eight thousand US dollars (USD 48,000)",
+            48_000,
+        ),
+        (
+            "fees of forty-eight thousand US dollars per year",
+            "forty-eight thousand US dollars",
+            48_000,
+        ),
+    ],
+)
+def test_amounts_in_words_and_figures(text: str, quote: str, amount: float) -> None:
+    found = list(find_amounts(text))
+    assert [(text[a.start : a.end], a.money.amount, a.money.currency) for a in found] == [
+        (quote, amount, "USD")
+    ]
