@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from extractors.document import MediaType
 from extractors.facts import Party, PartyRole
 from extractors.patterns.core import Hit, TextView, squash
-from extractors.patterns.places import PlaceKind, find_places
+from extractors.patterns.places import PlaceKind, find_places, lookup
 
 CHECKS = frozenset({"commercial.parties", "tax.contracting_entities"})
 
@@ -27,7 +27,7 @@ _SUFFIX = (
     r"\t]+Ltd\.?|"
     r"S\.A\.S\.|SAS|SARL|S\.à[^\S\n]?r\.l\.|AB|Oy|ApS|A/S|K\.K\.|Co\.,?[^\S\n]+Ltd\.?|Company|Co\.|"
     r"INC\.?|CORP\.?|CORPORATION|LIMITED|COMPANY|LTD\.?|ASA|AS|SA|SRL|S\.r\.l\.|KG|N\.A\.|DAC|ULC"
-    r"|PLC)"
+    r"|PLC|P\.C\.|PLLC|P\.A\.)"
 )
 _NAME_WORD = r"[A-Z0-9][\w&'’.-]*"
 _NAME = re.compile(
@@ -50,7 +50,7 @@ _DEFINED = re.compile(
 )
 # Where the text before a definition stops being about this party.
 _BOUNDARY = re.compile(
-    r"\b(?:by\s+and\s+between|between|among|and|with)\b|;|\n\s*\n|^\s*\d+\.\s|\b(?:between|and|parties)"
+    r"\b(?:by\s+and\s+between|between|among|and|with|by)\b|;|\n\s*\n|^\s*\d+\.\s|\b(?:between|and|parties)"
     r"\s*:|\)\s*,|\n(?=[^\S\n]*(?:\*\*)?[A-Za-z][A-Za-z ]{1,25}:)",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -233,9 +233,11 @@ _LEADING_NOISE = re.compile(
 _FIELD = re.compile(
     r"(?:^|\n|\|)[^\S\n]*(?:\*\*)?(?P<label>customer|client|subscriber|licensee|buyer|provider|"
     r"vendor|supplier"
-    r"|licensor|service provider|seller|contractor|billed to|bill to|sold by|supplied by)(?:[ "
+    r"|licensor|service provider|seller|contractor|billed to|bill to|sold by|supplied by|sold to"
+    r"|ship to|shipped to|invoice to)(?:[ "
     r"\t]+(?:legal|entity|company|full)(?:[^\S\n]+name)?|[^\S\n]+name)?"
-    r"[^\S\n]*[:|\t](?:\*\*)?[^\S\n]*(?P<name>[A-Z][^\n|;\t]{1,80})",
+    # A colon, a cell border, a tab or dot leaders ("Customer ........ Fairmont, P.C.").
+    r"[^\S\n]*(?:[:|\t]|\.{3,}|…+)(?:\*\*)?[^\S\n]*(?P<name>[A-Z][^\n|;\t]{1,80})",
     re.IGNORECASE,
 )
 
@@ -270,6 +272,31 @@ _PROVIDER_TERMS = frozenset(
         "business associate",
     }
 )
+
+
+# Field labels of letters, quotes and invoices that are no defined name of a party.
+_FIELD_ROLES: dict[str, PartyRole] = {
+    **dict.fromkeys(
+        ("bill to", "billed to", "sold to", "ship to", "shipped to", "invoice to"),
+        PartyRole.CUSTOMER,
+    ),
+    **dict.fromkeys(("sold by", "supplied by"), PartyRole.PROVIDER),
+}
+# A table's header row ("Customer entity | State | Billing address | Users"): short cells, no
+# figures; the cell after the label is a column name, not a party.
+_HEADER_CELLS = 3
+_CELL = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
+
+
+def _is_table_header(view: TextView, offset: int) -> bool:
+    """Whether the line at ``offset`` is the header row of a table of three or more columns."""
+    start, end = view.line(offset)
+    cells = [cell for cell in _CELL.split(view.text[start:end].strip().strip("|")) if cell]
+    if len(cells) < _HEADER_CELLS:
+        return False
+    return not any(char.isdigit() for char in view.text[start:end]) and all(
+        len(cell.split()) <= 3 for cell in cells
+    )
 
 
 @dataclass
@@ -307,7 +334,9 @@ def _tidy_name(raw: str) -> str:
     return name
 
 
-def _name_before(view: TextView, definition_start: int) -> tuple[int, int] | None:
+def _name_before(
+    view: TextView, definition_start: int, not_before: int = 0, term: str | None = None
+) -> tuple[int, int] | None:
     """The party name that a "("Customer")" definition at ``definition_start`` belongs to.
 
     The name follows the last "between", "and", "with" ... before the definition that is
@@ -315,21 +344,41 @@ def _name_before(view: TextView, definition_start: int) -> tuple[int, int] | Non
     "England and Wales") is passed over.
     """
     text = view.text
-    window_start = max(0, definition_start - 400)
+    # A name never lies before the definition ahead of it ("Summit Ledger, Inc. ("Summit"), and
+    # each customer entity ("Customer")": the second definition names no one).
+    window_start = max(0, definition_start - 400, not_before)
     boundaries = [match.end() for match in _BOUNDARY.finditer(text, window_start, definition_start)]
     if view.document.media_type in (MediaType.DOCX, MediaType.MARKDOWN):
         boundaries += [m.end() for m in _PARAGRAPH.finditer(text, window_start, definition_start)]
     candidates = sorted(set(boundaries), reverse=True) or [window_start]
     for start in candidates[:6]:
         span = _name_at(view, start, definition_start)
-        if span is not None:
+        # A defined name that is no role word is taken from the party's name ("Ostara"), so a
+        # name without it is an address or a place in the description.
+        if span is not None and (
+            term is None
+            or role_of(term) is not None
+            or _term_in_name(term, view.text[span[0] : span[1]])
+        ):
             return span
     return None
+
+
+_AFFILIATE_OF_CUSTOMER = re.compile(
+    r"\baffiliate\s+of\s+(?:the\s+)?(?:customer|client|subscriber|licensee)\b", re.IGNORECASE
+)
+# A letterhead is the provider's own name; a line that speaks of the customer is no letterhead.
+_ABOUT_THE_CUSTOMER = re.compile(r"\b(?:customer|client|subscriber|affiliate)s?\b", re.IGNORECASE)
+# "(1) Stonegate Cloud Ltd", "(a) Acme Inc.": the number of a party in a list, or the end of the
+# sentence before it.
+_ENUMERATOR = re.compile(r"[\s.;,]*(?:\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})\)\s+)?")
 
 
 def _name_at(view: TextView, start: int, definition_start: int) -> tuple[int, int] | None:
     """The name that starts at ``start`` and runs at most to the definition, if it is one."""
     text = view.text
+    enumerator = _ENUMERATOR.match(text, start, definition_start)
+    start = enumerator.end() if enumerator else start
     segment = text[start:definition_start]
     cut = _NAME_END.search(segment)
     name_end = start + (cut.start() if cut else len(segment))
@@ -341,6 +390,7 @@ def _name_at(view: TextView, start: int, definition_start: int) -> tuple[int, in
         or len(name.split()) > 10
         or _NOT_A_NAME.search(name)
         or not _looks_like_a_name(name)
+        or lookup(name) is not None  # "England and Wales": the boundary was inside a place
     ):
         return None
     return name_start, name_start + len(text[name_start:name_end].rstrip(" ,;:*"))
@@ -357,12 +407,23 @@ def _opening_parties(view: TextView) -> list[_Party]:
     text = view.text
     limit = min(len(text), _OPENING)
     found: list[_Party] = []
+    previous_end = 0
     for defined in _DEFINED.finditer(text, 0, limit):
         term = (defined.group("term") or defined.group("bare") or defined.group("after")).strip()
         if term.lower() in _DOCUMENT_TERMS:
             continue
-        span = _name_before(view, defined.start())
+        # "Kepler Maritime Americas Inc., an Affiliate of Customer ("Ordering Affiliate")".
+        affiliate = _AFFILIATE_OF_CUSTOMER.search(
+            text, max(previous_end, defined.start() - 200), defined.start()
+        )
+        span = _name_before(view, defined.start(), previous_end, None if affiliate else term)
+        previous_end = defined.end()
         if span is None:
+            role = role_of(term)
+            if role is not None:
+                # "each customer entity that signs an Order Form ("Customer")": a role the
+                # terms give no name.
+                view.shared.setdefault("unnamed_roles", set()).add(role)
             continue
         label = _LABEL.match(text, span[0])
         name_start = label.end() if label else span[0]
@@ -370,7 +431,7 @@ def _opening_parties(view: TextView) -> list[_Party]:
         name = _tidy_name(text[name_start : span[1]])
         if not name:
             continue
-        known_role = role_of(term)
+        known_role = role_of(term) or (PartyRole.CUSTOMER if affiliate else None)
         if known_role is None and not _term_in_name(term, name):
             continue
         party = _Party(name=name, start=span[0], end=defined.end(), term=term)
@@ -424,10 +485,10 @@ def _assign_roles(view: TextView, parties: list[_Party]) -> None:
     scores = {}
     for party in unknown:
         term = re.escape(party.term or "")
-        provides = len(
-            re.findall(rf"\b{term}\s+(?:shall|will|agrees\s+to)\s+{_PROVIDES}", view.text)
-        )
-        pays = len(re.findall(rf"\b{term}\s+(?:shall|will|agrees\s+to)\s+{_PAYS}", view.text))
+        # "Goldcrest provides the service", "Customer pays the fees": the present tense binds too.
+        modal = r"(?:(?:shall|will|agrees\s+to)\s+)?"
+        provides = len(re.findall(rf"\b{term}\s+{modal}{_PROVIDES}", view.text))
+        pays = len(re.findall(rf"\b{term}\s+{modal}{_PAYS}", view.text))
         # Providing the service is what makes a provider; either side may pay something.
         scores[id(party)] = 2 * provides - pays
     if len(unknown) == 2 and PartyRole.PROVIDER not in {party.role for party in parties}:
@@ -472,7 +533,7 @@ def _fields(view: TextView) -> list[re.Match[str]]:
     for match in _FIELD_LINE.finditer(view.text, 0, limit):
         if _NAME.match(match.group("name")):
             found.append(match)
-    return found
+    return [match for match in found if not _is_table_header(view, match.start("name"))]
 
 
 def _key(name: str) -> str:
@@ -493,9 +554,18 @@ def _letterhead(view: TextView, parties: list[_Party]) -> None:
     taken = {_key(party.name) for party in parties}
     for match in _LETTERHEAD_NAME.finditer(text, 0, head):
         name = _tidy_name(match.group("name"))
-        if _key(name) in taken:
+        line_start, line_end = view.line(match.start("name"))
+        line = text[line_start:line_end]
+        # A row of a table or a labelled field ("Customer<TAB>Marlowe & Finch LLP") is no
+        # letterhead: the letterhead is the provider's own name.
+        if (
+            _key(name) in taken
+            or "|" in line
+            or "\t" in line
+            or _LABEL.match(line)
+            or _ABOUT_THE_CUSTOMER.search(line)
+        ):
             continue
-        line_end = view.line(match.start("name"))[1]
         party = _Party(
             name=name,
             start=match.start("name"),
@@ -519,13 +589,7 @@ def known_parties(view: TextView) -> list[_Party]:
         raw = match.group("name")
         name = _tidy_name(raw)
         label = match.group("label").lower()
-        role = (
-            PartyRole.CUSTOMER
-            if label.startswith("bill")
-            else PartyRole.PROVIDER
-            if label in {"sold by", "supplied by"}
-            else role_of(label)
-        )
+        role = _FIELD_ROLES.get(" ".join(label.split())) or role_of(label)
         if not name or role is None or not re.search(r"[A-Za-z]{2}", name):
             continue
         existing = by_key.get(_key(name)) or next(
@@ -546,12 +610,14 @@ def known_parties(view: TextView) -> list[_Party]:
     _letterhead(view, parties)
     customers = [party for party in parties if party.role is PartyRole.CUSTOMER]
     others = [party for party in parties if party.role is PartyRole.OTHER]
+    unnamed = view.shared.get("unnamed_roles", set())
     if (
-        len(customers) == 1
+        (len(customers) == 1 or (not customers and PartyRole.CUSTOMER in unnamed))
         and len(others) == 1
         and not any(p.role is PartyRole.PROVIDER for p in parties)
     ):
-        # The one other party of a customer's contract is the one providing the service.
+        # The one other party of a customer's contract, or of terms written for "each
+        # customer entity ("Customer")", is the one providing the service.
         others[0].role = PartyRole.PROVIDER
     view.shared["all_parties"] = parties
     return parties

@@ -203,6 +203,14 @@ def lookup(name: str) -> Place | None:
     return _gazetteer().get(" ".join(name.lower().split()))
 
 
+# A place that names a street or building ("25 Canada Square", "Texas Avenue") is an address.
+_STREET_AFTER = re.compile(
+    r"[^\S\n]+(?:Square|Street|St\.|Road|Rd\.|Avenue|Ave\.|Place|Way|Lane|Drive|Boulevard|Blvd"
+    r"|Plaza|Wharf|Gate|Gardens|Terrace|Crescent|Parkway|Circle|House|Tower|Building"
+    r"|Centre|Center|Quay|Row|Walk|Close|Highway)\b"
+)
+
+
 def find_places(
     text: str, start: int = 0, end: int | None = None
 ) -> Iterator[tuple[Place, int, int]]:
@@ -211,7 +219,7 @@ def find_places(
     for match in _place_regex().finditer(text, start, len(text) if end is None else end):
         key = " ".join(match.group(0).lower().split())
         place = gazetteer.get(key)
-        if place is not None:
+        if place is not None and not _STREET_AFTER.match(text, match.end()):
             yield place, match.start(), match.end()
 
 

@@ -29,7 +29,8 @@ CHECKS = frozenset(
 _BILLING_LABEL = words(
     r"\b(?:bill(?:ing)? to|billing (?:address|country|entity|location|contact address)|invoice "
     r"(?:to|address)"
-    r"|sold to|remit to|invoicing address|address for invoices"
+    # "Remit to" is where the provider is paid, never where the customer is billed.
+    r"|sold to|invoicing address|address for invoices"
     r"|invoices? (?:shall|will|must|are to) be (?:addressed|sent|issued) to)\b[^\S\n]*[:|\t]?"
 )
 _VAT = re.compile(
@@ -115,9 +116,7 @@ _PO_REQUIRED = re.compile(
 def _billing_countries(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     text = view.text
-    for match in view.finditer(
-        _BILLING_LABEL, ("bill", "invoic", "sold to", "remit to"), before=5, after=60
-    ):
+    for match in view.finditer(_BILLING_LABEL, ("bill", "invoic", "sold to"), before=5, after=60):
         _line_start, line_end = view.line(match.end())
         # The address may run onto the next two lines.
         end = line_end
