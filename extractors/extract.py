@@ -89,6 +89,7 @@ def extract_bundle(
         checked=checked,
         documents={d.document_id: d.filename or d.document_id for d in documents},
         extractors={extractor.name: extractor.version for extractor in active},
+        texts={d.document_id: d.text for d in documents},
     )
 
 

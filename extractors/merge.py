@@ -6,8 +6,13 @@ The policy is explicit and order-independent:
 - a clause is present if any grounded deterministic finding says so, unless the only
   "present" evidence is the very sentence that excludes it ("shall not have audit rights");
 - lists are unions;
-- across documents of one bundle, an amendment overrides an order form, which overrides
-  a SOW, which overrides the MSA, for scalar values; the values overridden stay in the note.
+- across documents of one case, a scalar value keeps the STRICTER reading (the direction
+  per fact is the ``STRICTNESS`` table), so a case never loses caution because a document
+  was added; unless a document overrides another: an amendment, a document that says it
+  prevails over the agreement, or one the agreement lets vary it ("unless the Order Form
+  states otherwise"). Where no direction is known (governing law), the document precedence
+  decides: amendment > order form > SOW > addenda > MSA. The note says which reading won
+  and why; the evidence keeps every reading, the winner's first.
 Ungrounded findings never enter the record's facts; they are kept in ``unverified``.
 """
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -32,6 +38,8 @@ from extractors.facts import (
     fact_value_type,
     get_fact,
 )
+from extractors.precedence import PrecedenceClauses, read_precedence
+from extractors.strictness import reading_label, stricter_value
 
 _SOURCE_RANK = {
     Source.PERSON: 0,
@@ -167,41 +175,201 @@ def merge_list(facts: Sequence[Fact[Any]]) -> Fact[Any]:
     )
 
 
-def merge_scalar(facts: Sequence[Fact[Any]], kinds: Mapping[str, DocumentKind]) -> Fact[Any]:
-    """A single-valued fact: best source, then the overriding document, then confidence."""
+def merge_scalar(
+    facts: Sequence[Fact[Any]],
+    kinds: Mapping[str, DocumentKind],
+    *,
+    path: str = "",
+    case: CaseDocuments | None = None,
+) -> Fact[Any]:
+    """A single-valued fact: the best source, then across documents the stricter reading
+    unless one document overrides the other (see ``_resolve``)."""
     candidates = [f for f in facts if f.status in (FactStatus.PRESENT, FactStatus.EXCLUDED)]
     if not candidates:
         return Fact(status=FactStatus.NOT_FOUND)
-    ranked = sorted(
-        candidates,
-        key=lambda f: (
-            _SOURCE_RANK.get(f.source or Source.LLM, 9),
-            _document_rank(f, kinds),
-            f.status is not FactStatus.PRESENT,
-            -f.confidence,
-            min((e.start for e in f.evidence), default=0),
-        ),
-    )
-    best = ranked[0]
-    others = {
+    case = case if case is not None else CaseDocuments(kinds=kinds)
+    top = min(_SOURCE_RANK.get(f.source or Source.LLM, 9) for f in candidates)
+    decisive = [f for f in candidates if _SOURCE_RANK.get(f.source or Source.LLM, 9) == top]
+    readings = _readings_by_document(decisive)
+    best, note = _resolve(path, readings, case)
+    agreeing = [f for f in candidates if _as_key(f.value) == _as_key(best.value)]
+    differing = [f for f in decisive if _as_key(f.value) != _as_key(best.value)]
+    # The readings that lost stay quoted beside the one that won, so a reviewer sees both.
+    evidence = _union_evidence(agreeing) + [
+        e for e in _union_evidence(differing) if e not in _union_evidence(agreeing)
+    ]
+    lesser = {
         _as_key(f.value): f
-        for f in ranked[1:]
-        if f.status is FactStatus.PRESENT and _as_key(f.value) != _as_key(best.value)
+        for f in sorted(candidates, key=_rank_key(case.kinds))
+        if f.status is FactStatus.PRESENT
+        and _as_key(f.value) != _as_key(best.value)
+        and f not in decisive
     }
-    if not others:
-        agreeing = [f for f in ranked if _as_key(f.value) == _as_key(best.value)]
-        return best.model_copy(
-            update={
-                "evidence": _union_evidence(agreeing),
-                "extractor": _extractor_names(agreeing),
-            }
+    if lesser:
+        others = "; ".join(
+            f"{_plain(f.value)} (p.{f.evidence[0].page})" if f.evidence else _plain(f.value)
+            for f in lesser.values()
         )
-    overridden = "; ".join(
-        f"{_plain(f.value)} (p.{f.evidence[0].page})" if f.evidence else _plain(f.value)
-        for f in others.values()
+        note = _join_notes(note, f"other values in the bundle: {others}")
+    return best.model_copy(
+        update={
+            "evidence": evidence,
+            "extractor": _extractor_names(agreeing),
+            "note": _join_notes(best.note, note),
+        }
     )
-    note = f"other values in the bundle: {overridden}"
-    return best.model_copy(update={"note": note if not best.note else f"{best.note}; {note}"})
+
+
+def _join_notes(*notes: str | None) -> str | None:
+    return "; ".join(note for note in notes if note) or None
+
+
+def _rank_key(kinds: Mapping[str, DocumentKind]) -> Any:
+    """Best source, then the overriding document, then present, confidence, position."""
+
+    def key(fact: Fact[Any]) -> tuple[Any, ...]:
+        return (
+            _SOURCE_RANK.get(fact.source or Source.LLM, 9),
+            _document_rank(fact, kinds),
+            fact.status is not FactStatus.PRESENT,
+            -fact.confidence,
+            min((e.start for e in fact.evidence), default=0),
+            min((e.document_id or "" for e in fact.evidence), default=""),
+            _as_key(fact.value),
+        )
+
+    return key
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one document of the case says a fact is."""
+
+    document_id: str | None
+    fact: Fact[Any]
+
+
+def _readings_by_document(facts: Sequence[Fact[Any]]) -> list[_Reading]:
+    """One reading per document: its most confident, present-first finding."""
+    by_document: dict[str | None, list[Fact[Any]]] = defaultdict(list)
+    for fact in facts:
+        by_document[fact.evidence[0].document_id if fact.evidence else None].append(fact)
+    readings = [
+        _Reading(document_id, sorted(group, key=_rank_key({}))[0])
+        for document_id, group in by_document.items()
+    ]
+    return sorted(readings, key=lambda r: r.document_id or "")
+
+
+def _resolve(
+    path: str, readings: Sequence[_Reading], case: CaseDocuments
+) -> tuple[Fact[Any], str | None]:
+    """The reading the case keeps, and a note saying why when the documents disagree.
+
+    A document that says it overrides another (an amendment; a document claiming to
+    prevail over the agreement; one the agreement lets vary it) removes that document's
+    reading. Of the readings left, the stricter one stands where ``STRICTNESS`` knows
+    the direction; otherwise the document precedence decides, and the note says so.
+    """
+    if len({_as_key(r.fact.value) for r in readings}) <= 1:
+        return _first_by_precedence(readings, case), None
+    notes: dict[str | None, str] = {}
+    for loser in readings:
+        for winner in readings:
+            if loser.document_id in notes or _as_key(winner.fact.value) == _as_key(
+                loser.fact.value
+            ):
+                continue
+            reason = case.overrides(winner.document_id, loser.document_id)
+            if reason is not None:
+                notes[loser.document_id] = (
+                    f"{case.describe(path, winner)} overrides {case.describe(path, loser)}: "
+                    f"{reason}"
+                )
+    standing = [r for r in readings if r.document_id not in notes]
+    overrides = "; ".join(notes.values())
+    if len({_as_key(r.fact.value) for r in standing}) <= 1:
+        return _first_by_precedence(standing, case), overrides or None
+    present = [r for r in standing if r.fact.status is FactStatus.PRESENT]
+    strictest = stricter_value(path, [r.fact.value for r in present])
+    if strictest is not None:
+        kept = _first_by_precedence(
+            [r for r in present if _as_key(r.fact.value) == _as_key(strictest)], case
+        )
+        why = overrides or "no precedence clause"
+        return kept, f"stricter of {_described(path, kept, standing, case)}; {why}"
+    kept = _first_by_precedence(standing, case)
+    note = (
+        f"{_described(path, kept, standing, case, joiner=' kept over ')} by document "
+        "precedence (amendment > order form > SOW > addenda > MSA): no direction of "
+        f"strictness is known for {path or 'this fact'}"
+    )
+    return kept, _join_notes(overrides, note)
+
+
+def _described(
+    path: str,
+    kept: Fact[Any],
+    readings: Sequence[_Reading],
+    case: CaseDocuments,
+    *,
+    joiner: str = " and ",
+) -> str:
+    """The kept reading, then the others: "net 90 (msa.pdf) and net 30 (sow.pdf)"."""
+    first = [r for r in readings if r.fact is kept]
+    others = [
+        r for r in readings if r.fact is not kept and _as_key(r.fact.value) != _as_key(kept.value)
+    ]
+    return (
+        case.describe(path, first[0]) + joiner + ", ".join(case.describe(path, r) for r in others)
+    )
+
+
+def _first_by_precedence(readings: Sequence[_Reading], case: CaseDocuments) -> Fact[Any]:
+    return sorted((r.fact for r in readings), key=_rank_key(case.kinds))[0]
+
+
+# Kinds whose own precedence claim ("This Order Form prevails over the Agreement") counts,
+# and the kinds such a claim overrides: the agreement itself, not its security or data
+# processing addenda, whose stricter terms a price document rarely means to undo.
+_CLAIMANTS = frozenset(
+    {DocumentKind.ORDER_FORM, DocumentKind.SOW, DocumentKind.DPA, DocumentKind.SECURITY_ADDENDUM}
+)
+_CLAIMED_OVER = frozenset({DocumentKind.MSA, DocumentKind.OTHER, None})
+
+
+@dataclass(frozen=True)
+class CaseDocuments:
+    """The documents of a case as the merge needs them: kind, file name, precedence clauses."""
+
+    kinds: Mapping[str, DocumentKind] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
+    precedence: Mapping[str, PrecedenceClauses] = field(default_factory=dict)
+
+    def name(self, document_id: str | None) -> str:
+        """The file name of a document, or its id."""
+        if document_id is None:
+            return "no document"
+        return self.names.get(document_id, document_id)
+
+    def describe(self, path: str, reading: _Reading) -> str:
+        """A reading as "net 90 (msa.pdf)"."""
+        value = reading.fact.value if reading.fact.is_present else None
+        return f"{reading_label(path, value)} ({self.name(reading.document_id)})"
+
+    def overrides(self, winner: str | None, loser: str | None) -> str | None:
+        """Why document ``winner`` overrides document ``loser``, or None if it does not."""
+        winner_kind = self.kinds.get(winner or "")
+        loser_kind = self.kinds.get(loser or "")
+        if winner_kind is DocumentKind.AMENDMENT and loser_kind is not DocumentKind.AMENDMENT:
+            return f"{self.name(winner)} is an amendment"
+        claims = self.precedence.get(winner or "", PrecedenceClauses()).claims
+        if claims and winner_kind in _CLAIMANTS and loser_kind in _CLAIMED_OVER:
+            return f"{self.name(winner)} says “{claims}”"
+        grant = self.precedence.get(loser or "", PrecedenceClauses()).grant_to(winner_kind)
+        if grant and winner_kind is not None and winner_kind is not loser_kind:
+            return f"{self.name(loser)} says “{grant}”"
+        return None
 
 
 def _plain(value: Any) -> str:
@@ -229,8 +397,13 @@ def merge_findings(
     checked: Iterable[str],
     documents: Mapping[str, str] | None = None,
     extractors: Mapping[str, str] | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> FactRecord:
-    """One record from all findings; ``checked`` paths without a finding become not_found."""
+    """One record from all findings; ``checked`` paths without a finding become not_found.
+
+    ``texts`` (document id -> text) lets the merge read the precedence clauses by which
+    one document overrides another; without it only amendments override.
+    """
     grounded = [f for f in findings if f.fact.grounded]
     unverified = [f for f in findings if not f.fact.grounded]
     by_path: dict[str, list[Fact[Any]]] = defaultdict(list)
@@ -240,7 +413,11 @@ def merge_findings(
             obligations.append(finding.fact)
         else:
             by_path[finding.path].append(finding.fact)
-    kinds = document_kinds(grounded)
+    case = CaseDocuments(
+        kinds=document_kinds(grounded),
+        names=dict(documents or {}),
+        precedence={doc_id: read_precedence(text) for doc_id, text in (texts or {}).items()},
+    )
     checked_paths = set(checked)
     record = FactRecord(
         documents=dict(documents or {}),
@@ -252,7 +429,7 @@ def merge_findings(
         section, name = path.split(".", 1)
         facts = by_path.get(path, [])
         if facts:
-            merged = _merge_path(path, facts, fact_value_type(path), kinds)
+            merged = _merge_path(path, facts, fact_value_type(path), case)
         elif path in checked_paths:
             merged = Fact(status=FactStatus.NOT_FOUND)
         else:
@@ -279,14 +456,14 @@ def value_shape(value_type: Any) -> Literal["presence", "list", "scalar"]:
 
 
 def _merge_path(
-    path: str, facts: Sequence[Fact[Any]], value_type: Any, kinds: Mapping[str, DocumentKind]
+    path: str, facts: Sequence[Fact[Any]], value_type: Any, case: CaseDocuments
 ) -> Fact[Any]:
     shape = value_shape(value_type)
     if shape == "presence":
         return merge_presence(facts)
     if shape == "list":
         return merge_list(facts)
-    return merge_scalar(facts, kinds)
+    return merge_scalar(facts, case.kinds, path=path, case=case)
 
 
 def _dedupe_obligations(facts: Sequence[Fact[Any]]) -> list[Fact[Any]]:
