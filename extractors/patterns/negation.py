@@ -45,7 +45,10 @@ _CONCEPTS: tuple[_Concept, ...] = (
         r"limitations?))",
     ),
     _Concept(("commercial.discount_percent",), r"discounts?"),
-    _Concept(("commercial.custom_pricing",), r"(?:custom|special|non-standard)\s+pricing"),
+    _Concept(
+        ("commercial.custom_pricing",),
+        r"(?:custom|special|non-standard|negotiated|promotional|preferential)\s+pric(?:ing|es?)",
+    ),
     _Concept(("legal.liquidated_damages",), r"liquidated\s+damages"),
     _Concept(
         ("legal.source_code_escrow",),

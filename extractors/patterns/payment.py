@@ -218,7 +218,16 @@ def _frequency(view: TextView) -> list[Hit]:
 
 
 def _discount(view: TextView) -> list[Hit]:
-    hits: list[Hit] = []
+    # "No discounts, credits or promotional pricing apply" denies the very thing it names.
+    hits = view.affirmed_clause(
+        "commercial.custom_pricing",
+        _CUSTOM,
+        _CUSTOM_KEYS,
+        NEAR_DENIAL,
+        before=5,
+        after=40,
+        denial_window=DENIAL_WINDOW,
+    )
     if not view.mentions("discount", "% off", "percent off"):
         return hits
     for pattern, confidence in ((_DISCOUNT_FIELD, 0.85), (_DISCOUNT, 0.8)):
@@ -234,8 +243,6 @@ def _discount(view: TextView) -> list[Hit]:
                 hits.append(
                     view.hit("commercial.custom_pricing", True, match.start(), match.end(), 0.6)
                 )
-    for match in view.finditer(_CUSTOM, _CUSTOM_KEYS, before=5, after=40):
-        hits.append(view.hit("commercial.custom_pricing", True, match.start(), match.end(), 0.75))
     return hits
 
 

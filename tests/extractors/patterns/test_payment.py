@@ -76,6 +76,19 @@ def test_discount_and_custom_pricing() -> None:
     assert _values(text, "commercial.custom_pricing") == [True]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The parties agreed special pricing for the first year of the Term.", [True]),
+        ("Negotiated rates apply to all seats ordered under this Order Form.", [True]),
+        ("No discounts, credits or promotional pricing apply to this order.", []),
+        ("This order carries no special pricing and no custom rates.", []),
+    ],
+)
+def test_custom_pricing_unless_the_sentence_denies_it(text: str, expected: list[bool]) -> None:
+    assert _values(text, "commercial.custom_pricing") == expected
+
+
 def test_price_increase_cap_but_not_late_interest() -> None:
     text = (
         "Renewal fees shall not increase by more than five percent (5%) over the prior term. "
