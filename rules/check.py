@@ -184,6 +184,9 @@ class _FileReader:
                 )
                 return None
             raw = value
+        if op in LIST_OPERANDS and isinstance(raw, dict):
+            # A table parameter stands for its keys: {param: exchange_rates} is the currencies.
+            raw = list(raw)
         if op in LIST_OPERANDS:
             if not isinstance(raw, list):
                 self.problem(location, f"'{op}' needs a list, got {raw!r}")

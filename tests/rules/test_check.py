@@ -169,6 +169,11 @@ def test_unknown_attribute_and_case_input(policy_copy: Path) -> None:
             "contains_any",
             ("needs a list",),
         ),
+        (
+            "fact: commercial.annual_contract_value.currency\neq: {param: exchange_rates}",
+            "eq: {param",
+            ("needs a single value",),
+        ),
     ],
 )
 def test_wrong_types(
@@ -182,6 +187,21 @@ def test_wrong_types(
         f"    when:\n{when}\n    then: {{tier: 2}}\n",
     )
     _issue(check_policy(policy_copy), "80-extra.yaml", _line(content, marker), *words)
+
+
+def test_a_table_parameter_stands_for_its_keys_in_a_list_test(policy_copy: Path) -> None:
+    _rule_file(
+        policy_copy,
+        """
+        - id: extra.priced_currency
+          description: Billing in a currency the rate table knows.
+          when:
+            fact: commercial.currencies
+            any_not_in: {param: exchange_rates}
+          then: {tier: 2}
+        """,
+    )
+    assert check_policy(policy_copy) == []
 
 
 def test_unknown_parameter(policy_copy: Path) -> None:
