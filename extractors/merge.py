@@ -248,6 +248,11 @@ class _Reading:
     document_id: str | None
     fact: Fact[Any]
 
+    @property
+    def position(self) -> int | None:
+        """Where in its document the reading was found."""
+        return self.fact.evidence[0].start if self.fact.evidence else None
+
 
 def _readings_by_document(facts: Sequence[Fact[Any]]) -> list[_Reading]:
     """One reading per document: its most confident, present-first finding."""
@@ -280,7 +285,7 @@ def _resolve(
                 loser.fact.value
             ):
                 continue
-            reason = case.overrides(winner.document_id, loser.document_id)
+            reason = case.overrides(winner, loser)
             if reason is not None:
                 notes[loser.document_id] = (
                     f"{case.describe(path, winner)} overrides {case.describe(path, loser)}: "
@@ -357,18 +362,20 @@ class CaseDocuments:
         value = reading.fact.value if reading.fact.is_present else None
         return f"{reading_label(path, value)} ({self.name(reading.document_id)})"
 
-    def overrides(self, winner: str | None, loser: str | None) -> str | None:
-        """Why document ``winner`` overrides document ``loser``, or None if it does not."""
-        winner_kind = self.kinds.get(winner or "")
-        loser_kind = self.kinds.get(loser or "")
+    def overrides(self, winner: _Reading, loser: _Reading) -> str | None:
+        """Why ``winner``'s document overrides ``loser``'s reading, or None if it does not."""
+        winner_kind = self.kinds.get(winner.document_id or "")
+        loser_kind = self.kinds.get(loser.document_id or "")
         if winner_kind is DocumentKind.AMENDMENT and loser_kind is not DocumentKind.AMENDMENT:
-            return f"{self.name(winner)} is an amendment"
-        claims = self.precedence.get(winner or "", PrecedenceClauses()).claims
-        if claims and winner_kind in _CLAIMANTS and loser_kind in _CLAIMED_OVER:
-            return f"{self.name(winner)} says “{claims}”"
-        grant = self.precedence.get(loser or "", PrecedenceClauses()).grant_to(winner_kind)
+            return f"{self.name(winner.document_id)} is an amendment"
+        clauses = self.precedence.get(winner.document_id or "", PrecedenceClauses())
+        claim = clauses.claim_at(winner.position)
+        if claim and winner_kind in _CLAIMANTS and loser_kind in _CLAIMED_OVER:
+            return f"{self.name(winner.document_id)} says \u201c{claim}\u201d"
+        clauses = self.precedence.get(loser.document_id or "", PrecedenceClauses())
+        grant = clauses.grant_to(winner_kind, loser.position)
         if grant and winner_kind is not None and winner_kind is not loser_kind:
-            return f"{self.name(loser)} says “{grant}”"
+            return f"{self.name(loser.document_id)} says \u201c{grant}\u201d"
         return None
 
 

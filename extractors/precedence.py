@@ -7,10 +7,11 @@ A later document overrides an earlier one only where a document says so. Two way
 - the earlier document grants it: "Unless otherwise stated in the Order Form",
   "the Order Form or SOW shall control", "In case of contradictions the Order prevails".
 
-A grant is read for the whole granting document, not for the one clause it sits in: the
-merge uses it only where two documents disagree, and a master agreement that lets its
-order forms vary one term rarely means the opposite for another. Amendments override what
-they amend without saying so; that is the merge's business, not a clause read here.
+A general clause ("This Order Form prevails", "the Order Form shall control") reaches the
+whole document; a clause that varies one sentence ("Notwithstanding Section 5.2 ...",
+"Unless otherwise stated in the Order Form, invoices are due ...") reaches only the value
+found in that sentence. Amendments override what they amend without saying so; that is
+the merge's business, not a clause read here.
 """
 
 from __future__ import annotations
@@ -43,37 +44,59 @@ _AGREEMENT = (
 # "Nothing in this Order Form supersedes", "shall not prevail": a denial, not a claim.
 _DENIAL = re.compile(r"\b(?:nothing|not|no|never|neither|nor)\b")
 
-# The document claims precedence for itself over the agreement it is placed under.
-SELF_CLAIMS: tuple[str, ...] = (
-    _THIS_DOCUMENT + r"[^.;]{0,40}?" + _PREVAILS,
-    r"(?:terms|provisions) of this [a-z ]{2,30}? (?:shall|will) (?:prevail|control|govern)\b",
-    _PREVAILS + r" over " + _AGREEMENT,
+# The document claims precedence for itself over the agreement it is placed under. Each
+# pattern says whether the claim covers the whole document or only its own sentence:
+# "Notwithstanding Section 5.2 of the Agreement, invoices are payable net 60" varies the
+# payment terms, not the uptime two pages later.
+SELF_CLAIMS: tuple[tuple[str, bool], ...] = (
+    (_THIS_DOCUMENT + r"[^.;]{0,40}?" + _PREVAILS, True),
+    (
+        r"(?:terms|provisions) of this [a-z ]{2,30}? (?:shall|will) (?:prevail|control|govern)\b",
+        True,
+    ),
+    (_PREVAILS + r" over " + _AGREEMENT, True),
+    (r"notwithstanding " + _AGREEMENT, False),
     # "Section 5.2": a dot between digits does not end the clause.
-    r"notwithstanding " + _AGREEMENT,
-    r"notwithstanding (?:anything|any (?:term|provision)|section|clause)(?:[^.;]|\.(?=\d)){0,80}?"
-    r"(?:in|of) " + _AGREEMENT,
+    (
+        r"notwithstanding (?:anything|any (?:term|provision)|section|clause)"
+        r"(?:[^.;]|\.(?=\d)){0,80}?(?:in|of) " + _AGREEMENT,
+        False,
+    ),
 )
 
 
-def _grants(kind_name: str) -> tuple[str, ...]:
+def _grants(kind_name: str) -> tuple[tuple[str, bool], ...]:
     article = r"(?:the|an?|any|each|such|the applicable|the relevant) "
     return (
-        r"unless (?:otherwise )?(?:stated|specified|provided|set (?:out|forth)|agreed|indicated)"
-        r"(?: otherwise)? in " + article + kind_name,
-        r"unless " + article + kind_name + r" (?:expressly )?"
-        r"(?:states?|provides?|specif(?:y|ies)|says?|sets? out) otherwise",
-        r"except as (?:otherwise )?(?:stated|specified|provided|set (?:out|forth)) in "
-        + article
-        + kind_name,
-        r"\b"
-        + kind_name
-        + r"(?: or (?:the |an? |any )?[a-z]{2,20}(?: [a-z]{2,10})?)? "
-        + _PREVAILS,
+        (
+            r"unless (?:otherwise )?(?:stated|specified|provided|set (?:out|forth)|agreed"
+            r"|indicated)(?: otherwise)? in " + article + kind_name,
+            False,
+        ),
+        (
+            r"unless " + article + kind_name + r" (?:expressly )?"
+            r"(?:states?|provides?|specif(?:y|ies)|says?|sets? out) otherwise",
+            False,
+        ),
+        (
+            r"except as (?:otherwise )?(?:stated|specified|provided|set (?:out|forth)) in "
+            + article
+            + kind_name,
+            False,
+        ),
+        # "the Order Form or SOW shall control"
+        (
+            r"\b"
+            + kind_name
+            + r"(?: or (?:the |an? |any )?[a-z]{2,20}(?: [a-z]{2,10})?)? "
+            + _PREVAILS,
+            True,
+        ),
     )
 
 
 # The document lets documents of another kind override it.
-GRANTS: dict[DocumentKind, tuple[str, ...]] = {
+GRANTS: dict[DocumentKind, tuple[tuple[str, bool], ...]] = {
     kind: _grants(name) for kind, name in KIND_NAMES.items()
 }
 
@@ -83,35 +106,72 @@ def _spaced(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace(" ", r"\s+"))
 
 
-_SELF_CLAIMS = tuple(_spaced(pattern) for pattern in SELF_CLAIMS)
-_GRANTS = {kind: tuple(_spaced(p) for p in patterns) for kind, patterns in GRANTS.items()}
+_SELF_CLAIMS = tuple((_spaced(pattern), general) for pattern, general in SELF_CLAIMS)
+_GRANTS = {
+    kind: tuple((_spaced(pattern), general) for pattern, general in patterns)
+    for kind, patterns in GRANTS.items()
+}
+# Where a sentence ends: a full stop before a space, or a blank line.
+_SENTENCE_END = re.compile(r"\.(?=\s)|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class PrecedenceClause:
+    """Words that give one document precedence, and how far they reach in the text."""
+
+    quote: str
+    # None: the whole document; else the [start, end) of the sentence the clause governs.
+    sentence: tuple[int, int] | None = None
+
+    def covers(self, position: int | None) -> bool:
+        """Whether the clause reaches a value found at ``position`` of its document."""
+        if self.sentence is None:
+            return True
+        return position is not None and self.sentence[0] <= position < self.sentence[1]
 
 
 @dataclass(frozen=True)
 class PrecedenceClauses:
     """What one document says about precedence, each with the words that say it."""
 
-    # The document's own claim to prevail over the agreement, if any.
-    claims: str | None = None
+    # The document's own claims to prevail over the agreement.
+    claims: tuple[PrecedenceClause, ...] = ()
     # Kinds of document this one lets override it, with the words that grant it.
-    grants: tuple[tuple[DocumentKind, str], ...] = ()
+    grants: tuple[tuple[DocumentKind, PrecedenceClause], ...] = ()
 
-    def grant_to(self, kind: DocumentKind | None) -> str | None:
-        """The words by which this document lets a document of ``kind`` override it."""
-        return next((quote for granted, quote in self.grants if granted is kind), None)
+    def claim_at(self, position: int | None) -> str | None:
+        """The words by which this document overrides the agreement for a value at
+        ``position`` (None: a value whose place is unknown, reached only by general claims)."""
+        return next((c.quote for c in self.claims if c.covers(position)), None)
+
+    def grant_to(self, kind: DocumentKind | None, position: int | None = None) -> str | None:
+        """The words by which this document lets a document of ``kind`` override its value
+        at ``position``."""
+        return next(
+            (c.quote for granted, c in self.grants if granted is kind and c.covers(position)),
+            None,
+        )
 
 
-def _first(patterns: tuple[re.Pattern[str], ...], lowered: str, text: str) -> str | None:
-    hits = [
-        match
-        for pattern in patterns
-        for match in pattern.finditer(lowered)
-        if not _DENIAL.search(lowered[max(0, match.start() - 30) : match.end()])
-    ]
-    if not hits:
-        return None
-    first = min(hits, key=lambda match: match.start())
-    return " ".join(text[first.start() : first.end()].split())
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The [start, end) of the sentence holding ``text[start:end]``."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 600), start)]
+    after = _SENTENCE_END.search(text, end)
+    return (before[-1] if before else max(0, start - 600), after.start() if after else len(text))
+
+
+def _clauses(
+    patterns: tuple[tuple[re.Pattern[str], bool], ...], lowered: str, text: str
+) -> tuple[PrecedenceClause, ...]:
+    found: list[tuple[int, PrecedenceClause]] = []
+    for pattern, general in patterns:
+        for match in pattern.finditer(lowered):
+            if _DENIAL.search(lowered[max(0, match.start() - 30) : match.end()]):
+                continue
+            quote = " ".join(text[match.start() : match.end()].split())
+            scope = None if general else _sentence(lowered, match.start(), match.end())
+            found.append((match.start(), PrecedenceClause(quote, scope)))
+    return tuple(clause for _, clause in sorted(found, key=lambda item: item[0]))
 
 
 def read_precedence(text: str) -> PrecedenceClauses:
@@ -121,8 +181,8 @@ def read_precedence(text: str) -> PrecedenceClauses:
     lowered = text.lower()
     source = text if len(lowered) == len(text) else lowered
     grants = tuple(
-        (kind, quote)
+        (kind, clause)
         for kind, patterns in _GRANTS.items()
-        if (quote := _first(patterns, lowered, source)) is not None
+        for clause in _clauses(patterns, lowered, source)
     )
-    return PrecedenceClauses(claims=_first(_SELF_CLAIMS, lowered, source), grants=grants)
+    return PrecedenceClauses(claims=_clauses(_SELF_CLAIMS, lowered, source), grants=grants)

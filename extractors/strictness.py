@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from extractors.facts import Money
 
 
@@ -94,6 +96,9 @@ def reading_label(path: str, value: Any) -> str:
     """How a value reads in a note: "net 90", "99.9%", "USD 7,200"."""
     if isinstance(value, Money):
         return f"{value.currency} {value.amount:,.2f}".replace(".00", "")
+    if isinstance(value, BaseModel):
+        fields = value.model_dump(exclude_none=True).items()
+        return ", ".join(f"{name.replace('_', ' ')} {field}" for name, field in fields)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     strictness = STRICTNESS.get(path)

@@ -137,10 +137,46 @@ def test_amounts_in_different_currencies_have_no_stricter_reading() -> None:
 def test_precedence_clauses_are_read_and_denials_are_not() -> None:
     assert read_precedence("Notwithstanding Section 5.2 of the Agreement, net 60.").claims
     assert read_precedence("The terms of this Order Form shall govern.").claims
-    assert read_precedence("Nothing in this Order Form supersedes the Agreement.").claims is None
-    assert read_precedence("This Order Form is governed by the laws of Ohio.").claims is None
+    assert read_precedence("Nothing in this Order Form supersedes the Agreement.").claims == ()
+    assert read_precedence("This Order Form is governed by the laws of Ohio.").claims == ()
     master = read_precedence(
         "The Security Addendum prevails over this Agreement, which prevails over any Order Form."
     )
     assert master.grant_to(DocumentKind.SECURITY_ADDENDUM) is not None
     assert master.grant_to(DocumentKind.ORDER_FORM) is None
+
+
+def test_a_clause_that_varies_one_section_overrides_only_that_section() -> None:
+    msa = _named("msa.pdf", "MASTER SERVICES AGREEMENT. Net 60. Uptime 99.9%.")
+    order = _named(
+        "order_form.pdf",
+        "ORDER FORM. Notwithstanding Section 5.2 of the Agreement, invoices are payable "
+        "net 30.\n\nThe Services will be available 99.5% of each month.",
+    )
+
+    def script(document: Document) -> list[Finding]:
+        is_msa = document is msa
+        kind = DocumentKind.MSA if is_msa else DocumentKind.ORDER_FORM
+        return [
+            found(
+                document, "commercial.document_kinds", [kind], "AGREEMENT" if is_msa else "ORDER"
+            ),
+            found(
+                document,
+                "commercial.payment_terms_days",
+                60 if is_msa else 30,
+                "Net 60" if is_msa else "payable net 30",
+            ),
+            found(
+                document,
+                "service.uptime_percent",
+                99.9 if is_msa else 99.5,
+                "99.9%" if is_msa else "99.5%",
+            ),
+        ]
+
+    record = extract_bundle([msa, order], extractors=[ScriptedExtractor(script)])
+    assert record.commercial.payment_terms_days.value == 30
+    assert record.service.uptime_percent.value == 99.9
+    note = record.service.uptime_percent.note
+    assert note == "stricter of 99.9% (msa.pdf) and 99.5% (order_form.pdf); no precedence clause"
