@@ -1,11 +1,16 @@
 """Cutting contract text into sentence-sized units with exact offsets.
 
 Clauses are labelled and quoted at roughly sentence granularity, so the classifier scores
-sentences. Blank lines (paragraphs, page joins) always end a unit; inside a paragraph a
-sentence ends at ``.``, ``;``, ``!`` or ``?`` followed by space and a capital, digit or
-opening bracket. Fragments too short to mean anything (headings, "Inc.") are joined to the
-next sentence of their paragraph, a block that reads as a table is cut into its rows, and
-run-on text is cut into windows at whitespace.
+sentences. Blank lines (paragraphs, page joins) always end a unit, and so does a line break
+before a line that starts a new item (a numbered clause, "§ 2", a bullet, a heading in
+capitals, "(b)" of a list whose "(a)" started a line too) and after a heading line: a PDF or
+DOCX sets headings and clauses on lines of their own where plain text puts a blank line
+between them, and the units must not depend on which. A heading is joined to the first
+sentence of the clause it heads, in every format. Inside a paragraph a sentence ends at
+``.``, ``;``, ``!`` or ``?`` followed by space and a capital, digit or opening bracket.
+Fragments too short to mean anything ("Inc.") are joined to the next sentence of their
+paragraph, a block that reads as a table is cut into its rows, and run-on text is cut into
+windows at whitespace.
 """
 
 from __future__ import annotations
@@ -19,14 +24,86 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])[\"'”’)]?\s+(?=[(\"“A-Z0-9])")
 
 
+# A line that starts a new item: "12.1 The", "4. Fees", "(b) ", "§ 2", a bullet, a heading in
+# capitals ("SCHEDULE 2 - PROCESSING OF PERSONAL DATA").
+_ITEM_LINE = re.compile(
+    r"\n(?=[^\S\n]*(?:§[^\S\n]*\d|[•*\u2022-][^\S\n]|\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z]"
+    r"|\((?P<label>[a-z]|[ivx]{1,4}|\d{1,2})\)[^\S\n]|[A-Z][A-Z0-9 .,&/()'-]{3,80}(?:\n|$)))"
+)
+# A heading on a line of its own: a numbered or capitalised title with no sentence end.
+_HEADING_LINE = re.compile(
+    r"[^\S\n]*(?:(?:§[^\S\n]*)?\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z][^\n.;:,]{0,60}"
+    r"|[A-Z][A-Z0-9 &/()'-]{3,80})[^\S\n]*"
+)
+# "within ninety\n(90) days": a figure after its number word is not a list item.
+_NUMBER_WORD_BEFORE = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety|hundred|thousand)\s*$",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"\((?P<label>[a-z]|[ivx]{1,4}|\d{1,2})\)")
+_FIRST_LABELS = ("a", "i", "1")
+# How far back the item before a list label is looked for.
+_LIST_REACH = 600
+
+
+def _follows(previous: str, label: str) -> bool:
+    if previous.isdigit():
+        return label.isdigit() and int(label) == int(previous) + 1
+    if set(previous) <= set("ivx") and set(label) <= set("ivx") and len(previous) + len(label) > 2:
+        return True
+    return len(label) == 1 and ord(label) == ord(previous[-1]) + 1
+
+
+def _inline_label(text: str, newline: int, label: str) -> bool:
+    """Whether list label ``label`` after ``newline`` continues a list written inline.
+
+    "integrations with (a) Bank's core platform, ...,\n(b) Workday" wraps where the page
+    ends; the items of a list set out line by line all start lines, "(a)" included.
+    """
+    if _NUMBER_WORD_BEFORE.search(text, max(0, newline - 30), newline):
+        return True
+    if label in _FIRST_LABELS:
+        return False
+    for previous in reversed(list(_LABEL.finditer(text, max(0, newline - _LIST_REACH), newline))):
+        if _follows(previous.group("label"), label):
+            before = text[text.rfind("\n", 0, previous.start()) + 1 : previous.start()]
+            return bool(before.strip())
+    return False
+
+
+def _line_breaks(text: str) -> list[tuple[int, int]]:
+    """Line breaks that end a unit as a blank line does: before items, after headings."""
+    breaks: list[tuple[int, int]] = []
+    for match in _ITEM_LINE.finditer(text):
+        label = match.group("label")
+        if label is None or not _inline_label(text, match.start(), label):
+            breaks.append((match.start(), match.end()))
+    cursor = 0
+    while True:
+        newline = text.find("\n", cursor)
+        if newline < 0:
+            break
+        line_start = cursor
+        cursor = newline + 1
+        if _HEADING_LINE.fullmatch(text, line_start, newline):
+            breaks.append((newline, newline + 1))
+    return breaks
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
+    breaks = [(match.start(), match.end()) for match in _PARAGRAPH_BREAK.finditer(text)]
+    breaks.extend(_line_breaks(text))
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for match in _PARAGRAPH_BREAK.finditer(text):
-        spans.append((cursor, match.start()))
-        cursor = match.end()
+    for start, end in sorted(breaks):
+        if start < cursor:
+            continue
+        spans.append((cursor, start))
+        cursor = end
     spans.append((cursor, len(text)))
-    return spans
+    return [span for span in spans if span[1] > span[0]]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -95,8 +172,17 @@ def _table_rows(text: str, start: int, end: int) -> list[tuple[int, int]] | None
 def segment(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each unit of ``text``, in order, stripped and non-overlapping."""
     units: list[tuple[int, int]] = []
+    heading: int | None = None
     for para_start, para_end in _paragraphs(text):
-        pending: int | None = None
+        start, end = _strip(text, para_start, para_end)
+        if end <= start:
+            continue
+        if _HEADING_LINE.fullmatch(text, start, end):
+            # A heading belongs to the clause it heads, however the page set it apart.
+            heading = start if heading is None else heading
+            continue
+        pending: int | None = heading
+        heading = None
         cursor = para_start
         bounds = [m.start() for m in _SENTENCE_END.finditer(text, para_start, para_end)]
         bounds.append(para_end)
@@ -114,4 +200,6 @@ def segment(text: str) -> list[tuple[int, int]]:
             rows = _table_rows(text, start, end)
             for row_start, row_end in rows or [(start, end)]:
                 units.extend(_windows(text, row_start, row_end))
+    if heading is not None:
+        units.extend(_windows(text, *_strip(text, heading, len(text))))
     return units
