@@ -46,7 +46,9 @@ def read_docx(data: bytes, limits: IngestLimits) -> RawDocument:
     # lxml's XMLSyntaxError is a SyntaxError.
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
         raise corrupt("DOCX", describe(error)) from error
-    text = "\n".join(_BodyText(body).blocks(body))
+    walker = _BodyText(body)
+    headers, footers = _running_text(document, walker)
+    text = "\n".join([*headers, *walker.blocks(body), *footers])
     if len(text) > limits.max_chars:
         raise too_much_text(limits)
     pages = [page.strip("\n") for page in text.split(_PAGE_BREAK)]
@@ -60,6 +62,30 @@ def read_docx(data: bytes, limits: IngestLimits) -> RawDocument:
         loader=LOADER,
         loader_version=LOADER_VERSION,
     )
+
+
+def _running_text(document: object, walker: _BodyText) -> tuple[list[str], list[str]]:
+    """The distinct headers and footers of the sections, each once.
+
+    A PDF prints them on every page and plain text keeps them too: a VAT number or the
+    provider's address often stands only in the footer.
+    """
+    headers: list[str] = []
+    footers: list[str] = []
+    for section in getattr(document, "sections", []):
+        for kind, found in (
+            ("header", headers),
+            ("first_page_header", headers),
+            ("footer", footers),
+            ("first_page_footer", footers),
+        ):
+            part = getattr(section, kind)
+            if part.is_linked_to_previous:
+                continue
+            text = "\n".join(walker.blocks(part._element)).replace(_PAGE_BREAK, "\n").strip()
+            if text and text not in found:
+                found.append(text)
+    return headers, footers
 
 
 def _check_package_size(data: bytes, limits: IngestLimits) -> None:
