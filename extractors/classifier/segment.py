@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.patterns.core import continues_sentence
+
 MIN_UNIT_CHARS = 40
 MAX_UNIT_CHARS = 900
 
@@ -35,50 +37,14 @@ _HEADING_LINE = re.compile(
     r"[^\S\n]*(?:(?:§[^\S\n]*)?\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z][^\n.;:,]{0,60}"
     r"|[A-Z][A-Z0-9 &/()'-]{3,80})[^\S\n]*"
 )
-# "within ninety\n(90) days": a figure after its number word is not a list item.
-_NUMBER_WORD_BEFORE = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
-    r"|ninety|hundred|thousand)\s*$",
-    re.IGNORECASE,
-)
-_LABEL = re.compile(r"\((?P<label>[a-z]|[ivx]{1,4}|\d{1,2})\)")
-_FIRST_LABELS = ("a", "i", "1")
-# How far back the item before a list label is looked for.
-_LIST_REACH = 600
-
-
-def _follows(previous: str, label: str) -> bool:
-    if previous.isdigit():
-        return label.isdigit() and int(label) == int(previous) + 1
-    if set(previous) <= set("ivx") and set(label) <= set("ivx") and len(previous) + len(label) > 2:
-        return True
-    return len(label) == 1 and ord(label) == ord(previous[-1]) + 1
-
-
-def _inline_label(text: str, newline: int, label: str) -> bool:
-    """Whether list label ``label`` after ``newline`` continues a list written inline.
-
-    "integrations with (a) Bank's core platform, ...,\n(b) Workday" wraps where the page
-    ends; the items of a list set out line by line all start lines, "(a)" included.
-    """
-    if _NUMBER_WORD_BEFORE.search(text, max(0, newline - 30), newline):
-        return True
-    if label in _FIRST_LABELS:
-        return False
-    for previous in reversed(list(_LABEL.finditer(text, max(0, newline - _LIST_REACH), newline))):
-        if _follows(previous.group("label"), label):
-            before = text[text.rfind("\n", 0, previous.start()) + 1 : previous.start()]
-            return bool(before.strip())
-    return False
 
 
 def _line_breaks(text: str) -> list[tuple[int, int]]:
     """Line breaks that end a unit as a blank line does: before items, after headings."""
     breaks: list[tuple[int, int]] = []
     for match in _ITEM_LINE.finditer(text):
-        label = match.group("label")
-        if label is None or not _inline_label(text, match.start(), label):
+        label = text.index("(", match.start()) if match.group("label") else -1
+        if label < 0 or not continues_sentence(text, label):
             breaks.append((match.start(), match.end()))
     cursor = 0
     while True:

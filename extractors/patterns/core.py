@@ -67,6 +67,34 @@ def follows_label(previous: str, label: str) -> bool:
     return len(label) == 1 and ord(label) == ord(previous[-1]) + 1
 
 
+# How far back the item before a list label is looked for.
+_LIST_REACH = 600
+_FIRST_LABELS = ("a", "i", "1")
+
+
+def continues_sentence(text: str, start: int) -> bool:
+    """Whether the "(x)" opening a line at ``start`` carries on the sentence of the line before.
+
+    A wrapped line can start with the figure after a number word ("within ninety\n(90) days")
+    or with a later item of a list written inline ("integrations with (a) Bank's core
+    platform, ...,\n(b) Workday"): the items of a list set out line by line all start lines,
+    "(a)" included, so "(b)" opens an item only where its "(a)" did.
+    """
+    if _NUMBER_WORD_BEFORE.search(text, max(0, start - 30), start):
+        return True
+    label = _ITEM_LABEL.match(text, start)
+    if label is None:
+        return False
+    if label.group("label") in _FIRST_LABELS:
+        return False
+    earlier = list(_ITEM_LABEL.finditer(text, max(0, start - _LIST_REACH), start))
+    for previous in reversed(earlier):
+        if follows_label(previous.group("label"), label.group("label")):
+            line_start = text.rfind("\n", 0, previous.start()) + 1
+            return bool(text[line_start : previous.start()].strip())
+    return False
+
+
 def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The items of an enumeration "(a) ..., (b) ..." in ``text[start:end]`` ([] if none)."""
     labels: list[re.Match[str]] = []
@@ -80,6 +108,12 @@ def enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []
     bounds = [label.start() for label in labels[1:]] + [end]
     return [(label.end(), bound) for label, bound in zip(labels, bounds, strict=True)]
+
+
+# Space inside one clause: a PDF wraps a line anywhere, but a blank line ends the clause.
+WRAPPED_SPACE = r"[^\S\n]*(?:\n[^\S\n]*)?"
+# A character of the same clause: no sentence end, and a line break only where a line wraps.
+CLAUSE_CHAR = r"(?:[^.;\n]|\n(?![^\S\n]*\n))"
 
 
 # The words that deny a clause in the sentence that names it ("no obligation to deposit
@@ -250,17 +284,13 @@ class TextView:
                 row_start, row_end = self.line(tab)
                 starts.extend((row_start, row_end + 1))
                 tab = text.find("\t", row_end)
-        # "within ninety\n(90) days": a figure after its number word, wrapped onto a new line,
-        # is not an enumerated item starting a new sentence.
+        # A wrapped line that opens with "(90)" or "(b)" can carry on the sentence before it.
         text = self.text
         return sorted(
             {
                 start
                 for start in starts
-                if not (
-                    text.startswith("(", start)
-                    and _NUMBER_WORD_BEFORE.search(text, max(0, start - 30), start)
-                )
+                if not (text.startswith("(", start) and continues_sentence(text, start))
             }
         )
 

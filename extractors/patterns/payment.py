@@ -9,7 +9,15 @@ import re
 
 from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
-from extractors.patterns.core import DENIAL_WINDOW, NEAR_DENIAL, Hit, TextView, squash, words
+from extractors.patterns.core import (
+    DENIAL_WINDOW,
+    NEAR_DENIAL,
+    WRAPPED_SPACE,
+    Hit,
+    TextView,
+    squash,
+    words,
+)
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
@@ -29,7 +37,10 @@ CHECKS = contract_value.CHECKS | frozenset(
     }
 )
 
-_NET = words(rf"\bnet[^\S\n]*-?[^\S\n]*(?P<n>{NUMBER})(?![\d%]|[.,]\d)(?:\s*(?:calendar )?days?)?")
+# "payable net\nthirty (30) days": the figure may be wrapped onto the next line.
+_NET = words(
+    rf"\bnet{WRAPPED_SPACE}-?[^\S\n]*(?P<n>{NUMBER})(?![\d%]|[.,]\d)(?:\s*(?:calendar )?days?)?"
+)
 _INVOICE_REF = (
     r"(?:the )?(?:date of (?:the |each |an? )?|receipt of (?:the |each |an? "
     r")?|(?:customer|client)[’']s "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.patterns.core import MAX_MATCHES, Hit, TextView, words
+from extractors.patterns.core import CLAUSE_CHAR, MAX_MATCHES, Hit, TextView, words
 from extractors.patterns.dates import DURATION, parse_duration
 
 CHECKS = frozenset(
@@ -44,8 +44,8 @@ _RESPONSE = words(
 )
 _DURATION_RX = re.compile(DURATION, re.IGNORECASE)
 _TOP_SEVERITY = ("severity 1", "priority 1", "sev 1", "sev1", "p1 ", "severity level 1")
-_RPO = words(rf"\b(?:RPO|recovery point objective)\b[^.;\n]{{0,60}}?(?P<d>{DURATION})")
-_RTO = words(rf"\b(?:RTO|recovery time objective)\b[^.;\n]{{0,60}}?(?P<d>{DURATION})")
+_RPO = words(rf"\b(?:RPO|recovery point objective)\b{CLAUSE_CHAR}{{0,60}}?(?P<d>{DURATION})")
+_RTO = words(rf"\b(?:RTO|recovery time objective)\b{CLAUSE_CHAR}{{0,60}}?(?P<d>{DURATION})")
 
 
 def _uptime(view: TextView) -> list[Hit]:
