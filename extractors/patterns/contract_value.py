@@ -176,18 +176,20 @@ def _gap_allows(view: TextView, label: re.Match[str], gap: str) -> bool:
     """Whether the text between a label and a figure keeps the figure the label's value."""
     if _DIGIT.search(gap) or _SENTENCE_END.search(gap) or len(_WORD.findall(gap)) > 8:
         return False
+    line_start = view.line(label.start())[0]
+    starts_line = not view.text[line_start : label.start()].strip(" \t|*#")
     if "\n" in gap:
         if gap.count("\n") > 2:
             return False
         # A field whose value wrapped ("Annual fees:\nUSD 975,000"), or a total row whose
         # cells a PDF put on lines of their own; a table header is neither.
         before_break = gap[: gap.index("\n")].rstrip()
-        line_start = view.line(label.start())[0]
-        starts_line = not view.text[line_start : label.start()].strip(" \t|*#")
         total_row = view.lower.startswith(("total", "grand total"), label.start())
         if not (before_break.endswith(":") or (starts_line and total_row)):
             return False
-    sentence_start = view.sentence(label.start(), label.end())[0]
+    # A label opening its line starts a field or a row: a PDF keeps no cells, so the row
+    # above ("Services ..., up to 40,000 members") would otherwise read as its sentence.
+    sentence_start = line_start if starts_line else view.sentence(label.start(), label.end())[0]
     before = view.text[max(sentence_start, label.start() - 80) : label.start()]
     return not _NOT_A_VALUE.search(before + " " + label.group(0) + " " + gap)
 

@@ -100,3 +100,24 @@ def test_a_tax_number_only_in_the_footer_is_read(output: OutputFormat) -> None:
     body = "# Order Form\nCustomer: Prairie Cobalt Credit Union Limited, Winnipeg, Manitoba.\n"
     document = rendered(body, output, footer=FOOTER)
     assert fact(document, "tax.vat_numbers") == ["81234 5678 RT0001"]
+
+
+TERM_SHEET = (
+    "# Order Form\n"
+    "| Field | Value |\n"
+    "|---|---|\n"
+    "| Plan | Business |\n"
+    "| Subscription term | 36 months from November 1, 2025 |\n"
+    "| Services | Fenwick Member Onboarding - Business, up to 40,000 members |\n"
+    "\n"
+    "Total subscription fees for the three-year term: CAD 180,000, invoiced in equal annual "
+    "instalments in advance in Canadian dollars.\n"
+)
+
+
+@pytest.mark.parametrize("output", FORMATS, ids=lambda output: output.value)
+def test_a_total_opening_its_line_is_not_read_with_the_row_above(output: OutputFormat) -> None:
+    # A PDF keeps no cells: "up to 40,000 members" in the row above is no ceiling on the total.
+    value = fact(rendered(TERM_SHEET, output), "commercial.total_contract_value")
+    assert value is not None
+    assert (value.amount, value.currency) == (180_000, "CAD")
