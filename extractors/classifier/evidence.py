@@ -243,6 +243,12 @@ def is_gated(category: str) -> bool:
     return category in CUES
 
 
+def denies_category(category: str, sentence: str) -> bool:
+    """Whether ``sentence`` denies ``category``'s clause ("no exclusivity applies")."""
+    text = " ".join(sentence.lower().split())
+    return any(pattern.search(text) for pattern in _DENIES.get(category, ()))
+
+
 def says_category(category: str, sentence: str) -> bool:
     """Whether ``sentence`` says ``category``'s clause outright, outside a denial of it."""
     if category not in CUES:

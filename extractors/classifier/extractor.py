@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from extractors.base import Extractor
 from extractors.classifier.categories import CATEGORIES
-from extractors.classifier.evidence import is_gated, says_category
+from extractors.classifier.evidence import denies_category, is_gated, says_category
 from extractors.classifier.model import MODEL_DIR, CategoryVerdict, ClauseModel
 from extractors.classifier.segment import segment
 from extractors.document import Chunk, Document
@@ -80,8 +80,9 @@ class ClauseClassifier(Extractor):
     def _stating_evidence(
         self, text: str, verdict: CategoryVerdict, ranking: _SentenceRanking
     ) -> list[Span]:
-        """The verdict's evidence if a sentence of it says the clause; else the best-ranked
-        sentences that do; empty when none does (the finding is dropped)."""
+        """The verdict's evidence if a sentence of it says the clause; else, unless one of
+        them denies it, the best-ranked sentences that do; empty when none does (the
+        finding is dropped)."""
         if not self.require_cue or not is_gated(verdict.key):
             return verdict.evidence
         stating = [
@@ -89,6 +90,8 @@ class ClauseClassifier(Extractor):
         ]
         if stating:
             return stating
+        if any(denies_category(verdict.key, text[start:end]) for start, end, _ in verdict.evidence):
+            return []  # the sentence the model leant on says the clause does not apply
         candidates = ranking.best(verdict.key, CANDIDATE_SENTENCES)
         stating = [
             span for span in candidates if says_category(verdict.key, text[span[0] : span[1]])

@@ -175,3 +175,11 @@ def test_categories_without_an_approval_are_not_checked() -> None:
     model = _OneCategoryModel("insurance", PRICE_ROW, ranked=[PRICE_ROW])
     [finding] = _classifier(model).extract(document, [])
     assert finding.path == "legal.insurance"
+
+
+def test_a_denial_the_model_leant_on_is_not_replaced_by_another_sentence() -> None:
+    denial = "Nothing in these Terms restricts either party from doing business with competitors."
+    prohibition = "Customer shall not have audit rights over the Vendor's books."
+    document = _document([PLAIN_ORDER_FORM[0] + "\n" + denial + "\n" + prohibition])
+    model = _OneCategoryModel("non_compete", denial, ranked=[denial, prohibition])
+    assert _classifier(model).extract(document, []) == []
