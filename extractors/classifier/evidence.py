@@ -54,7 +54,7 @@ CUES: dict[str, CategoryCues] = {
             # than 5%" a price cap.
             r"(?:%|per ?cent)(?: ?\([^)]{0,15}\))?\)? of (?!(?:the |any |all |such |each |its "
             r"|their )?(?:[a-z-]+ ){0,2}(?:fees?|charges?|invoice|price increase|time|month|year"
-            r"|hours|days|availability|uptime|voting))",
+            r"|hours|days|availability|uptime|voting|shortfall|downtime))",
             r"revenue|profit|income|proceeds|royalt|commission|rebate|bonus|net sales|gross sales"
             r"|\bsold\b|turnover|earnings|cash flow",
             r"(?:revenue|profit|income)s?[- ]?(?:shar|split)"
@@ -121,6 +121,9 @@ CUES: dict[str, CategoryCues] = {
             r"(?:at least|(?:no|not) less than)[^.;]{0,40}?(?:days|months|weeks|hours)['’]?"
             r"(?: prior| advance)?(?: written)? (?:notice|in advance)",
             r"notice[^.;]{0,40}?(?:at least|(?:no|not) less than)",
+            # A service level's shortfall earns the customer a credit; nobody must buy more.
+            r"(?:service credits?|availability commitment|uptime|service levels?)"
+            r"(?:[^.;]|\.(?=\d))*",
         ),
     ),
     "liquidated_damages": CategoryCues(

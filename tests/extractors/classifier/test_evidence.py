@@ -111,3 +111,13 @@ def test_a_prohibition_phrased_with_not_is_still_the_clause() -> None:
     assert says_category(
         "non_compete", "Wattle must not provide any substantially similar service to a competitor."
     )
+
+
+def test_a_service_credit_is_neither_a_revenue_share_nor_a_minimum_commitment() -> None:
+    credit = (
+        "5.2 Service Credits. If Ledgerly fails to meet the Availability Commitment, Ledgerly "
+        "shall credit Bank ten percent (10%) of the monthly fees for each full 0.1% of "
+        "shortfall, up to fifty percent (50%) of the monthly fees."
+    )
+    assert not says_category("revenue_profit_sharing", credit)
+    assert not says_category("minimum_commitment", credit)
