@@ -127,6 +127,9 @@ def test_order_form_overrides_msa_and_keeps_the_overridden_value() -> None:
         assert fact.value == 60
         assert fact.evidence[0].document_id == ORDER.document_id
         assert fact.note is not None and "30" in fact.note
+        # The order form wins because it says so, not merely because it ranks higher.
+        assert "Notwithstanding the Agreement" in fact.note
+        assert {e.document_id for e in fact.evidence} == {ORDER.document_id, MSA.document_id}
         assert set(record.commercial.document_kinds.value or []) == {
             DocumentKind.MSA,
             DocumentKind.ORDER_FORM,
