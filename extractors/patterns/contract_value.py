@@ -678,6 +678,8 @@ _TAIL = 40
 _LEAD = 120
 # Lines with at most this many line breaks between them belong to one list of fees.
 _BLOCK_GAP = 3
+# A wrapped table cell on a line of its own is at most this long.
+_FRAGMENT_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -937,13 +939,30 @@ def _blocks(lines: list[_FeeLine], text: str) -> list[list[_FeeLine]]:
             previous = blocks[-1][-1]
             gap = text[previous.spans[-1][1] : line.spans[0][0]]
             same_kind = line.in_row == previous.in_row
-            if same_kind and gap.count("\n") <= _BLOCK_GAP and len(gap) < 400:
+            if same_kind and _joins(gap):
                 if line.spans[0] == previous.spans[-1] and _close(line.per_year, previous.per_year):
                     continue  # "USD 1,500 per month (USD 18,000 per year)": one fee, said twice
                 blocks[-1].append(line)
                 continue
         blocks.append([line])
     return blocks
+
+
+def _joins(gap: str) -> bool:
+    """Whether two fee lines this far apart belong to one list.
+
+    A PDF wraps a table's cells onto lines of their own ("Summit Ledger Close - Enterprise,"
+    / "100 users" / "Ravenscroft Resorts Management"), so short fragments between two rows
+    keep them together; a blank line or a line of running text parts them.
+    """
+    if len(gap) >= 400:
+        return False
+    if gap.count("\n") <= _BLOCK_GAP:
+        return True
+    between = gap.split("\n")[1:-1]
+    return all(0 < len(line.strip()) <= _FRAGMENT_MAX for line in between) and not any(
+        line.rstrip().endswith((".", ";", ":")) for line in between
+    )
 
 
 def _year_total(block: list[_FeeLine]) -> float:

@@ -28,14 +28,37 @@ MAX_LINE = 1000
 # Rows read under one table header.
 MAX_ROWS = 60
 
+# Abbreviations whose full stop never ends a sentence, a row or a name: legal forms
+# ("Ravenscroft Hotels, Inc. USD 40,000"), titles and "No. 5".
+NON_ENDING_ABBREVIATIONS: tuple[str, ...] = (
+    "Inc",
+    "Ltd",
+    "Co",
+    "Corp",
+    "Pty",
+    "Pte",
+    "Bhd",
+    "Ltda",
+    "Cia",
+    "No",
+    "Nos",
+    "St",
+    "Dr",
+    "Mr",
+    "Ms",
+    "Mrs",
+)
+# A lookbehind for each: the full stop just read is not one of theirs.
+NOT_AFTER_ABBREVIATION = "".join(rf"(?<!\b{word}\.)" for word in NON_ENDING_ABBREVIATIONS)
+
 # Sentence ends: terminal punctuation before a capital/number/opening quote, a blank line, or
 # a line break before something that starts a new item (table row, heading, numbered clause).
 # A bare line break is not an end: PDF text wraps mid-sentence.
 _SENTENCE_BREAK = re.compile(
     # A full stop then a tab is inside a table row ("Kepler B.V.\t1\tEUR 35,000"), not an end.
-    # ... nor is the full stop of an abbreviation that never ends one ("Pte. Ltd.", "No. 5").
-    r"(?<=[.!?])(?<!\bPte\.)(?<!\bNo\.)(?<!\bNos\.)(?<!\bCo\.)(?<!\bSt\.)(?<!\bDr\.)"
-    r"(?<!\bMr\.)(?<!\bMs\.)(?:[^\S\n\t]+|[^\S\n\t]*\n[^\S\n]*)(?=[\"“(\[A-Z0-9])"
+    r"(?<=[.!?])"
+    + NOT_AFTER_ABBREVIATION
+    + r"(?:[^\S\n\t]+|[^\S\n\t]*\n[^\S\n]*)(?=[\"“(\[A-Z0-9])"
     r"|\n[^\S\n]*\n\s*"
     r"|(?<=[|:])[^\S\n]*\n"
     r"|\n(?=[^\S\n]*(?:[|#•*>\u2022-]|\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z]|"

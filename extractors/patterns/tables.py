@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.patterns.core import MAX_LINE, TextView
+from extractors.patterns.core import MAX_LINE, NOT_AFTER_ABBREVIATION, TextView
 
 # What separates two cells: a pipe, a tab, a run of spaces, a run of dot leaders.
 _CELL_BREAK = re.compile(
@@ -22,9 +22,9 @@ _CELL_BREAK = re.compile(
 _RULE = re.compile(r"^[\s|:=+\-_.]*$")
 # Running text rather than a row: a verb of obligation or a full stop inside the line.
 _PROSE = re.compile(
-    # A full stop after a word, not after an abbreviation's letter ("B.V. EUR 24,000").
+    # A full stop after a word, not after an abbreviation ("B.V. EUR 24,000", "Inc. USD 9").
     r"\b(?:is|are|was|will|shall|may|must|be|been|has|have|agrees?|pays?)\b"
-    r"|(?:[a-z]{2}|\d)[.;](?:\s+[A-Za-z]|\s*$)|;",
+    r"|(?:[a-z]{2}|\d)(?:;|\." + NOT_AFTER_ABBREVIATION + r")(?:\s+[A-Za-z]|\s*$)|;",
     re.IGNORECASE,
 )
 # A line this long is wrapped prose, not a row.

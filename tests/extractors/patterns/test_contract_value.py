@@ -49,6 +49,21 @@ def test_no_annual_value_where_none_is_stated_or_determined(text: str) -> None:
     assert _values(text, ACV) == []
 
 
+@pytest.mark.parametrize(
+    "between",
+    [
+        "Archive\nmodule\n\n",  # a blank line among the fragments
+        "The archive module below is offered on request.\nArchive\nmodule\n",  # running text
+    ],
+)
+def test_only_wrapped_cells_keep_two_distant_fee_lines_together(between: str) -> None:
+    text = (
+        f"Item Annual fee\nPlatform subscription USD 40,000.00\n{between}extension USD 5,000.00\n"
+    )
+    hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
+    assert [hit.value.amount for hit in hits] != [45_000]
+
+
 def test_a_table_in_several_currencies_gives_no_annual_value() -> None:
     text = (
         "Entity\tCurrency\tUsers\tAnnual fee\n"
@@ -134,6 +149,18 @@ PLAIN_ORDER_FORM = Path(__file__).parents[3] / ".." / "shared" / "hooks" / "plai
         ),
         ("Fees: forty-eight thousand US dollars (USD 48,000) per year.", 48_000, None),
         ("Fees: forty-eight thousand US dollars per year.", 48_000, None),
+        (
+            # A PDF table whose cells wrap onto lines of their own, with "Inc." inside a row.
+            "Item Invoiced to Annual fee\n"
+            "Summit Ledger Close - Enterprise,\n"
+            "160 users Ravenscroft Hotels, Inc. USD 40,000.00\n"
+            "Summit Ledger Close - Enterprise,\n"
+            "100 users\n"
+            "Ravenscroft Resorts Management\n"
+            "LLC USD 25,000.00\n",
+            65_000,
+            "sum of 2 annual lines",
+        ),
     ],
 )
 def test_annual_value_in_every_layout(text: str, expected: float, note: str | None) -> None:
