@@ -59,7 +59,11 @@ _SENTENCE_BREAK = re.compile(
     r"(?<=[.!?])"
     + NOT_AFTER_ABBREVIATION
     + r"(?:[^\S\n\t]+|[^\S\n\t]*\n[^\S\n]*)(?=[\"“(\[A-Z0-9])"
-    r"|\n[^\S\n]*\n\s*"
+    # A blank line ends a sentence, except where a page break fell inside one: the text
+    # before it runs on (a lower-case word or a comma) and the text after it goes on in
+    # lower case ("... inspections, conducted\n\nby the Controller or an auditor ...").
+    r"|(?<![a-z,])\n[^\S\n]*\n\s*+"
+    r"|\n[^\S\n]*\n\s*+(?![a-z])"
     r"|(?<=[|:])[^\S\n]*\n"
     r"|\n(?=[^\S\n]*(?:[|#•*>\u2022-]|\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z]|"
     r"\([a-z0-9]{1,4}\)[^\S\n]"

@@ -27,6 +27,20 @@ def test_a_wrapped_figure_after_its_number_word_does_not_start_a_sentence() -> N
     assert _sentence_of(text, "destroy") == text
 
 
+def test_a_page_break_inside_a_sentence_does_not_end_it() -> None:
+    text = (
+        "6.1 Processor shall contribute to audits, including inspections, conducted\n\n"
+        "by the Controller, once a year.\n\nHeading\n7.1 Data is deleted."
+    )
+    assert _sentence_of(text, "audits") == text[: text.index("\n\nHeading")]
+    assert _sentence_of(text, "deleted") == "7.1 Data is deleted."
+
+
+def test_a_blank_line_still_ends_a_sentence_or_a_heading() -> None:
+    assert _sentence_of("Fees\n\nThe fees are due net 30.", "due") == "The fees are due net 30."
+    assert _sentence_of("The term ends.\n\nthe next clause", "next") == "the next clause"
+
+
 def test_a_full_stop_before_a_tab_is_inside_a_table_row() -> None:
     text = "Header\tEntity\nImplementation package\tKepler B.V.\t1\tEUR 35,000\nNext row"
     assert _sentence_of(text, "Implementation") == (
