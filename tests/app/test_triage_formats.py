@@ -1,0 +1,118 @@
+"""The same contract as PDF, DOCX and text gets the same decision.
+
+Every development SaaS bundle is rendered three times, each of its documents as PDF, as DOCX
+and as plain text from the same source, and triaged by the function the service runs. PDF
+wraps lines and adds running headers, DOCX carries real tables, text keeps rows on one line:
+a layout that only one reader understands shows up here as a different decision.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings
+from app.triage import triage_documents
+from evals.saas.generate import DEFAULT_DATASET, bundle_dirs
+from evals.saas.render import render
+from evals.saas.sources import OutputFormat, Source, find_sources, parse_source
+from extractors.ingest import ingest_bytes, shutdown_pool
+from rules import Policy, load_policy
+
+FORMATS = (OutputFormat.PDF, OutputFormat.DOCX, OutputFormat.TXT)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_parser_pool() -> Iterator[None]:
+    yield
+    shutdown_pool()
+
+
+@cache
+def _policy() -> Policy:
+    return load_policy()
+
+
+# The core PDF fonts are Latin-1: typography folds to what a PDF of the same text would hold.
+_LATIN1 = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u20ac": "EUR ",
+        "\u2022": "-",
+        "\u00a0": " ",
+        "\u2212": "-",
+    }
+)
+
+
+def _fold(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def as_format(source: Source, output: OutputFormat) -> Source:
+    """The same source rendered as ``output`` (folded to Latin-1 for a PDF)."""
+    settings = source.settings.model_copy(update={"format": output})
+    if output is not OutputFormat.PDF:
+        return dataclasses.replace(source, settings=settings)
+    settings = settings.model_copy(
+        update={"header": _fold(settings.header), "footer": _fold(settings.footer)}
+    )
+    blocks = tuple(
+        dataclasses.replace(
+            block,
+            text=_fold(block.text) or "",
+            rows=tuple(tuple(_fold(cell) or "" for cell in row) for row in block.rows),
+        )
+        for block in source.blocks
+    )
+    return dataclasses.replace(source, settings=settings, blocks=blocks)
+
+
+def decision_as(bundle: Path, output: OutputFormat) -> tuple[str, tuple[str, ...]]:
+    """Path and approval roles when every document of ``bundle`` is rendered as ``output``."""
+    documents = []
+    for path in find_sources(bundle):
+        rendered = render(as_format(parse_source(path), output))
+        documents.append(ingest_bytes(rendered, filename=f"{path.stem}.{output.value}"))
+    triage = triage_documents(
+        documents, settings=Settings(rules_engine="reference"), policy=_policy()
+    )
+    return triage.decision.path.value, tuple(sorted(triage.decision.approval_roles))
+
+
+# Known differences, each a layout the readers do not yet rebuild; strict, so a fix shows.
+KNOWN_DIFFERENCES = {
+    "13-tessellate-aurora": "fees in three currencies: plain text reads one currency's lines",
+}
+
+
+def _bundles() -> list[object]:
+    return [
+        pytest.param(
+            bundle,
+            id=bundle.name,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[bundle.name])]
+            if bundle.name in KNOWN_DIFFERENCES
+            else [],
+        )
+        for bundle in bundle_dirs(DEFAULT_DATASET)
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bundle", _bundles())
+def test_pdf_docx_and_text_renderings_get_the_same_decision(bundle: Path) -> None:
+    decisions = {output.value: decision_as(bundle, output) for output in FORMATS}
+    assert len(set(decisions.values())) == 1, decisions
