@@ -117,8 +117,12 @@ def _best_source(facts: Sequence[Fact[Any]]) -> Source | None:
     return min(sources, key=lambda source: _SOURCE_RANK[source], default=None)
 
 
-def merge_presence(facts: Sequence[Fact[Any]]) -> Fact[Any]:
-    """A clause-type (bool) fact from several findings: present beats excluded, with care."""
+def merge_presence(facts: Sequence[Fact[Any]], case: CaseDocuments | None = None) -> Fact[Any]:
+    """A clause-type (bool) fact from several findings: present beats excluded, with care.
+
+    The one exception is a document that overrides another: an amendment that deletes the
+    agreement's termination for convenience excludes it, however the agreement read.
+    """
     top = min(_SOURCE_RANK[f.source] for f in facts if f.source is not None)
     if top <= _SOURCE_RANK[Source.CRM]:
         # A person's correction or CRM data is authoritative.
@@ -133,11 +137,15 @@ def merge_presence(facts: Sequence[Fact[Any]]) -> Fact[Any]:
         if not f.evidence
         or any(not any(_overlaps(e, x) for x in exclusion_spans) for e in f.evidence)
     ]
+    overridden = _overridden_by_exclusion(present, excluded, case)
+    present = [f for index, f in enumerate(present) if index not in overridden]
     chosen = present or excluded
     if not chosen:
         return Fact(status=FactStatus.NOT_FOUND)
     note = None
-    if present and excluded:
+    if overridden:
+        note = "; ".join(overridden.values())
+    elif present and excluded:
         note = "also excluded elsewhere: " + "; ".join(
             f"p.{e.page} “{e.quote[:80]}”" for e in exclusion_spans[:3]
         )
@@ -152,11 +160,39 @@ def merge_presence(facts: Sequence[Fact[Any]]) -> Fact[Any]:
     )
 
 
-def merge_list(facts: Sequence[Fact[Any]]) -> Fact[Any]:
-    """A list fact: the union of every grounded value, in first-seen order."""
+def _overridden_by_exclusion(
+    present: Sequence[Fact[Any]], excluded: Sequence[Fact[Any]], case: CaseDocuments | None
+) -> dict[int, str]:
+    """Present findings (by index) whose document an excluding document overrides, and why."""
+    if case is None:
+        return {}
+    overridden: dict[int, str] = {}
+    for index, kept in enumerate(present):
+        loser = _Reading(kept.evidence[0].document_id if kept.evidence else None, kept)
+        for denial in excluded:
+            winner = _Reading(denial.evidence[0].document_id if denial.evidence else None, denial)
+            if winner.document_id == loser.document_id:
+                continue
+            reason = case.overrides(winner, loser)
+            if reason is not None:
+                overridden[index] = (
+                    f"excluded by {case.name(winner.document_id)}, which overrides "
+                    f"{case.name(loser.document_id)}: {reason}"
+                )
+                break
+    return overridden
+
+
+def merge_list(facts: Sequence[Fact[Any]], case: CaseDocuments | None = None) -> Fact[Any]:
+    """A list fact: the union of every grounded value, in first-seen order.
+
+    Values from a document that an excluding document overrides drop out, as for clauses.
+    """
     present = [f for f in facts if f.status is FactStatus.PRESENT]
+    excluded = [f for f in facts if f.status is FactStatus.EXCLUDED]
+    overridden = _overridden_by_exclusion(present, excluded, case)
+    present = [f for index, f in enumerate(present) if index not in overridden]
     if not present:
-        excluded = [f for f in facts if f.status is FactStatus.EXCLUDED]
         if excluded:
             return merge_scalar(excluded, {})
         return Fact(status=FactStatus.NOT_FOUND)
@@ -467,9 +503,9 @@ def _merge_path(
 ) -> Fact[Any]:
     shape = value_shape(value_type)
     if shape == "presence":
-        return merge_presence(facts)
+        return merge_presence(facts, case)
     if shape == "list":
-        return merge_list(facts)
+        return merge_list(facts, case)
     return merge_scalar(facts, case.kinds, path=path, case=case)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.document import Document
 from extractors.extract import extract_bundle
-from extractors.facts import DocumentKind, Finding
+from extractors.facts import DocumentKind, Finding, PartyRole
 from extractors.precedence import read_precedence
 from extractors.strictness import STRICTNESS, stricter_value
 from tests.extractors.fakes import ScriptedExtractor, found
@@ -180,3 +180,41 @@ def test_a_clause_that_varies_one_section_overrides_only_that_section() -> None:
     assert record.service.uptime_percent.value == 99.9
     note = record.service.uptime_percent.note
     assert note == "stricter of 99.9% (msa.pdf) and 99.5% (order_form.pdf); no precedence clause"
+
+
+MSA_CUSTOMER_MAY_TERMINATE = _named(
+    "msa.pdf",
+    "MASTER SUBSCRIPTION AGREEMENT\n\n3.2 Customer may terminate this Agreement for convenience "
+    "on ninety (90) days' written notice.",
+)
+AMENDMENT_DELETES_IT = _named(
+    "amendment.txt",
+    "AMENDMENT NO. 1 TO THE MASTER SUBSCRIPTION AGREEMENT\n\nSection 3.2 of the Agreement is "
+    "deleted. Customer may not terminate the Agreement for convenience.",
+)
+ORDER_DENIES_IT = _named(
+    "order_form.pdf",
+    "ORDER FORM\n\nCustomer may not terminate the Agreement for convenience.",
+)
+
+
+def _convenience(*documents: Document) -> tuple[str, list[PartyRole] | None]:
+    results = []
+    for bundle in (list(documents), list(reversed(documents))):
+        record = extract_bundle(bundle)
+        clause, by = (
+            record.legal.termination_for_convenience,
+            (record.legal.termination_for_convenience_by),
+        )
+        results.append((clause.status.value, by.value if by.is_present else None))
+    assert results[0] == results[1], "the merge depends on the order of the documents"
+    return results[0]
+
+
+def test_an_amendment_that_deletes_a_clause_excludes_it() -> None:
+    assert _convenience(MSA_CUSTOMER_MAY_TERMINATE, AMENDMENT_DELETES_IT) == ("excluded", None)
+
+
+def test_a_document_that_does_not_override_leaves_the_clause_present() -> None:
+    status, by = _convenience(MSA_CUSTOMER_MAY_TERMINATE, ORDER_DENIES_IT)
+    assert status == "present" and by == ["customer"]
