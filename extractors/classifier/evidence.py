@@ -252,14 +252,26 @@ def denies_category(category: str, sentence: str) -> bool:
     return any(pattern.search(text) for pattern in _DENIES.get(category, ()))
 
 
+# Categories whose own cues are exceptions worded as denials ("shall not apply to"), so a
+# denial word before a cue does not deny the clause.
+_DENIAL_IS_THE_CUE = frozenset({"uncapped_liability"})
+# A denial word this close before a cue, in the same clause, denies it: "fees for any
+# renewal term are not subject to any cap or price protection".
+_DENIED_BEFORE = re.compile(_NOT + r"[^.;]{0,40}$")
+
+
 def says_category(category: str, sentence: str) -> bool:
     """Whether ``sentence`` says ``category``'s clause outright, outside a denial of it."""
     if category not in CUES:
         return True
     text = " ".join(sentence.lower().split())
     denied = [m.span() for pattern in _DENIES[category] for m in pattern.finditer(text)]
+    general = category not in _DENIAL_IS_THE_CUE
     for pattern in _SAYS[category]:
         for match in pattern.finditer(text):
-            if not any(start < match.end() and match.start() < end for start, end in denied):
-                return True
+            if any(start < match.end() and match.start() < end for start, end in denied):
+                continue
+            if general and _DENIED_BEFORE.search(text, 0, match.start()):
+                continue
+            return True
     return False

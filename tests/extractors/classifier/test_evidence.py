@@ -97,6 +97,11 @@ def test_sentences_that_say_the_clause_count(category: str, sentence: str) -> No
             "Nothing restricts either party from doing business with others, and no "
             "exclusivity applies.",
         ),
+        (
+            "price_restrictions",
+            "Fees for any renewal term are not subject to any cap or price protection and "
+            "will be at the list prices in effect at renewal.",
+        ),
     ],
 )
 def test_denials_and_lookalikes_do_not_count(category: str, sentence: str) -> None:
