@@ -13,6 +13,7 @@ import pytest
 
 from evals.cuad.corpus import read_labels, text_document
 from evals.cuad.score_values import main, score_values
+from evals.cuad.split import read_sealed
 from extractors.classifier.categories import CATEGORIES
 from extractors.patterns import PatternExtractor
 
@@ -88,7 +89,8 @@ def test_command_line_ends_with_one_json_line(
 @pytest.mark.cuad
 @pytest.mark.slow
 def test_cuad_values_and_evidence_on_real_contracts(cuad_dir: Path) -> None:
-    contracts = read_labels(cuad_dir)[:40]
+    sealed = read_sealed()  # nothing is checked, so nothing is fixed, on sealed contracts
+    contracts = [c for c in read_labels(cuad_dir) if c.contract_id not in sealed][:40]
     documents = {
         contract.contract_id: text_document(cuad_dir / "txt" / f"{contract.contract_id}.txt")
         for contract in contracts
