@@ -800,7 +800,7 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
     period = final.period
     how_suffix = ""
     if period is None:
-        period = _checked_against_unit_price(text, row, amounts, priced)
+        period = _checked_against_unit_price(view, row, amounts, priced)
     if period is None:
         period = _head_period(row, view, last)
     if period is None:
@@ -825,22 +825,28 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
 
 
 def _checked_against_unit_price(
-    text: str, row: Row, amounts: list[Amount], priced: list[_Priced]
+    view: TextView, row: Row, amounts: list[Amount], priced: list[_Priced]
 ) -> str | None:
-    """A row total's period, from the unit price x quantity beside it: 120 x 25 x 12 = 36,000."""
+    """A row total's period, from the unit price x quantity beside it: 120 x 25 x 12 = 36,000.
+
+    A unit price names its period itself ("USD 25 per user per month") or in its column's
+    header ("Qty | Monthly | Extended").
+    """
+    text = view.text
     total = amounts[-1].money.amount
     for index, item in enumerate(priced[:-1]):
-        if item.period is None:
+        period = item.period or _head_period(row, view, item.amount)
+        if period is None:
             continue
         start = amounts[index - 1].end if index else row.start
         quantity = _quantity(text[start : item.amount.start]) or 1
         per_period = quantity * item.amount.money.amount
-        if _close(total, per_period * _PER_YEAR[item.period]):
+        if _close(total, per_period * _PER_YEAR[period]):
             return "year"
         if _close(total, per_period) or (
             item.unit is None and _close(total, item.amount.money.amount)
         ):
-            return item.period
+            return period
     return None
 
 

@@ -35,7 +35,8 @@ _WRAPPED = 70
 _ENDS_WITH_FIGURE = re.compile(r"\d[^\S\n]*\)?$")
 # A column of amounts, named in a header.
 _MONEY_COLUMN = re.compile(
-    r"\b(?:fees?|prices?|amounts?|totals?|costs?|charges?|rates?|values?|subscription)\b",
+    r"\b(?:fees?|prices?|amounts?|totals?|costs?|charges?|rates?|values?|subscription"
+    r"|monthly|annual|yearly|quarterly|extended|ext)\b",
     re.IGNORECASE,
 )
 # How far up a table's header and heading are looked for.
@@ -126,9 +127,14 @@ def _head(view: TextView, row_start: int) -> str:
     return "\n".join(reversed(lines))
 
 
+# A figure inside brackets qualifies a column ("Extended (12 mo)"); a row holds bare ones.
+_BRACKETED = re.compile(r"\([^()\n]{0,20}\)")
+
+
 def header_line(head: str) -> str:
     """The line of a table's head naming its columns: the last with no figure and a money column."""
     for line in reversed(head.split("\n")):
-        if line.strip() and not re.search(r"\d", line) and _MONEY_COLUMN.search(line):
+        bare = _BRACKETED.sub("", line)
+        if line.strip() and not re.search(r"\d", bare) and _MONEY_COLUMN.search(line):
             return line
     return ""

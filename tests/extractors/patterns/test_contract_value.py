@@ -161,6 +161,15 @@ PLAIN_ORDER_FORM = Path(__file__).parents[3] / ".." / "shared" / "hooks" / "plai
             65_000,
             "sum of 2 annual lines",
         ),
+        (
+            # Unit prices whose period only their column names; a line-number column first.
+            "  Line  Description                      Qty   Monthly   Extended (12 mo)\n"
+            "  1     Scheduling - Clinic tier           6    $95.00        $6,840.00\n"
+            "  2     SMS reminders add-on               2    $40.00          $960.00\n"
+            "                                              Renewal total:   $7,800.00\n",
+            7_800,
+            "sum of 2 annual lines",
+        ),
     ],
 )
 def test_annual_value_in_every_layout(text: str, expected: float, note: str | None) -> None:
