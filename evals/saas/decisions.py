@@ -38,7 +38,7 @@ from evals.saas.decision_metrics import (
 )
 from evals.saas.generate import DEFAULT_DATASET, SEALED_DATASET, bundle_dirs
 from evals.saas.labels import BundleLabel, load_label
-from evals.saas.scoring import FieldCounts, score_record, total
+from evals.saas.scoring import FieldCounts, micro, score_record, total
 from extractors.document import Document
 from extractors.errors import IngestError
 from extractors.ingest import ingest_path, shutdown_pool
@@ -65,10 +65,7 @@ class SplitRun:
 
     @property
     def fact_micro(self) -> FieldCounts:
-        summed = FieldCounts()
-        for counts in self.facts.values():
-            summed.add(counts)
-        return summed
+        return micro(self.facts)
 
 
 def triage_bundle(

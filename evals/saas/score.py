@@ -25,7 +25,14 @@ from app.settings import Settings
 from app.triage import triage_documents
 from evals.saas.generate import DEFAULT_DATASET, bundle_dirs
 from evals.saas.labels import BundleLabel, load_label
-from evals.saas.scoring import EvidenceCheck, FieldCounts, check_evidence, score_record, total
+from evals.saas.scoring import (
+    EvidenceCheck,
+    FieldCounts,
+    check_evidence,
+    micro,
+    score_record,
+    total,
+)
 from extractors.document import Document
 from extractors.facts import FactRecord
 from extractors.ingest import ingest_path, shutdown_pool
@@ -48,10 +55,7 @@ class RunResult:
 
     @property
     def micro(self) -> FieldCounts:
-        summed = FieldCounts()
-        for counts in self.fields.values():
-            summed.add(counts)
-        return summed
+        return micro(self.fields)
 
     @property
     def evidence_valid_share(self) -> float | None:

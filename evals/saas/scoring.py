@@ -184,6 +184,14 @@ def _predicted_obligations(record: FactRecord) -> Prediction:
     return Prediction(LabelStatus.PRESENT, values) if values else Prediction(None)
 
 
+def micro(fields: dict[str, FieldCounts]) -> FieldCounts:
+    """Counts summed over every field."""
+    summed = FieldCounts()
+    for counts in fields.values():
+        summed.add(counts)
+    return summed
+
+
 def total(per_bundle: Iterable[dict[str, FieldCounts]]) -> dict[str, FieldCounts]:
     """Counts summed over bundles, per path."""
     totals = {path: FieldCounts() for path in scored_paths()}
