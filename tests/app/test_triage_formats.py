@@ -8,7 +8,6 @@ a layout that only one reader understands shows up here as a different decision.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -18,12 +17,10 @@ import pytest
 from app.settings import Settings
 from app.triage import triage_documents
 from evals.saas.generate import DEFAULT_DATASET, bundle_dirs
-from evals.saas.render import render
-from evals.saas.sources import OutputFormat, Source, find_sources, parse_source
-from extractors.ingest import ingest_bytes, shutdown_pool
+from evals.saas.sources import OutputFormat, find_sources, parse_source
+from extractors.ingest import shutdown_pool
 from rules import Policy, load_policy
-
-FORMATS = (OutputFormat.PDF, OutputFormat.DOCX, OutputFormat.TXT)
+from tests.layouts import FORMATS, ingest_as
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -37,55 +34,9 @@ def _policy() -> Policy:
     return load_policy()
 
 
-# The core PDF fonts are Latin-1: typography folds to what a PDF of the same text would hold.
-_LATIN1 = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u20ac": "EUR ",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u2212": "-",
-    }
-)
-
-
-def _fold(text: str | None) -> str | None:
-    if text is None:
-        return None
-    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
-
-
-def as_format(source: Source, output: OutputFormat) -> Source:
-    """The same source rendered as ``output`` (folded to Latin-1 for a PDF)."""
-    settings = source.settings.model_copy(update={"format": output})
-    if output is not OutputFormat.PDF:
-        return dataclasses.replace(source, settings=settings)
-    settings = settings.model_copy(
-        update={"header": _fold(settings.header), "footer": _fold(settings.footer)}
-    )
-    blocks = tuple(
-        dataclasses.replace(
-            block,
-            text=_fold(block.text) or "",
-            rows=tuple(tuple(_fold(cell) or "" for cell in row) for row in block.rows),
-        )
-        for block in source.blocks
-    )
-    return dataclasses.replace(source, settings=settings, blocks=blocks)
-
-
 def decision_as(bundle: Path, output: OutputFormat) -> tuple[str, tuple[str, ...]]:
     """Path and approval roles when every document of ``bundle`` is rendered as ``output``."""
-    documents = []
-    for path in find_sources(bundle):
-        rendered = render(as_format(parse_source(path), output))
-        documents.append(ingest_bytes(rendered, filename=f"{path.stem}.{output.value}"))
+    documents = [ingest_as(parse_source(path), output) for path in find_sources(bundle)]
     triage = triage_documents(
         documents, settings=Settings(rules_engine="reference"), policy=_policy()
     )

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from evals.saas.render import render
-from evals.saas.sources import OutputFormat, Source, SourceSettings, parse_blocks
+from evals.saas.sources import OutputFormat
 from extractors.classifier.segment import segment
-from extractors.ingest import ingest_bytes, shutdown_pool
-
-FORMATS = (OutputFormat.PDF, OutputFormat.DOCX, OutputFormat.TXT)
+from extractors.ingest import shutdown_pool
+from tests.layouts import FORMATS, rendered
 
 MSA = (
     "# Master Services Agreement\n"
@@ -48,12 +45,7 @@ def _stop_parser_pool() -> Iterator[None]:
 
 def units(output: OutputFormat) -> list[str]:
     """The classifier units of the MSA rendered as ``output``, whitespace folded."""
-    source = Source(
-        path=Path("msa.src"),
-        settings=SourceSettings(format=output),
-        blocks=tuple(parse_blocks(MSA)),
-    )
-    text = ingest_bytes(render(source), filename=f"msa.{output.value}").text
+    text = rendered(MSA, output, name="msa").text
     return [" ".join(text[start:end].split()) for start, end in segment(text)]
 
 

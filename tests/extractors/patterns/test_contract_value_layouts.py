@@ -8,21 +8,19 @@ plain text aligns columns with spaces.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from evals.saas.render import render
-from evals.saas.sources import OutputFormat, Source, SourceSettings, parse_blocks
+from evals.saas.sources import OutputFormat
 from extractors.document import Document
 from extractors.facts import Money
-from extractors.ingest import ingest_bytes, shutdown_pool
+from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
+from tests.layouts import FORMATS
+from tests.layouts import rendered as rendered_as
 
 ACV = "commercial.annual_contract_value"
-FORMATS = (OutputFormat.PDF, OutputFormat.DOCX, OutputFormat.TXT)
 HEAD = "# Order Form\n\nProvider: Northwind Forms, Inc. Customer: Bluejay Dental Group LLC.\n\n"
 
 
@@ -33,14 +31,8 @@ def _stop_parser_pool() -> Iterator[None]:
 
 
 def rendered(body: str, output: OutputFormat) -> Document:
-    """``body`` (the SaaS source format) rendered as ``output`` and ingested."""
-    source = Source(
-        path=Path("order_form.src"),
-        settings=SourceSettings(format=output),
-        blocks=tuple(parse_blocks(HEAD + body)),
-    )
-    data = render(dataclasses.replace(source))
-    return ingest_bytes(data, filename=f"order_form.{output.value}")
+    """``body`` under the order form's head, rendered as ``output`` and ingested."""
+    return rendered_as(HEAD + body, output, name="order_form")
 
 
 def annual_value(document: Document) -> tuple[Money | None, str | None, list[str]]:

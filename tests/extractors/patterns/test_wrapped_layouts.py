@@ -10,34 +10,21 @@ the body.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from evals.saas.render import render
-from evals.saas.sources import OutputFormat, Source, SourceSettings, parse_blocks
+from evals.saas.sources import OutputFormat
 from extractors.document import Document
-from extractors.ingest import ingest_bytes, shutdown_pool
+from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
-
-FORMATS = (OutputFormat.PDF, OutputFormat.DOCX, OutputFormat.TXT)
+from tests.layouts import FORMATS, rendered
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _stop_parser_pool() -> Iterator[None]:
     yield
     shutdown_pool()
-
-
-def rendered(body: str, output: OutputFormat, *, footer: str | None = None) -> Document:
-    """``body`` (the SaaS source format) rendered as ``output`` and ingested."""
-    source = Source(
-        path=Path("contract.src"),
-        settings=SourceSettings(format=output, footer=footer),
-        blocks=tuple(parse_blocks(body)),
-    )
-    return ingest_bytes(render(source), filename=f"contract.{output.value}")
 
 
 def fact(document: Document, path: str) -> Any:
