@@ -6,18 +6,19 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from app.errors import CaseNotFoundError
 from app.models import Case, CaseDocument, CaseStatus, DocumentStatus, utcnow
 from extractors.document import Document
 from extractors.errors import IngestError
 
-
-class CaseNotFoundError(LookupError):
-    """No case with that id."""
+__all__ = ["CaseNotFoundError"]
 
 
-def create_case(*, session: Session, reference: str | None = None) -> Case:
+def create_case(
+    *, session: Session, reference: str | None = None, metadata_json: str | None = None
+) -> Case:
     """A new, empty case."""
-    case = Case(reference=reference)
+    case = Case(reference=reference, metadata_json=metadata_json)
     session.add(case)
     session.flush()
     return case

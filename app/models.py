@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, Text, UniqueConstraint
+from sqlalchemy import Enum, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 
@@ -30,10 +30,19 @@ def enum_column(enum: type[StrEnum]) -> Enum:
 
 
 class CaseStatus(StrEnum):
+    """Where a case is in its processing; the path says what the decision was."""
+
     RECEIVED = "received"
+    QUEUED = "queued"
     PROCESSING = "processing"
     DECIDED = "decided"
+    # Decided, but the decision is that facts are missing or a document could not be read.
+    NEEDS_INFORMATION = "needs_information"
     FAILED = "failed"
+
+
+# A case in one of these states holds a decision a person can act on.
+SETTLED_STATUSES = frozenset({CaseStatus.DECIDED, CaseStatus.NEEDS_INFORMATION})
 
 
 class CaseBase(SQLModel):
@@ -56,7 +65,9 @@ class Case(CaseBase, table=True):
     decision_json: str | None = Field(default=None, sa_column=Column(Text))
     error_code: str | None = Field(default=None, max_length=60)
     error_message: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = Field(default_factory=utcnow)
+    # Deal metadata as the caller sent it (CRM ids, owner, close date ...), a JSON object.
+    metadata_json: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -97,4 +108,67 @@ class CaseDocument(SQLModel, table=True):
     error_code: str | None = Field(default=None, max_length=60)
     error_message: str | None = Field(default=None, sa_column=Column(Text))
     document_json: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(SQLModel, table=True):
+    """A unit of background work, written before it is queued and claimed with a lease.
+
+    A worker that dies mid-job leaves its lease to expire; the job is then queued again
+    and re-run, which is safe because processing a case is idempotent.
+    """
+
+    __tablename__ = "jobs"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    case_id: str = Field(foreign_key="cases.id", index=True, max_length=32)
+    kind: str = Field(default="triage", max_length=40)
+    status: JobStatus = Field(default=JobStatus.QUEUED, sa_type=enum_column(JobStatus), index=True)
+    attempts: int = 0
+    max_attempts: int = 3
+    lease_owner: str | None = Field(default=None, max_length=120)
+    lease_expires_at: datetime | None = Field(default=None, index=True)
+    # Not before this time: retries back off.
+    available_at: datetime = Field(default_factory=utcnow)
+    error_code: str | None = Field(default=None, max_length=60)
+    error_message: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The stored answer to a POST made with an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_scope_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Who asked and where: the same key on two endpoints (or callers) is two keys.
+    scope: str = Field(max_length=300)
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    response_status: int | None = None
+    response_body: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    response_headers_json: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None
+
+
+class Blob(SQLModel, table=True):
+    """Original document bytes, addressed by their SHA-256 (when stored in the database)."""
+
+    __tablename__ = "blobs"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

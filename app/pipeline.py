@@ -7,13 +7,16 @@ measured and tested is what runs.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.blobs import blob_store
 from app.cases import (
     add_document,
     add_refused_document,
@@ -25,6 +28,8 @@ from app.cases import (
     set_status,
 )
 from app.db import session_scope
+from app.errors import UploadRefusedError
+from app.jobs.store import create_job
 from app.models import Case, CaseStatus, DocumentStatus
 from app.settings import Settings
 from app.stored_cases import case_context
@@ -33,7 +38,7 @@ from extractors.document import Document
 from extractors.errors import IngestError
 from extractors.facts import FactRecord
 from extractors.ingest import IngestLimits, ingest_bytes
-from rules import Decision, Policy
+from rules import Decision, OnboardingPath, Policy
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,6 @@ class UploadOutcome:
     already_stored: bool = False
 
 
-@dataclass
-class TriageResult:
-    """A decided case: what was read, the facts, and the decision."""
-
-    case_id: str
-    outcomes: list[UploadOutcome] = field(default_factory=list)
-    facts: FactRecord = field(default_factory=FactRecord)
-    decision: Decision | None = None
-
-
 def ingest_limits(settings: Settings) -> IngestLimits:
     """The ingestion limits configured for this deployment."""
     return IngestLimits(
@@ -86,30 +81,143 @@ def ingest_limits(settings: Settings) -> IngestLimits:
     )
 
 
+def read_uploads(uploads: Sequence[Upload], *, settings: Settings) -> list[UploadOutcome]:
+    """Ingest each upload (sandboxed, time- and memory-bounded) outside any transaction.
+
+    Reading happens before the database is touched, so a slow parse never holds SQLite's
+    write lock and a refused upload leaves nothing half-stored.
+    """
+    limits = ingest_limits(settings)
+    outcomes: list[UploadOutcome] = []
+    for upload in uploads:
+        try:
+            document = ingest_bytes(upload.data, filename=upload.filename, limits=limits)
+        except IngestError as error:
+            outcomes.append(UploadOutcome(upload.filename, upload.sha256, None, error))
+            continue
+        outcomes.append(UploadOutcome(upload.filename, upload.sha256, document))
+    return outcomes
+
+
+def store_outcomes(
+    *,
+    session: Session,
+    case: Case,
+    uploads: Sequence[Upload],
+    outcomes: Sequence[UploadOutcome],
+    settings: Settings,
+) -> list[UploadOutcome]:
+    """Store each read upload once per case, with its original bytes; refusals with their reason."""
+    store = blob_store(settings)
+    stored: list[UploadOutcome] = []
+    for upload, outcome in zip(uploads, outcomes, strict=True):
+        known = find_document(session=session, case_id=case.id, sha256=outcome.sha256)
+        if known is not None and known.status is DocumentStatus.INGESTED:
+            (document,) = load_documents([known])
+            stored.append(UploadOutcome(outcome.filename, outcome.sha256, document, None, True))
+            continue
+        if outcome.error is not None:
+            add_refused_document(
+                session=session,
+                case=case,
+                sha256=outcome.sha256,
+                filename=outcome.filename,
+                error=outcome.error,
+            )
+            stored.append(outcome)
+            continue
+        assert outcome.document is not None
+        store.put(session=session, data=upload.data)
+        add_document(session=session, case=case, document=outcome.document)
+        stored.append(outcome)
+    return stored
+
+
 def store_uploads(
     *, session: Session, case: Case, uploads: Sequence[Upload], settings: Settings
 ) -> list[UploadOutcome]:
     """Ingest and store each upload once per case; refusals are stored with their reason."""
-    limits = ingest_limits(settings)
-    outcomes: list[UploadOutcome] = []
-    for upload in uploads:
-        digest = upload.sha256
-        known = find_document(session=session, case_id=case.id, sha256=digest)
-        if known is not None and known.status is DocumentStatus.INGESTED:
-            (document,) = load_documents([known])
-            outcomes.append(UploadOutcome(upload.filename, digest, document, None, True))
-            continue
-        try:
-            document = ingest_bytes(upload.data, filename=upload.filename, limits=limits)
-        except IngestError as error:
-            add_refused_document(
-                session=session, case=case, sha256=digest, filename=upload.filename, error=error
+    fresh = [
+        upload
+        for upload in uploads
+        if not _already_ingested(session=session, case_id=case.id, sha256=upload.sha256)
+    ]
+    read = {o.sha256: o for o in read_uploads(fresh, settings=settings)}
+    outcomes = [
+        read.get(upload.sha256) or UploadOutcome(upload.filename, upload.sha256)
+        for upload in uploads
+    ]
+    return store_outcomes(
+        session=session, case=case, uploads=uploads, outcomes=outcomes, settings=settings
+    )
+
+
+def _already_ingested(*, session: Session, case_id: str, sha256: str) -> bool:
+    known = find_document(session=session, case_id=case_id, sha256=sha256)
+    return known is not None and known.status is DocumentStatus.INGESTED
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A case whose uploads are stored and whose processing is queued as ``job_id``."""
+
+    case_id: str
+    job_id: str
+    outcomes: list[UploadOutcome]
+    created: bool
+
+
+def accept_uploads(
+    *,
+    engine: Engine,
+    uploads: Sequence[Upload],
+    settings: Settings,
+    reference: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    case_id: str | None = None,
+    keep_refusals: bool = False,
+) -> Accepted:
+    """Request time: read the uploads, store them and a queued job in one transaction.
+
+    With ``keep_refusals`` false (the API) an unreadable upload refuses the whole request
+    and nothing is stored; with it true (the CLI) the refusal is recorded on the case,
+    whose decision then asks for a readable copy.
+    """
+    if case_id is not None:
+        with session_scope(engine) as session:
+            get_case(session=session, case_id=case_id)  # 404 before any parsing
+    with session_scope(engine) as session:
+        fresh = [
+            u
+            for u in uploads
+            if case_id is None
+            or not _already_ingested(session=session, case_id=case_id, sha256=u.sha256)
+        ]
+    read = {o.sha256: o for o in read_uploads(fresh, settings=settings)}
+    refusals = [(o.filename, o.error) for o in read.values() if o.error is not None]
+    if refusals and not keep_refusals:
+        raise UploadRefusedError(refusals)
+    outcomes = [
+        read.get(upload.sha256) or UploadOutcome(upload.filename, upload.sha256)
+        for upload in uploads
+    ]
+    with session_scope(engine) as session:
+        created = case_id is None
+        case = (
+            create_case(
+                session=session,
+                reference=reference,
+                metadata_json=json.dumps(metadata, sort_keys=True) if metadata else None,
             )
-            outcomes.append(UploadOutcome(upload.filename, digest, None, error))
-            continue
-        add_document(session=session, case=case, document=document)
-        outcomes.append(UploadOutcome(upload.filename, digest, document))
-    return outcomes
+            if case_id is None
+            else get_case(session=session, case_id=case_id)
+        )
+        stored = store_outcomes(
+            session=session, case=case, uploads=uploads, outcomes=outcomes, settings=settings
+        )
+        job = create_job(session=session, case_id=case.id, max_attempts=settings.job_max_attempts)
+        set_status(session=session, case=case, status=CaseStatus.QUEUED)
+        return Accepted(case_id=case.id, job_id=job.id, outcomes=stored, created=created)
 
 
 def decide_case(
@@ -125,34 +233,11 @@ def decide_case(
     case.path = decision.path.value
     case.tier = str(decision.tier)
     case.rule_set_version = decision.ruleset_version
-    set_status(session=session, case=case, status=CaseStatus.DECIDED)
+    case.error_code = case.error_message = None
+    status = (
+        CaseStatus.NEEDS_INFORMATION
+        if decision.path is OnboardingPath.NEEDS_INFORMATION
+        else CaseStatus.DECIDED
+    )
+    set_status(session=session, case=case, status=status)
     return facts, decision
-
-
-def run_triage(
-    *,
-    engine: Engine,
-    uploads: Sequence[Upload],
-    settings: Settings,
-    policy: Policy,
-    reference: str | None = None,
-    case_id: str | None = None,
-) -> TriageResult:
-    """Create (or continue) a case with these uploads and decide it.
-
-    Documents are committed before extraction starts, so a crash later loses nothing:
-    running again with the same ``case_id`` resumes from the stored documents.
-    """
-    with session_scope(engine) as session:
-        case = (
-            get_case(session=session, case_id=case_id)
-            if case_id
-            else create_case(session=session, reference=reference)
-        )
-        set_status(session=session, case=case, status=CaseStatus.PROCESSING)
-        outcomes = store_uploads(session=session, case=case, uploads=uploads, settings=settings)
-        case_id = case.id
-    with session_scope(engine) as session:
-        case = get_case(session=session, case_id=case_id)
-        facts, decision = decide_case(session=session, case=case, settings=settings, policy=policy)
-    return TriageResult(case_id=case_id, outcomes=outcomes, facts=facts, decision=decision)

@@ -37,6 +37,23 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; SQLite embedded by default, PostgreSQL when scaled out.",
     )
     secret_key: SecretStr = SecretStr(_DEVELOPMENT_SECRET)
+    data_dir: Path = Field(
+        default=REPO_ROOT / "var", description="Where uploads and other local data are kept."
+    )
+    # Original uploads, by SHA-256: files under data_dir/blobs, or rows in the database
+    # (one place to back up when several machines share PostgreSQL).
+    document_store: Literal["disk", "database"] = "disk"
+
+    # Background jobs: an in-process pool (embedded) or Celery workers on Redis (scaled).
+    job_backend: Literal["local", "celery"] = "local"
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    local_workers: int = Field(default=1, ge=1, le=32)
+    # Cases waiting beyond this make new uploads wait (503 with Retry-After).
+    max_queued_jobs: int = Field(default=1000, ge=1)
+    # A claimed job whose worker stops renewing its lease for this long is run again.
+    job_lease_s: float = Field(default=60.0, gt=0)
+    job_max_attempts: int = Field(default=3, ge=1)
+    job_retry_backoff_s: float = Field(default=5.0, ge=0)
 
     # Ingestion limits (see extractors.ingest.IngestLimits).
     max_upload_mb: float = Field(default=25.0, gt=0)

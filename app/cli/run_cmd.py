@@ -10,7 +10,8 @@ import typer
 from app.cli.console import make_console
 from app.cli.render import print_triage
 from app.db import get_engine
-from app.pipeline import Upload, run_triage
+from app.jobs.inline import run_triage
+from app.pipeline import Upload
 from app.settings import get_settings
 from extractors.document import Document
 from extractors.errors import IngestError

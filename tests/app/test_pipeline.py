@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 from app import deciding
 from app.cases import case_documents, get_case
 from app.db import create_db_engine, migrate, session_scope
+from app.jobs.inline import run_triage
 from app.models import CaseStatus, DocumentStatus
-from app.pipeline import Upload, run_triage
+from app.pipeline import Upload
 from app.settings import Settings
 from extractors.document import Document
 from extractors.facts import FactRecord, Finding
@@ -75,7 +76,8 @@ def test_bad_upload_is_refused_recorded_and_the_case_asks_for_information(
     with session_scope(engine) as session:
         rows = case_documents(session=session, case_id=result.case_id)
         assert [row.status for row in rows] == [DocumentStatus.INGESTED, DocumentStatus.REFUSED]
-        assert get_case(session=session, case_id=result.case_id).status is CaseStatus.DECIDED
+        case = get_case(session=session, case_id=result.case_id)
+        assert case.status is CaseStatus.NEEDS_INFORMATION
 
 
 def test_decision_is_stored_reproducibly_and_reruns_are_idempotent(

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from app.db import create_db_engine, migrate, session_scope
-from app.pipeline import Upload, run_triage
+from app.jobs.inline import run_triage
+from app.pipeline import Upload
 from app.settings import Settings
 from app.stored_cases import stored_replay_cases
 from extractors.registry import register_extractor, unregister_extractor
