@@ -44,6 +44,15 @@ class InlineJobQueue:
             process_job(job_id, engine=self.engine, settings=self.settings, policy=self.policy)
         )
 
+    def start(self) -> None:
+        return None
+
+    def stop(self, *, timeout_s: float = 30.0) -> None:
+        return None
+
+    def healthy(self) -> bool:
+        return True
+
 
 def run_triage(
     *,
