@@ -38,9 +38,9 @@ class JobQueue(Protocol):
 def make_job_queue(*, engine: Engine, settings: Settings, policy: Policy) -> JobQueue:
     """The queue the settings choose: the in-process pool, or Celery on the broker."""
     if settings.job_backend == "celery":
-        from app.jobs.celery_queue import CeleryJobQueue
+        from app.jobs.celery_queue import CeleryJobQueue  # noqa: PLC0415 - Celery loads only when chosen
 
         return CeleryJobQueue(engine=engine, settings=settings)
-    from app.jobs.local import LocalWorkerPool
+    from app.jobs.local import LocalWorkerPool  # noqa: PLC0415 - imported with its chooser
 
     return LocalWorkerPool(engine=engine, settings=settings, policy=policy)

@@ -1,0 +1,404 @@
+"""The case as people and callers see it: decision in plain words first, then the evidence.
+
+Built from what is stored (the case row, its documents, its latest job), never recomputed,
+so the CLI, the API and the web pages show exactly what was decided.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from app.cases import case_documents, get_case
+from app.jobs.store import latest_job
+from app.models import Case, CaseDocument, CaseStatus, DocumentStatus, Job
+from app.views.wording import fact_label, join_words, plain_value, short_quote
+from extractors.facts import Evidence, Fact, FactRecord, FactStatus, fact_paths, get_fact
+from rules import Decision, FiredRule, OnboardingPath
+
+FACT_GROUPS = ("commercial", "legal", "security", "service", "implementation", "tax")
+
+PATH_WORDS = {
+    OnboardingPath.SELF_SERVE: "Self-serve",
+    OnboardingPath.STANDARD: "Standard",
+    OnboardingPath.ASSISTED: "Assisted",
+    OnboardingPath.ENTERPRISE: "Enterprise",
+    OnboardingPath.NEEDS_INFORMATION: "Needs information",
+}
+
+_STATUS_WORDS = {
+    CaseStatus.RECEIVED: "Received: the documents are stored and wait to be read.",
+    CaseStatus.QUEUED: "Queued: the documents are stored and wait to be read.",
+    CaseStatus.PROCESSING: "Processing: reading the documents and deciding.",
+}
+
+# How many reasons the one-sentence summary names before it says "and N more".
+_SUMMARY_REASONS = 3
+
+
+class EvidenceView(BaseModel):
+    """A quote with where it is: document, page and character offsets."""
+
+    document_id: str | None
+    document: str | None = Field(description="The file name of the document quoted.")
+    page: int
+    page_end: int | None = None
+    start: int
+    end: int
+    quote: str
+
+
+class FactView(BaseModel):
+    path: str
+    label: str
+    status: FactStatus
+    value: Any = None
+    display: str = Field(description="The value as a person would write it.")
+    source: str | None
+    extractor: str | None
+    confidence: float
+    grounded: bool
+    evidence: list[EvidenceView]
+    used_by_rules: list[str] = Field(description="Rules that fired on this fact.")
+
+
+class ApprovalView(BaseModel):
+    role: str
+    reasons: list[str]
+    rules: list[str]
+    due_business_hours: int
+    evidence: list[EvidenceView] = Field(description="The clauses that require the approval.")
+
+
+class RuleFactView(BaseModel):
+    path: str
+    display: str
+    evidence: list[EvidenceView]
+
+
+class FiredRuleView(BaseModel):
+    id: str
+    description: str
+    file: str
+    advisory: bool
+    facts: list[RuleFactView]
+
+
+class NeedView(BaseModel):
+    path: str
+    kind: str
+    reason: str
+    rule: str
+
+
+class ObligationView(BaseModel):
+    party: str
+    action: str
+    due: str | None
+    recurring: bool
+    evidence: list[EvidenceView]
+
+
+class DocumentView(BaseModel):
+    id: int
+    filename: str | None
+    sha256: str
+    status: DocumentStatus
+    media_type: str | None
+    byte_size: int
+    page_count: int
+    char_count: int
+    loader: str | None
+    error_code: str | None = Field(description="Why the upload was refused, if it was.")
+    error_message: str | None
+    problems: list[str] = Field(description="What the reader noticed but could work around.")
+
+
+class JobView(BaseModel):
+    id: str
+    status: str
+    attempts: int
+    error_code: str | None
+    error_message: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class Versions(BaseModel):
+    rule_set: str | None
+    engine: str | None
+    extractors: dict[str, str]
+    fact_schema: str | None
+    model: str | None = Field(description="The language model that read the case, if any.")
+
+
+class CaseView(BaseModel):
+    """Everything shown about one case, in the order a person reads it."""
+
+    id: str
+    reference: str | None
+    status: CaseStatus
+    summary: str = Field(description="The decision in one plain sentence.")
+    path: str | None
+    tier: int | None
+    approvals: list[ApprovalView]
+    information_needed: list[NeedView]
+    risk_flags: list[str]
+    facts: dict[str, list[FactView]] = Field(description="Facts found or excluded, by group.")
+    obligations: list[ObligationView]
+    fired_rules: list[FiredRuleView]
+    documents: list[DocumentView]
+    versions: Versions
+    metadata: dict[str, Any]
+    error_code: str | None
+    error_message: str | None
+    job: JobView | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def refused_documents(self) -> list[DocumentView]:
+        return [d for d in self.documents if d.status is DocumentStatus.REFUSED]
+
+
+def load_case_view(*, session: Session, case_id: str) -> CaseView:
+    """The view of a stored case (CaseNotFoundError if there is none)."""
+    case = get_case(session=session, case_id=case_id)
+    rows = case_documents(session=session, case_id=case_id)
+    return build_case_view(case, rows, latest_job(session=session, case_id=case_id))
+
+
+def build_case_view(case: Case, rows: list[CaseDocument], job: Job | None) -> CaseView:
+    """The view of ``case`` from its stored rows (no database access)."""
+    facts = FactRecord.model_validate_json(case.facts_json) if case.facts_json else None
+    decision = Decision.model_validate_json(case.decision_json) if case.decision_json else None
+    names = facts.documents if facts else {}
+    fired = decision.fired_rules if decision else []
+    rules_by_fact: dict[str, list[str]] = {}
+    for rule in fired:
+        for ref in rule.facts:
+            rules_by_fact.setdefault(ref.path, []).append(rule.id)
+    return CaseView(
+        id=case.id,
+        reference=case.reference,
+        status=case.status,
+        summary=summary_sentence(case, decision),
+        path=decision.path.value if decision else None,
+        tier=decision.tier if decision else None,
+        approvals=[
+            ApprovalView(
+                role=a.role.value,
+                reasons=a.reasons,
+                rules=a.rules,
+                due_business_hours=a.due_business_hours,
+                evidence=_rule_evidence(fired, a.rules, names),
+            )
+            for a in (decision.approvals if decision else [])
+        ],
+        information_needed=[
+            NeedView(path=n.path, kind=n.kind.value, reason=n.reason, rule=n.rule)
+            for n in (decision.information_needed if decision else [])
+        ],
+        risk_flags=decision.risk_flags if decision else [],
+        facts=_fact_groups(facts, rules_by_fact) if facts else {},
+        obligations=_obligations(facts) if facts else [],
+        fired_rules=[_fired_rule(rule, names) for rule in fired],
+        documents=[_document(row) for row in rows],
+        versions=Versions(
+            rule_set=decision.ruleset_version if decision else case.rule_set_version,
+            engine=decision.engine if decision else None,
+            extractors=facts.extractors if facts else {},
+            fact_schema=facts.schema_version if facts else None,
+            model=None,
+        ),
+        metadata=json.loads(case.metadata_json) if case.metadata_json else {},
+        error_code=case.error_code,
+        error_message=case.error_message,
+        job=_job(job) if job else None,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+
+
+def summary_sentence(case: Case, decision: Decision | None) -> str:
+    """“Assisted: security and tax must approve — data residency requirement (EU); …”."""
+    if case.status is CaseStatus.FAILED:
+        return f"Failed: {case.error_message or case.error_code or 'the case could not be read'}."
+    if decision is None:
+        return _STATUS_WORDS.get(case.status, "Not decided yet.")
+    head = PATH_WORDS[decision.path]
+    if decision.path is OnboardingPath.NEEDS_INFORMATION:
+        reasons = [need.reason.rstrip(".") for need in decision.information_needed]
+        return f"{head}: {_reason_list(reasons)}."
+    if not decision.approvals:
+        return f"{head}: no approval needed."
+    roles = join_words([a.role.value for a in decision.approvals])
+    by_id = {rule.id: rule for rule in decision.fired_rules}
+    reasons = []
+    for approval in decision.approvals:
+        for rule_id, reason in zip(approval.rules, approval.reasons, strict=False):
+            phrase = _reason_phrase(reason, by_id.get(rule_id))
+            if phrase not in reasons:
+                reasons.append(phrase)
+    return f"{head}: {roles} must approve — {_reason_list(reasons)}."
+
+
+def _reason_list(reasons: list[str]) -> str:
+    shown = reasons[:_SUMMARY_REASONS]
+    text = "; ".join(shown)
+    hidden = len(reasons) - len(shown)
+    return f"{text}; and {hidden} more reasons" if hidden else text
+
+
+def _reason_phrase(reason: str, rule: FiredRule | None) -> str:
+    """A rule's reason in lower case, with the short value it fired on: 'data residency (EU)'."""
+    text = reason.rstrip(".")
+    if text[:1].isupper() and not text[:2].isupper():  # keep "SOC 2", lower "Custom"
+        text = text[:1].lower() + text[1:]
+    if rule is not None:
+        for ref in rule.facts:
+            if ref.value is None or isinstance(ref.value, bool):
+                continue
+            shown = plain_value(ref.value)
+            if 0 < len(shown) <= 30:
+                return f"{text} ({shown})"
+    return text
+
+
+def _evidence(items: list[Evidence] | list[Any], names: dict[str, str]) -> list[EvidenceView]:
+    return [
+        EvidenceView(
+            document_id=e.document_id,
+            document=names.get(e.document_id or ""),
+            page=e.page,
+            page_end=getattr(e, "page_end", None),
+            start=e.start,
+            end=e.end,
+            quote=e.quote,
+        )
+        for e in items
+    ]
+
+
+def _rule_evidence(
+    fired: list[FiredRule], rule_ids: list[str], names: dict[str, str]
+) -> list[EvidenceView]:
+    views: list[EvidenceView] = []
+    seen: set[tuple[str | None, int, int]] = set()
+    for rule in fired:
+        if rule.id not in rule_ids:
+            continue
+        for ref in rule.facts:
+            for view in _evidence(ref.evidence, names):
+                key = (view.document_id, view.start, view.end)
+                if key not in seen:
+                    seen.add(key)
+                    views.append(view)
+    return views
+
+
+def _fact_groups(
+    facts: FactRecord, rules_by_fact: dict[str, list[str]]
+) -> dict[str, list[FactView]]:
+    groups: dict[str, list[FactView]] = {group: [] for group in FACT_GROUPS}
+    for path in fact_paths():
+        fact: Fact[Any] = get_fact(facts, path)
+        if fact.status not in (FactStatus.PRESENT, FactStatus.EXCLUDED):
+            continue
+        value = fact.model_dump(mode="json")["value"]
+        groups[path.split(".", 1)[0]].append(
+            FactView(
+                path=path,
+                label=fact_label(path),
+                status=fact.status,
+                value=value,
+                display=plain_value(fact.value)
+                if fact.status is FactStatus.PRESENT
+                else "excluded",
+                source=fact.source.value if fact.source else None,
+                extractor=fact.extractor,
+                confidence=fact.confidence,
+                grounded=fact.grounded,
+                evidence=_evidence(fact.evidence, facts.documents),
+                used_by_rules=rules_by_fact.get(path, []),
+            )
+        )
+    return groups
+
+
+def _obligations(facts: FactRecord) -> list[ObligationView]:
+    views = []
+    for fact in facts.obligations:
+        obligation = fact.value
+        if obligation is None:
+            continue
+        due = obligation.due_date.isoformat() if obligation.due_date else obligation.due_relative
+        views.append(
+            ObligationView(
+                party=obligation.party.value,
+                action=obligation.action,
+                due=due,
+                recurring=obligation.recurring,
+                evidence=_evidence(fact.evidence, facts.documents),
+            )
+        )
+    return views
+
+
+def _fired_rule(rule: FiredRule, names: dict[str, str]) -> FiredRuleView:
+    return FiredRuleView(
+        id=rule.id,
+        description=rule.description,
+        file=rule.file,
+        advisory=rule.advisory,
+        facts=[
+            RuleFactView(
+                path=ref.path,
+                display=plain_value(ref.value),
+                evidence=_evidence(ref.evidence, names),
+            )
+            for ref in rule.facts
+        ],
+    )
+
+
+def _document(row: CaseDocument) -> DocumentView:
+    problems: list[str] = []
+    if row.document_json:
+        data = json.loads(row.document_json)
+        problems = [p.get("message", "") for p in data.get("problems", [])]
+    return DocumentView(
+        id=row.id or 0,
+        filename=row.filename,
+        sha256=row.sha256,
+        status=row.status,
+        media_type=row.media_type,
+        byte_size=row.byte_size,
+        page_count=row.page_count,
+        char_count=row.char_count,
+        loader=row.loader,
+        error_code=row.error_code,
+        error_message=row.error_message,
+        problems=problems,
+    )
+
+
+def _job(job: Job) -> JobView:
+    return JobView(
+        id=job.id,
+        status=job.status.value,
+        attempts=job.attempts,
+        error_code=job.error_code,
+        error_message=job.error_message,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )
+
+
+def short_summary(view: CaseView, width: int = 120) -> str:
+    """The summary cut to ``width`` characters (for lists)."""
+    return short_quote(view.summary, width)
