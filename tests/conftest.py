@@ -28,10 +28,11 @@ def require(available: bool, reason: str) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test gets its own SQLite file and fresh settings; nothing touches ``var/``."""
+    """Each test gets its own SQLite file, data folder and fresh settings; never ``var/``."""
     from app.settings import get_settings
 
     monkeypatch.setenv("TRIAGE_DATABASE_URL", f"sqlite:///{tmp_path / 'settings.db'}")
+    monkeypatch.setenv("TRIAGE_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
