@@ -145,3 +145,69 @@ def test_durable_rules_decides_in_a_worker_process_with_the_same_bytes(
     assert not deciding._DECIDERS
     assert isolated.decision is not None and in_process.decision is not None
     assert isolated.decision.to_json() == in_process.decision.to_json()
+
+
+def _counts(engine: Engine) -> tuple[int, int, int]:
+    from sqlmodel import func, select
+
+    from app.models import Case, CaseDocument, Job
+
+    with session_scope(engine) as session:
+        return tuple(  # type: ignore[return-value]
+            session.exec(select(func.count()).select_from(table)).one()
+            for table in (Case, CaseDocument, Job)
+        )
+
+
+def test_an_unreadable_upload_refuses_the_whole_request_and_stores_nothing(
+    engine: Engine, settings: Settings
+) -> None:
+    from app.errors import UploadRefusedError
+    from app.pipeline import accept_uploads
+
+    uploads = [
+        Upload(data=MSA_TEXT, filename="msa.txt"),
+        Upload(data=b"", filename="empty.txt"),
+    ]
+    with pytest.raises(UploadRefusedError) as refused:
+        accept_uploads(engine=engine, uploads=uploads, settings=settings)
+    assert refused.value.code == "empty_file"
+    assert refused.value.extra["documents"][0]["filename"] == "empty.txt"
+    assert _counts(engine) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("store", ["disk", "database"])
+def test_accepted_uploads_are_stored_with_their_bytes_and_a_queued_job(
+    engine: Engine, settings: Settings, policy: Policy, store: str
+) -> None:
+    from app.blobs import blob_store
+    from app.jobs.process import JobOutcome, process_job
+    from app.jobs.store import get_job
+    from app.models import JobStatus
+    from app.pipeline import accept_uploads
+
+    settings = settings.model_copy(update={"document_store": store})
+    accepted = accept_uploads(
+        engine=engine,
+        uploads=[Upload(data=MSA_TEXT, filename="msa.txt")],
+        settings=settings,
+        reference="Harbor Foods",
+        metadata={"crm_id": "OPP-1"},
+    )
+    with session_scope(engine) as session:
+        case = get_case(session=session, case_id=accepted.case_id)
+        assert case.status is CaseStatus.QUEUED and case.decision_json is None
+        assert get_job(session=session, job_id=accepted.job_id).status is JobStatus.QUEUED
+        (row,) = case_documents(session=session, case_id=case.id)
+        assert blob_store(settings).get(session=session, sha256=row.sha256) == MSA_TEXT
+    result = process_job(accepted.job_id, engine=engine, settings=settings, policy=policy)
+    assert result.outcome is JobOutcome.DONE
+    # A second delivery of the same job finds it finished and does nothing.
+    again = process_job(accepted.job_id, engine=engine, settings=settings, policy=policy)
+    assert again.outcome is JobOutcome.SKIPPED
+    with session_scope(engine) as session:
+        case = get_case(session=session, case_id=accepted.case_id)
+        # The scripted reader finds no contract value, so the decision asks for it.
+        assert (case.status, case.path) == (CaseStatus.NEEDS_INFORMATION, "needs_information")
+        job = get_job(session=session, job_id=accepted.job_id)
+        assert (job.status, job.attempts) == (JobStatus.DONE, 1)
