@@ -1,0 +1,1 @@
+"""Scripts the subprocess tests run: a worker with test-only extractors registered."""
