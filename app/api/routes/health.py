@@ -107,17 +107,17 @@ async def run_check(
     """Run ``check`` in a thread of its own; an exception or overrun is a failed check."""
     start = time.perf_counter()
     error: str | None = None
+    failure: Exception | None = None
     detail: dict[str, str] | None = None
     try:
         detail = await asyncio.wait_for(_in_thread(name, check), timeout_s)
     except TimeoutError:
         error = f"no answer within {timeout_s:g} s"
     except Exception as exc:
-        log.warning("readiness check %s failed", name, exc_info=True)
-        error = _one_line(exc)
+        error, failure = _one_line(exc), exc
     latency_ms = round((time.perf_counter() - start) * 1000, 1)
     if error is not None:
-        log.warning("readiness check %s failed: %s", name, error)
+        log.warning("readiness check %s failed: %s", name, error, exc_info=failure)
     return CheckResult(
         name=name, ok=error is None, latency_ms=latency_ms, error=error, detail=detail
     )
