@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from sqlalchemy import case as sql_case
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.errors import CaseNotFoundError
@@ -115,3 +117,28 @@ def list_cases(*, session: Session, limit: int = 100) -> list[Case]:
 def _touch(case: Case, session: Session) -> None:
     case.updated_at = utcnow()
     session.add(case)
+
+
+def find_case_by_documents(
+    *, session: Session, sha256s: Collection[str], reference: str | None
+) -> Case | None:
+    """The newest case with this reference whose uploads are exactly these bytes (by SHA-256).
+
+    Refused uploads count as uploads: sending the same files again is the same bundle,
+    and a refused one is read again when the case is re-decided.
+    """
+    wanted = set(sha256s)
+    if not wanted:
+        return None
+    matching = func.sum(sql_case((col(CaseDocument.sha256).in_(wanted), 1), else_=0))
+    statement = (
+        select(Case)
+        .join(CaseDocument, col(CaseDocument.case_id) == col(Case.id))
+        .where(col(Case.reference).is_(None) if reference is None else Case.reference == reference)
+        .group_by(col(Case.id))
+        .having(func.count(col(CaseDocument.id)) == len(wanted))
+        .having(matching == len(wanted))
+        .order_by(col(Case.created_at).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first()
