@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from app.cli.console import make_console
-from app.pipeline import ingest_limits
-from app.settings import get_settings
-from extractors.chunking import chunk_document
-from extractors.document import Document
-from extractors.errors import IngestError
-from extractors.ingest import ingest_many
 
-console = make_console()
+if TYPE_CHECKING:
+    from extractors.document import Document
+    from extractors.errors import IngestError
 
 
 def ingest(
@@ -28,6 +24,15 @@ def ingest(
     workers: Annotated[int, typer.Option(min=1, max=8, help="Parser processes to read with.")] = 2,
 ) -> None:
     """Read each file into pages and text; exit 1 if any file is refused."""
+    # Imported here: the parsers are slow to load and `triage --help` does not need them.
+    from app.pipeline import ingest_limits
+    from app.settings import get_settings
+    from extractors.chunking import chunk_document
+    from extractors.document import Document
+    from extractors.errors import IngestError
+    from extractors.ingest import ingest_many
+
+    console = make_console()
     outcomes = dict(ingest_many(files, limits=ingest_limits(get_settings()), workers=workers))
     summary = Table(title="Ingested documents")
     for column in ("file", "type", "pages", "characters", "chunks", "loader", "problems"):

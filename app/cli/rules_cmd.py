@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from app.cli.console import make_console
-from app.db import get_engine, session_scope
-from app.settings import Settings, get_settings
-from app.stored_cases import stored_replay_cases
-from rules import (
-    DEFAULT_POLICY_DIR,
-    PolicyError,
-    ReplayCase,
-    ReplayReport,
-    check_policy,
-    load_policy,
-    read_replay_cases,
-    replay,
-)
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+    from rules import ReplayCase, ReplayReport
 
 app = typer.Typer(
     help="Validate the onboarding policy and review a change before release.", no_args_is_help=True
 )
-console = make_console()
 
 
 @app.command("check")
@@ -37,6 +27,10 @@ def check(
     ] = None,
 ) -> None:
     """Validate rule files and parameters against their schemas and the fact schema."""
+    # Imported here, as in every command: the rules package is slow to load.
+    from rules import DEFAULT_POLICY_DIR, check_policy, load_policy
+
+    console = make_console()
     target = directory or DEFAULT_POLICY_DIR
     issues = check_policy(target)
     for issue in issues:
@@ -80,6 +74,9 @@ def _table(report: ReplayReport) -> Table:
 
 
 def _stored_cases(settings: Settings) -> list[ReplayCase]:
+    from app.db import get_engine, session_scope
+    from app.stored_cases import stored_replay_cases
+
     with session_scope(get_engine(settings.database_url)) as session:
         return list(stored_replay_cases(session=session))
 
@@ -100,6 +97,10 @@ def replay_command(
 
     Cases come from ``--facts DIR`` when given, else from the configured database.
     """
+    from app.settings import get_settings
+    from rules import PolicyError, load_policy, read_replay_cases, replay
+
+    console = make_console()
     settings = get_settings()
     try:
         cases = read_replay_cases(facts) if facts is not None else _stored_cases(settings)
