@@ -1,202 +1,223 @@
-"""Rich rendering of what the pipeline read, found and decided, for the terminal."""
+"""The case as the terminal shows it: the decision in one plain sentence first, rules fired last.
+
+Narrow terminals get ``label: value`` lines with the quote on an indented line below, so no
+value is squeezed into a thin column; wide ones get tables for the long lists.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
 
-from pydantic import BaseModel
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich import box
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from extractors.document import Document
-from extractors.errors import IngestError
-from extractors.facts import Evidence, Fact, FactRecord, FactStatus, fact_paths, get_fact
-from rules import Decision
+from app.views.case_view import FACT_GROUPS, CaseView, EvidenceView
+from app.views.export import (
+    approval_reasons,
+    document_words,
+    path_words,
+    status_words,
+    versions_words,
+)
+from app.views.wording import citation
 
-_QUOTE_WIDTH = 90
+# From this width the long lists (documents, facts, obligations, rules) are tables whose
+# value and quote columns still get 30 characters or more; below it, lines.
+TABLE_WIDTH = 120
+# A quote on its own line is cut here even on a very wide terminal (in a table cell at
+# ``QUOTE_WIDTH``): it points to the page, it does not replace it.
+_MAX_QUOTE_LINE = 160
 
-
-def plain_value(value: Any) -> str:
-    """A fact value as a person would write it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ", ".join(plain_value(item) for item in value)
-    if isinstance(value, BaseModel | dict):
-        data = (
-            value.model_dump(exclude_none=True)
-            if isinstance(value, BaseModel)
-            else {k: v for k, v in value.items() if v is not None}
-        )
-        if set(data) == {"amount", "currency"}:
-            return f"{data['currency']} {data['amount']:,.2f}"
-        if "name" in data:
-            extra = ", ".join(f"{k}={plain_value(v)}" for k, v in data.items() if k != "name")
-            return f"{data['name']} ({extra})" if extra else str(data["name"])
-        return ", ".join(f"{k}={plain_value(v)}" for k, v in data.items())
-    if hasattr(value, "value"):
-        return str(value.value)
-    return str(value)
+_PATH_STYLES = {
+    "self_serve": "green",
+    "standard": "green",
+    "assisted": "yellow",
+    "enterprise": "magenta",
+    "needs_information": "red",
+}
 
 
-def cite(evidence: Sequence[Evidence], documents: dict[str, str] | None = None) -> str:
-    """The first evidence span as ``p.N “quote”``."""
-    if not evidence:
-        return ""
-    first = evidence[0]
-    quote = " ".join(first.quote.split())
-    if len(quote) > _QUOTE_WIDTH:
-        quote = quote[: _QUOTE_WIDTH - 1] + "…"
-    where = f"p.{first.page}" + (f"-{first.page_end}" if first.page_end else "")
-    if documents and first.document_id in documents and len(documents) > 1:
-        where = f"{documents[first.document_id]} {where}"
-    more = f" (+{len(evidence) - 1})" if len(evidence) > 1 else ""
-    return f"{where} “{quote}”{more}"
+class _Page:
+    """Prints wrapped lines with hanging indents at the console's width."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.width = console.width
+
+    def blank(self) -> None:
+        self.console.print()
+
+    def heading(self, text: str) -> None:
+        self.blank()
+        self.console.print(Text(text, "bold"))
+
+    def text(self, text: str, *, indent: int = 0, hang: int | None = None, style: str = "") -> None:
+        lines = self.wrap(text, indent=indent, hang=indent if hang is None else hang)
+        self.console.print(Text("\n".join(lines), style), overflow="fold")
+
+    def entry(
+        self, label: str, value: str, *, indent: int = 2, hang: int = 4, style: str = ""
+    ) -> None:
+        """``label: value`` with the label in bold, wrapped under itself."""
+        lines = self.wrap(f"{label}: {value}" if value else label, indent=indent, hang=hang)
+        text = Text("\n".join(lines), style)
+        text.stylize("bold", indent, min(indent + len(label) + 1, len(lines[0])))
+        self.console.print(text, overflow="fold")
+
+    def cite(self, spans: Sequence[EvidenceView], *, indent: int, extra: str = "") -> None:
+        """The first quote on its own indented line, dimmed."""
+        line = citation(spans, width=min(self.width, _MAX_QUOTE_LINE) - indent - len(extra))
+        if line or extra:
+            self.text(f"{line}{extra}".strip(" ·"), indent=indent, style="dim")
+
+    def wrap(self, text: str, *, indent: int, hang: int) -> list[str]:
+        return textwrap.wrap(
+            text,
+            width=max(self.width, indent + 30),
+            initial_indent=" " * indent,
+            subsequent_indent=" " * hang,
+            break_on_hyphens=False,
+        ) or [" " * indent]
+
+    def table(self, *columns: tuple[str, int]) -> Table:
+        """A table spanning the width; each column with its share of it."""
+        table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
+        for name, ratio in columns:
+            table.add_column(name, ratio=ratio, overflow="fold")
+        return table
 
 
-def documents_table(rows: Sequence[tuple[str, Document | IngestError]]) -> Table:
-    """One row per file: pages, characters, loader and problems, or why it was refused."""
-    table = Table(title="Documents read", expand=True)
-    table.add_column("file", overflow="fold", ratio=2)
-    for column in ("type", "pages", "characters", "read by"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("problems", overflow="fold", ratio=3)
-    for name, outcome in rows:
-        if isinstance(outcome, IngestError):
+def print_case(
+    console: Console, view: CaseView, *, brief: bool = False, note: str | None = None
+) -> None:
+    """The case in reading order; with ``brief`` only the decision and what it asks for."""
+    page = _Page(console)
+    _decision(page, view, note)
+    if brief:
+        return
+    if view.risk_flags:
+        page.heading("Risk flags")
+        page.text(", ".join(view.risk_flags), indent=2)
+    wide = page.width >= TABLE_WIDTH
+    _documents(page, view, wide=wide)
+    _facts(page, view, wide=wide)
+    _obligations(page, view, wide=wide)
+    _rules(page, view, wide=wide)
+    page.blank()
+    engine = view.versions.engine
+    # Anything but durable_rules means the engine failed and the reference evaluator
+    # stood in (or was chosen in the settings): worth a second look.
+    style = "yellow" if engine and engine != "durable" else "dim"
+    page.text(f"Decided with {versions_words(view, short=True)}.", style=style)
+
+
+def _decision(page: _Page, view: CaseView, note: str | None) -> None:
+    page.text(view.summary, hang=2, style=f"bold {_PATH_STYLES.get(view.path or '', '')}")
+    page.text(f"Path: {path_words(view)} · status: {status_words(view)}")
+    page.text(f"Case {view.id}" + (f" · {view.reference}" if view.reference else ""))
+    if note:
+        page.text(note, style="cyan")
+    if view.approvals:
+        page.heading(f"Approvals ({len(view.approvals)})")
+        for approval in view.approvals:
+            page.entry(approval.role, f"within {approval.due_business_hours} business hours")
+            for reason in approval_reasons(view, approval):
+                page.text(f"• {reason.text}", indent=4, hang=6)
+                page.cite(reason.evidence, indent=6)
+    if view.information_needed:
+        page.heading(f"Information needed ({len(view.information_needed)})")
+        for need in view.information_needed:
+            page.text(f"• {need.reason} ({need.path})", indent=2, hang=4)
+
+
+def _documents(page: _Page, view: CaseView, *, wide: bool) -> None:
+    if not view.documents:
+        return
+    page.heading(f"Documents ({len(view.documents)})")
+    if wide:
+        table = page.table(("file", 1), ("read", 2), ("problems", 1))
+        for document in view.documents:
             table.add_row(
-                name,
-                "—",
-                "—",
-                "—",
-                "—",
-                Text(f"refused: {outcome.code.value}: {outcome.message}", "red"),
+                document.filename or document.sha256[:12],
+                Text(document_words(document), "red" if document.error_code else ""),
+                "; ".join(document.problems),
+            )
+        page.console.print(table)
+        return
+    for document in view.documents:
+        page.entry(
+            document.filename or document.sha256[:12],
+            document_words(document),
+            style="red" if document.error_code else "",
+        )
+        for problem in document.problems:
+            page.text(f"problem: {problem}", indent=6, style="yellow")
+
+
+def _facts(page: _Page, view: CaseView, *, wide: bool) -> None:
+    for group in FACT_GROUPS:
+        facts = view.facts.get(group, [])
+        if not facts:
+            continue
+        page.heading(f"{group.capitalize()} facts ({len(facts)})")
+        if wide:
+            table = page.table(("fact", 2), ("value", 3), ("evidence", 5))
+            for fact in facts:
+                source = f" · {fact.source}" if fact.source else ""
+                table.add_row(
+                    fact.label,
+                    fact.display,
+                    Text(citation(fact.evidence) + source, "dim"),
+                )
+            page.console.print(table)
+            continue
+        for fact in facts:
+            page.entry(
+                fact.label,
+                fact.display,
+                style="yellow" if fact.display == "excluded" else "",
+            )
+            page.cite(fact.evidence, indent=6, extra=f" · {fact.source}" if fact.source else "")
+
+
+def _obligations(page: _Page, view: CaseView, *, wide: bool) -> None:
+    if not view.obligations:
+        return
+    page.heading(f"Obligations ({len(view.obligations)})")
+    table = page.table(("party", 1), ("what", 3), ("by when", 2), ("evidence", 4))
+    for obligation in view.obligations:
+        due = (obligation.due or "") + (" (recurring)" if obligation.recurring else "")
+        if wide:
+            table.add_row(
+                obligation.party,
+                obligation.action,
+                due.strip(),
+                Text(citation(obligation.evidence), "dim"),
             )
             continue
-        problems = "; ".join(p.message for p in outcome.problems) or "none"
-        table.add_row(
-            name,
-            outcome.media_type.name.lower(),
-            str(outcome.page_count),
-            f"{len(outcome.text):,}",
-            f"{outcome.loader} {outcome.loader_version}",
-            problems,
-        )
-    return table
+        by_when = f" — {due.strip()}" if due.strip() else ""
+        page.entry(obligation.party, f"{obligation.action}{by_when}")
+        page.cite(obligation.evidence, indent=6)
+    if wide:
+        page.console.print(table)
 
 
-def facts_table(facts: FactRecord) -> Table:
-    """Every fact found or explicitly excluded, with source, page and quote."""
-    table = Table(title="Facts found (with evidence)", expand=True)
-    table.add_column("fact", no_wrap=True)
-    table.add_column("value", overflow="fold", ratio=2)
-    table.add_column("source", no_wrap=True)
-    table.add_column("evidence", overflow="fold", ratio=3)
-    for path in fact_paths():
-        fact: Fact[Any] = get_fact(facts, path)
-        if fact.status is FactStatus.PRESENT:
-            value = plain_value(fact.value)
-        elif fact.status is FactStatus.EXCLUDED:
-            value = "[yellow]excluded[/yellow]"
-        else:
+def _rules(page: _Page, view: CaseView, *, wide: bool) -> None:
+    if not view.fired_rules:
+        return
+    page.heading(f"Rules fired ({len(view.fired_rules)})")
+    table = page.table(("rule", 2), ("why", 3), ("facts", 3))
+    for rule in view.fired_rules:
+        why = rule.description + (" (advisory)" if rule.advisory else "")
+        facts = [f"{ref.path} = {ref.display}" for ref in rule.facts]
+        if wide:
+            table.add_row(rule.id, why, "\n".join(facts))
             continue
-        source = fact.source.value if fact.source else ""
-        table.add_row(path, value, source, cite(fact.evidence, facts.documents))
-    return table
-
-
-def obligations_table(facts: FactRecord) -> Table:
-    """Who must do what, by when."""
-    table = Table(title="Obligations", expand=True)
-    table.add_column("party", no_wrap=True)
-    table.add_column("what", overflow="fold", ratio=3)
-    table.add_column("by when", overflow="fold", ratio=1)
-    table.add_column("evidence", overflow="fold", ratio=2)
-    for fact in facts.obligations:
-        obligation = fact.value
-        if obligation is None:
-            continue
-        due = obligation.due_date.isoformat() if obligation.due_date else obligation.due_relative
-        if obligation.recurring:
-            due = f"{due or ''} (recurring)".strip()
-        table.add_row(
-            obligation.party.value, obligation.action, due or "", cite(fact.evidence)[:60]
-        )
-    return table
-
-
-def decision_panel(decision: Decision) -> Panel:
-    """Path, tier, approvals and the rules that asked for them."""
-    summary = Text.assemble(
-        ("Path: ", "bold"),
-        (decision.path.value, "bold magenta"),
-        ("   Tier: ", "bold"),
-        (str(decision.tier), "bold"),
-        ("   Rule set: ", "bold"),
-        (decision.ruleset_version[:16], ""),
-        ("   Engine: ", "bold"),
-        # Anything but durable_rules here means the engine failed and the reference
-        # evaluator stood in (or was chosen in the settings).
-        (decision.engine, "" if decision.engine == "durable" else "bold yellow"),
-    )
-    approvals = Table(title="Approvals required before provisioning", expand=True)
-    approvals.add_column("role", no_wrap=True)
-    approvals.add_column("why", overflow="fold", ratio=3)
-    approvals.add_column("rules", overflow="fold", ratio=2)
-    approvals.add_column("SLA (business h)", no_wrap=True)
-    for approval in decision.approvals:
-        approvals.add_row(
-            approval.role.value,
-            "; ".join(approval.reasons),
-            ", ".join(approval.rules),
-            str(approval.due_business_hours),
-        )
-    parts: list[Any] = [summary, approvals]
-    if decision.information_needed:
-        needs = Table(title="Information needed", expand=True)
-        for column in ("fact", "kind", "why"):
-            needs.add_column(column)
-        for need in decision.information_needed:
-            needs.add_row(need.path, need.kind.value, need.reason)
-        parts.append(needs)
-    if decision.risk_flags:
-        parts.append(Text("Risk flags: " + ", ".join(decision.risk_flags), "yellow"))
-    fired = Table(title="Rules that fired, and the facts behind them", expand=True)
-    fired.add_column("rule", overflow="fold", ratio=1)
-    fired.add_column("facts", overflow="fold", ratio=2)
-    fired.add_column("evidence", overflow="fold", ratio=2)
-    for rule in decision.fired_rules:
-        refs = "; ".join(f"{ref.path}={plain_value(ref.value)}" for ref in rule.facts)
-        evidence = next((ref.evidence[0] for ref in rule.facts if ref.evidence), None)
-        quote = f"p.{evidence.page} “{' '.join(evidence.quote.split())[:80]}”" if evidence else ""
-        fired.add_row(rule.id, refs, quote)
-    parts.append(fired)
-    return Panel(Group(*parts), title="Decision", border_style="magenta")
-
-
-def print_triage(
-    console: Console,
-    *,
-    case_id: str,
-    outcomes: Sequence[tuple[str, Document | IngestError]],
-    facts: FactRecord,
-    decision: Decision,
-) -> None:
-    """The one-page triage of a case, as the terminal shows it."""
-    console.print(documents_table(outcomes))
-    console.print(facts_table(facts))
-    if facts.obligations:
-        console.print(obligations_table(facts))
-    if facts.unverified:
-        console.print(
-            f"[yellow]{len(facts.unverified)} unverified finding(s) not used by the rules.[/yellow]"
-        )
-    console.print(decision_panel(decision))
-    console.print(f"Case [bold]{case_id}[/bold] stored.")
+        page.entry(rule.id, why)
+        for fact in facts:
+            page.text(fact, indent=6, hang=8, style="dim")
+    if wide:
+        page.console.print(table)

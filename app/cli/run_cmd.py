@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from app.cli.console import make_console
-from app.cli.render import print_triage
-from app.db import get_engine
-from app.jobs.inline import run_triage
-from app.pipeline import Upload
-from app.settings import get_settings
-from extractors.document import Document
-from extractors.errors import IngestError
-from rules import InvalidPolicyError, load_policy
+from app.cli.errors import handles_errors
+from app.cli.options import (
+    BriefOption,
+    ExitCode,
+    FormatOption,
+    JsonOption,
+    choose_format,
+)
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+    from rules import Policy
 
 
+@handles_errors
 def run(
+    *,
     files: Annotated[
         list[Path],
         typer.Argument(
@@ -31,43 +37,73 @@ def run(
     case: Annotated[
         str | None, typer.Option(help="Add to (or resume) this existing case id.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
+    new_case: Annotated[
+        bool,
+        typer.Option(
+            "--new-case", help="Always open a new case, even for documents already triaged."
+        ),
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    brief: BriefOption = False,
 ) -> None:
-    """Triage a bundle of documents for one customer and store the case."""
+    """Triage a bundle of documents for one customer and store the case.
+
+    The same files again (same bytes, same --reference) decide their earlier case again
+    with the current policy instead of opening another; --new-case opens one anyway.
+    """
+    # Imported here, not at the top: reading and deciding pull in the extractors, the
+    # rules engine and the database, which `triage --help` does not need.
+    from app.cases import find_case_by_documents
+    from app.cli.show import print_view
+    from app.db import get_engine, session_scope
+    from app.jobs.inline import run_triage
+    from app.pipeline import Upload
+    from app.settings import get_settings
+    from app.views.case_view import load_case_view
+
+    output = choose_format(fmt, as_json=as_json, brief=brief)
+    if case is not None and new_case:
+        raise typer.BadParameter("--case adds to a case; --new-case opens one", param_hint="--case")
     settings = get_settings()
-    console = make_console()
-    try:
-        policy = load_policy(settings.rules_dir)
-    except InvalidPolicyError as error:
-        # The service never runs on a policy that does not validate.
-        console.print("[bold red]Refusing to triage: the policy is invalid.[/bold red]")
-        console.print(str(error), markup=False)
-        console.print(f"Fix it and check with: triage rules check {settings.rules_dir or ''}")
-        raise typer.Exit(2) from None
+    policy = _valid_policy(settings)
     engine = get_engine(settings.database_url)
-    with console.status("Reading, extracting and deciding…"):
+    uploads = [Upload.from_path(path) for path in files]
+    reused: str | None = None
+    if case is None and not new_case:
+        with session_scope(engine) as session:
+            known = find_case_by_documents(
+                session=session, sha256s={u.sha256 for u in uploads}, reference=reference
+            )
+            reused = known.id if known is not None else None
+    with make_console(stderr=True).status("Reading, extracting and deciding…"):
         result = run_triage(
             engine=engine,
-            uploads=[Upload.from_path(path) for path in files],
+            uploads=uploads,
             settings=settings,
             policy=policy,
             reference=reference,
-            case_id=case,
+            case_id=case or reused,
         )
-    assert result.decision is not None
-    if as_json:
-        typer.echo(result.decision.to_json())
-    else:
-        outcomes: list[tuple[str, Document | IngestError]] = [
-            (o.filename or o.sha256[:12], o.document if o.document is not None else o.error)  # type: ignore[misc]
-            for o in result.outcomes
-        ]
-        print_triage(
-            console,
-            case_id=result.case_id,
-            outcomes=outcomes,
-            facts=result.facts,
-            decision=result.decision,
-        )
+    with session_scope(engine) as session:
+        view = load_case_view(session=session, case_id=result.case_id)
+    note = f"Same documents as case {reused}: decided again." if reused else None
+    print_view(view, output=output, brief=brief, note=note)
     if any(outcome.error is not None for outcome in result.outcomes):
-        raise typer.Exit(code=1)
+        raise typer.Exit(int(ExitCode.REFUSED))
+
+
+def _valid_policy(settings: Settings) -> Policy:
+    from rules import InvalidPolicyError, load_policy
+
+    try:
+        return load_policy(settings.rules_dir)
+    except InvalidPolicyError as error:
+        # The service never runs on a policy that does not validate.
+        console = make_console(stderr=True)
+        console.print("[bold red]Refusing to triage: the policy is invalid.[/bold red]")
+        console.print(str(error), markup=False)
+        console.print(
+            f"Fix it and check with: triage rules check {settings.rules_dir or ''}", markup=False
+        )
+        raise typer.Exit(int(ExitCode.USAGE)) from None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -98,3 +98,67 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+class Quoted(Protocol):
+    """An evidence span as the case view carries it: the document's name, page and quote."""
+
+    @property
+    def document(self) -> str | None: ...
+    @property
+    def page(self) -> int: ...
+    @property
+    def page_end(self) -> int | None: ...
+    @property
+    def quote(self) -> str: ...
+
+
+def where_quoted(span: Quoted) -> str:
+    """``msa.pdf p.3`` (or ``p.3-4``), the document left out when unknown."""
+    pages = f"p.{span.page}" + (f"-{span.page_end}" if span.page_end else "")
+    return f"{span.document} {pages}" if span.document else pages
+
+
+def citation(spans: Sequence[Quoted], *, width: int = QUOTE_WIDTH) -> str:
+    """The first span as ``msa.pdf p.3 “quote…” (+2)``, the whole line at most ``width`` long."""
+    if not spans:
+        return ""
+    first = spans[0]
+    where = where_quoted(first)
+    more = f" (+{len(spans) - 1})" if len(spans) > 1 else ""
+    # Never cut a quote so short that it no longer says anything.
+    room = max(30, width - len(where) - len(more) - 3)
+    return f"{where} “{short_quote(first.quote, room)}”{more}"
+
+
+_MEDIA_WORDS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "text/plain": "text",
+    "text/markdown": "Markdown",
+}
+
+
+def media_word(media_type: str | None) -> str:
+    """``application/pdf`` → ``PDF``; unknown types as they are."""
+    if media_type is None:
+        return "unknown type"
+    return _MEDIA_WORDS.get(media_type, media_type)
+
+
+def count_words(count: int, noun: str) -> str:
+    """``1 page``, ``4 pages``, ``6,630 characters``."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def age_words(then: datetime, now: datetime | None = None) -> str:
+    """How long ago ``then`` was, shortly: ``just now``, ``5 min``, ``3 h``, ``12 d``."""
+    moment = then if then.tzinfo else then.replace(tzinfo=UTC)  # SQLite drops the zone
+    seconds = max(0.0, ((now or datetime.now(UTC)) - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"

@@ -25,29 +25,31 @@ def test_the_sample_bundle_is_read_cited_and_decided() -> None:
     finally:
         deciding.close_deciders()
     assert result.exit_code == 0, result.output
-    out = result.output
-    # What was read, what was found with its page and quote, and the decision with its reasons.
-    assert "msa.pdf" in out and "order_form.docx" in out
-    assert "legal.governing_law" in out and "Netherlands" in out
-    assert "msa.pdf p.3" in out
-    assert "Path: assisted" in out and "Engine: durable" in out
+    out = result.stdout
+    # The decision first, then what was read, what was found with its page and quote.
+    assert out.startswith("Assisted: legal, finance, security and tax must approve — ")
+    assert "Path: Assisted, tier 3 · status: decided" in out
     for role in ("legal", "finance", "security", "tax"):
-        assert f"│ {role}" in out
-    assert "stored." in out
+        assert f"  {role}: within " in out
+    assert "msa.pdf" in out and "order_form.docx" in out
+    assert "Governing law" in out and "Netherlands" in out
+    assert "msa.pdf p.3 “11.2 This Agreement is governed by the laws of the Netherlands.”" in out
+    # Wide terminals get the long lists as tables; the versions close the page.
+    assert "Legal facts (12)" in out and "fact " in out and "evidence" in out
+    assert "engine durable" in out.splitlines()[-2] + out.splitlines()[-1]
 
 
-def test_json_output_is_the_canonical_decision() -> None:
+def test_json_output_is_the_whole_case_view() -> None:
     try:
         result = CliRunner().invoke(app, ["run", *FILES, "--json"])
     finally:
         deciding.close_deciders()
     assert result.exit_code == 0, result.output
-    decision = json.loads(result.output)
-    assert decision["path"] == "assisted"
-    assert decision["engine"] == "durable"
-    assert result.output.strip() == json.dumps(
-        decision, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    view = json.loads(result.stdout)
+    assert view["path"] == "assisted"
+    assert view["versions"]["engine"] == "durable"
+    assert view["summary"].startswith("Assisted: ")
+    assert [d["filename"] for d in view["documents"]] == ["msa.pdf", "order_form.docx"]
 
 
 def test_an_invalid_policy_is_refused_with_its_problems_not_a_traceback(
@@ -62,4 +64,4 @@ def test_an_invalid_policy_is_refused_with_its_problems_not_a_traceback(
     assert result.exit_code == 2
     assert "30-legal.yaml:" in result.output
     assert "triage rules check" in result.output
-    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
