@@ -13,17 +13,15 @@ import signal
 import threading
 from enum import StrEnum
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from kombu.utils.url import maybe_sanitize_url
-from sqlalchemy import Engine
 
-from app.db import get_engine
-from app.jobs.celery_app import DEFAULT_QUEUE, install_worker_hooks, make_celery_app, worker_policy
-from app.jobs.local import LocalWorkerPool
-from app.settings import Settings, get_settings
-from rules import InvalidPolicyError, Policy
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from app.settings import Settings
+    from rules import Policy
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +44,9 @@ def worker(
         CeleryPool, typer.Option(help="Celery execution pool (celery backend only).")
     ] = CeleryPool.PREFORK,
     queue: Annotated[
-        str, typer.Option(help="Broker queue to consume (celery backend only).")
-    ] = DEFAULT_QUEUE,
+        str | None,
+        typer.Option(help="Broker queue to consume (celery backend only; default: triage)."),
+    ] = None,
     shutdown_timeout: Annotated[
         float,
         typer.Option(min=0, help="Seconds running jobs get to finish on SIGTERM (local)."),
@@ -55,11 +54,19 @@ def worker(
     loglevel: Annotated[str, typer.Option(help="Log level.")] = "INFO",
 ) -> None:
     """Run queued jobs until stopped (SIGTERM or Ctrl-C stops gracefully)."""
+    # Imported here, so that the rest of the CLI starts without Celery and the pipeline.
+    from kombu.utils.url import maybe_sanitize_url
+
+    from app.db import get_engine
+    from app.jobs.celery_app import DEFAULT_QUEUE
+    from app.settings import get_settings
+
     settings = get_settings()
     policy = _load_policy(settings)
     engine = get_engine(settings.database_url)  # migrates the schema on first use
     database = engine.url.render_as_string(hide_password=True)
     if settings.job_backend == "celery":
+        queue = queue or DEFAULT_QUEUE
         typer.echo(
             f"triage worker: backend=celery broker={maybe_sanitize_url(settings.broker_url)} "
             f"queue={queue} pool={pool.value} database={database}"
@@ -75,6 +82,9 @@ def worker(
 
 
 def _load_policy(settings: Settings) -> Policy:
+    from app.jobs.celery_app import worker_policy
+    from rules import InvalidPolicyError
+
     try:
         return worker_policy(settings.rules_dir)
     except InvalidPolicyError as error:
@@ -87,6 +97,8 @@ def _load_policy(settings: Settings) -> Policy:
 def _run_local(
     settings: Settings, *, engine: Engine, policy: Policy, timeout_s: float, loglevel: str
 ) -> None:
+    from app.jobs.local import LocalWorkerPool
+
     logging.basicConfig(
         level=loglevel.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -112,6 +124,8 @@ def _run_local(
 def _run_celery(
     settings: Settings, *, queue: str, pool: CeleryPool, concurrency: int | None, loglevel: str
 ) -> None:
+    from app.jobs.celery_app import install_worker_hooks, make_celery_app
+
     app = make_celery_app(settings, queue=queue)
     install_worker_hooks(app, settings=settings, queue=queue)
     argv = [

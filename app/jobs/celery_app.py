@@ -10,7 +10,7 @@ publishing the ready ones.
 from __future__ import annotations
 
 import logging
-import os
+import multiprocessing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
@@ -21,12 +21,14 @@ from typing import Any
 from celery import Celery  # type: ignore[import-untyped]
 from celery.signals import (  # type: ignore[import-untyped]
     worker_process_init,
+    worker_process_shutdown,
     worker_ready,
     worker_shutdown,
 )
 from sqlalchemy import Engine
 
 from app.db import get_engine, session_scope
+from app.deciding import close_deciders
 from app.jobs.process import JobOutcome, process_job, worker_identity
 from app.jobs.store import get_job
 from app.jobs.sweeper import PeriodicSweeper, Sweep, sweep_interval_s, sweep_jobs
@@ -171,6 +173,22 @@ def sweep_broker(app: Any, *, engine: Engine, queue: str) -> Sweep:
         )
 
 
+def _allow_child_processes() -> None:
+    """Let a Celery pool process start the rules engine's process (``rules.isolated``).
+
+    billiard (Celery's fork of multiprocessing) marks its pool processes daemonic and gives
+    them an authentication key the standard library refuses to pickle, so a pool process
+    could start no process of its own. The engine's process is stopped when this one
+    exits, and ends by itself if this one is killed (its pipe closes).
+    """
+    current = multiprocessing.current_process()
+    config = current._config  # type: ignore[attr-defined]
+    config["daemon"] = False
+    config["authkey"] = multiprocessing.process.AuthenticationString(  # type: ignore[attr-defined]
+        bytes(current.authkey)
+    )
+
+
 def install_worker_hooks(app: Any, *, settings: Settings, queue: str) -> None:
     """Make a worker of ``app`` sweep when ready and periodically, and open fresh connections.
 
@@ -199,8 +217,10 @@ def install_worker_hooks(app: Any, *, settings: Settings, queue: str) -> None:
         # loads the policy for itself (the rules engine holds native state).
         get_engine(settings.database_url).dispose(close=False)
         worker_policy.cache_clear()
-        log.debug("worker process %d ready", os.getpid())
+        _allow_child_processes()
 
     worker_ready.connect(on_ready, weak=False)
     worker_shutdown.connect(on_shutdown, weak=False)
     worker_process_init.connect(on_process_init, weak=False)
+    # A pool process ends without running atexit handlers: stop the rules engine's process.
+    worker_process_shutdown.connect(lambda **_: close_deciders(), weak=False)

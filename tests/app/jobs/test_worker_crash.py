@@ -7,6 +7,7 @@ checks that the case was decided exactly once, with nothing duplicated.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy import Engine
 
 from app.models import SETTLED_STATUSES, Case, JobStatus
+from app.pipeline import Accepted
 from tests.app.jobs.helpers import (
     REDIS_URL,
     accept_contract,
@@ -32,7 +34,7 @@ from tests.app.jobs.helpers import (
     wait_for,
 )
 from tests.conftest import REPO_ROOT, require
-from tests.support.run_worker import SLOW_ENV
+from tests.support.run_worker import SLOW_ENV, SLOW_ONCE_ENV
 
 LEASE_S = 2
 
@@ -79,20 +81,13 @@ def workers_env(tmp_path: Path) -> dict[str, str]:
 def kill_mid_job_and_recover(
     engine: Engine, tmp_path: Path, env: dict[str, str], args: list[str]
 ) -> None:
+    """Kill the worker running the job, start a fresh one, and check the job ran once."""
     env = {**env, "TRIAGE_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
-    settings = job_settings(engine, tmp_path / "data")
-    accepted = accept_contract(engine, settings)
-    documents = documents_of(engine, accepted.case_id)
-    assert documents == 1
+    accepted, documents = accept_contract_for_workers(engine, tmp_path)
     workers = Workers(tmp_path, env, args)
     try:
         first, log = workers.start(slow_s=60)
-        wait_for(
-            lambda: load_job(engine, accepted.job_id).status is JobStatus.RUNNING,
-            what="the first worker to start the job",
-            process=first,
-            log=log,
-        )
+        wait_until_running(engine, accepted.job_id, first, log)
         os.kill(first.pid, signal.SIGKILL)
         assert first.wait(10) == -signal.SIGKILL
         job = load_job(engine, accepted.job_id)
@@ -100,18 +95,50 @@ def kill_mid_job_and_recover(
         assert load_case(engine, accepted.case_id).decision_json is None
 
         second, log = workers.start(slow_s=0)
-        wait_for(
-            lambda: load_job(engine, accepted.job_id).status is JobStatus.DONE,
-            what="the fresh worker to finish the job",
-            process=second,
-            log=log,
-        )
-        # SIGTERM stops a worker gracefully.
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(20) == 0, log.read_text(errors="replace")[-4000:]
+        wait_until_done(engine, accepted.job_id, second, log)
+        stop_gracefully(second, log)
     finally:
         workers.kill_all()
+    assert_decided_once(engine, accepted, documents)
+    assert "triage worker: backend=" in log.read_text()
 
+
+def accept_contract_for_workers(engine: Engine, tmp_path: Path) -> tuple[Accepted, int]:
+    accepted = accept_contract(engine, job_settings(engine, tmp_path / "data"))
+    documents = documents_of(engine, accepted.case_id)
+    assert documents == 1
+    return accepted, documents
+
+
+def wait_until_running(
+    engine: Engine, job_id: str, worker: subprocess.Popen[bytes], log: Path
+) -> None:
+    wait_for(
+        lambda: load_job(engine, job_id).status is JobStatus.RUNNING,
+        what="a worker to start the job",
+        process=worker,
+        log=log,
+    )
+
+
+def wait_until_done(
+    engine: Engine, job_id: str, worker: subprocess.Popen[bytes], log: Path
+) -> None:
+    wait_for(
+        lambda: load_job(engine, job_id).status is JobStatus.DONE,
+        what="the job to be run again and finished",
+        process=worker,
+        log=log,
+    )
+
+
+def stop_gracefully(worker: subprocess.Popen[bytes], log: Path) -> None:
+    """SIGTERM stops a worker after its running jobs, with exit code 0."""
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(20) == 0, log.read_text(errors="replace")[-4000:]
+
+
+def assert_decided_once(engine: Engine, accepted: Accepted, documents: int) -> None:
     job = load_job(engine, accepted.job_id)
     assert (job.status, job.attempts, job.lease_owner) == (JobStatus.DONE, 2, None)
     assert count_rows(engine, Case) == 1
@@ -119,7 +146,6 @@ def kill_mid_job_and_recover(
     case = load_case(engine, accepted.case_id)
     assert case.status in SETTLED_STATUSES
     assert case.decision_json is not None
-    assert "triage worker: backend=" in log.read_text()
 
 
 @pytest.mark.slow
@@ -152,3 +178,43 @@ def test_celery_worker_killed_mid_job(
     kill_mid_job_and_recover(
         engine, tmp_path, env, ["--pool", "solo", "--queue", celery_queue, "--loglevel", "INFO"]
     )
+
+
+@pytest.mark.slow
+@pytest.mark.service
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_celery_pool_process_killed_mid_job(
+    engine: Engine, tmp_path: Path, workers_env: dict[str, str], celery_queue: str
+) -> None:
+    """A prefork pool process dies mid-job: the worker replaces it and the job runs again.
+
+    The rules engine runs isolated here (the default), in a process the pool process starts.
+    """
+    slow_marker = tmp_path / "slept"  # only the first extraction is slow
+    env = {
+        **workers_env,
+        "TRIAGE_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "TRIAGE_JOB_BACKEND": "celery",
+        "TRIAGE_BROKER_URL": REDIS_URL,
+        "TRIAGE_RULES_ISOLATION": "true",
+        SLOW_ONCE_ENV: str(slow_marker),
+    }
+    accepted, documents = accept_contract_for_workers(engine, tmp_path)
+    args = ["--pool", "prefork", "--concurrency", "1", "--queue", celery_queue]
+    workers = Workers(tmp_path, env, args)
+    try:
+        worker, log = workers.start(slow_s=60)
+        wait_until_running(engine, accepted.job_id, worker, log)
+        # Kill it inside the extraction, not on its way there.
+        wait_for(slow_marker.exists, what="the extraction to start", process=worker, log=log)
+        owner = load_job(engine, accepted.job_id).lease_owner or ""
+        pool_process = int(owner.split(":")[2])  # kind:host:pid:nonce
+        assert pool_process != worker.pid
+        os.kill(pool_process, signal.SIGKILL)
+        wait_until_done(engine, accepted.job_id, worker, log)
+        stop_gracefully(worker, log)
+    finally:
+        workers.kill_all()
+    assert_decided_once(engine, accepted, documents)
+    decision = json.loads(load_case(engine, accepted.case_id).decision_json or "{}")
+    assert decision["engine"] == "durable"
