@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import signal
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit, urlunsplit
 
 import typer
-import uvicorn
-from sqlalchemy.engine import make_url
 
 from app.logs import configure_logging, logging_config
-from app.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 APP_FACTORY = "app.api.main:create_app"
 DEFAULT_SHUTDOWN_TIMEOUT_S = 20
@@ -35,6 +35,10 @@ def serve(
     ] = DEFAULT_SHUTDOWN_TIMEOUT_S,
 ) -> None:
     """Run the HTTP API (docs at /docs, health at /healthz and /readyz, metrics at /metrics)."""
+    import uvicorn
+
+    from app.settings import get_settings
+
     settings = get_settings()
     try:
         log_config = logging_config()
@@ -77,6 +81,8 @@ def base_url(host: str, port: int) -> str:
 
 def describe_backends(settings: Settings) -> str:
     """The database and job backend in one phrase, passwords hidden."""
+    from sqlalchemy.engine import make_url
+
     database = make_url(settings.database_url).render_as_string(hide_password=True)
     if settings.job_backend == "celery":
         jobs = f"jobs: Celery on {_hide_password(settings.broker_url)}"
