@@ -123,6 +123,9 @@ def process_job(
             message=str(error) or type(error).__name__,
             backoff_s=settings.job_retry_backoff_s,
         )
+        if status in {JobStatus.RUNNING, JobStatus.DONE}:
+            # The lease was lost first: the job, and its case, belong to another worker.
+            return JobResult(job_id, JobOutcome.SKIPPED, case_id)
         with session_scope(engine) as session:
             case = get_case(session=session, case_id=case_id)
             if status is JobStatus.FAILED:

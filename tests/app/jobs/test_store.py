@@ -23,7 +23,7 @@ from app.jobs.store import (
     renew_lease,
     requeue_expired,
 )
-from app.models import CaseStatus, Job, JobStatus
+from app.models import Case, CaseStatus, Job, JobStatus
 from extractors.base import Extractor
 from extractors.document import Chunk, Document
 from extractors.facts import Finding
@@ -219,3 +219,47 @@ def test_a_decision_made_without_the_lease_is_rolled_back(
     assert case.status is CaseStatus.PROCESSING  # the other worker's to finish
     job = load_job(engine, accepted.job_id)
     assert (job.status, job.lease_owner, job.attempts) == (JobStatus.RUNNING, "other", 2)
+
+
+class LeaseThiefThenCrash(Extractor):
+    """The first worker's lease runs out, another worker decides the case, then the first fails."""
+
+    name: ClassVar[str] = "thief-crash"
+    version: ClassVar[str] = "1"
+    checks: ClassVar[frozenset[str]] = frozenset()
+    engine: ClassVar[Engine | None] = None
+    job_id: ClassVar[str] = ""
+
+    def extract(self, document: Document, chunks: Sequence[Chunk]) -> list[Finding]:
+        assert self.engine is not None
+        expire_lease(self.engine, self.job_id)
+        assert claim_job(engine=self.engine, job_id=self.job_id, worker_id="other", lease_s=60)
+        with session_scope(self.engine) as session:
+            job = session.get(Job, self.job_id)
+            assert job is not None
+            case = session.get(Case, job.case_id)
+            assert case is not None
+            case.status = CaseStatus.DECIDED
+            case.decision_json = "{}"
+            session.add(case)
+            assert finish_job(session=session, job_id=self.job_id, worker_id="other")
+        raise RuntimeError("the stalled worker fails after all")
+
+
+def test_a_worker_that_fails_after_losing_its_lease_leaves_the_case_alone(
+    engine: Engine, policy: Policy, tmp_path: Path
+) -> None:
+    settings = job_settings(engine, tmp_path, offline_extractors=["thief-crash"])
+    accepted = accept_contract(engine, settings)
+    LeaseThiefThenCrash.engine, LeaseThiefThenCrash.job_id = engine, accepted.job_id
+    register_extractor("thief-crash", LeaseThiefThenCrash)
+    try:
+        result = process_job(accepted.job_id, engine=engine, settings=settings, policy=policy)
+    finally:
+        unregister_extractor("thief-crash")
+    assert result.outcome is JobOutcome.SKIPPED
+    job = load_job(engine, accepted.job_id)
+    assert (job.status, job.error_code) == (JobStatus.DONE, None)
+    # The other worker's decision stands: the case is not sent back to the queue.
+    case = load_case(engine, accepted.case_id)
+    assert (case.status, case.decision_json) == (CaseStatus.DECIDED, "{}")
