@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Engine, and_, or_, update
 from sqlmodel import Session, col, func, select
 
+from app.cases import get_case, set_status
 from app.db import session_scope
 from app.errors import JobNotFoundError
-from app.models import Job, JobStatus, utcnow
+from app.models import CaseStatus, Job, JobStatus, utcnow
 
 
 def create_job(*, session: Session, case_id: str, max_attempts: int = 3) -> Job:
@@ -43,7 +44,12 @@ def latest_job(*, session: Session, case_id: str) -> Job | None:
 def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(col(Job.status) == JobStatus.QUEUED, col(Job.available_at) <= now),
-        and_(col(Job.status) == JobStatus.RUNNING, col(Job.lease_expires_at) < now),
+        and_(
+            col(Job.status) == JobStatus.RUNNING,
+            col(Job.lease_expires_at) < now,
+            # A job whose every attempt ended with its worker gone is failed by the sweep.
+            col(Job.attempts) < col(Job.max_attempts),
+        ),
     )
 
 
@@ -180,6 +186,8 @@ def fail_job(
 def requeue_expired(*, engine: Engine) -> list[str]:
     """Queue again every running job whose worker stopped renewing its lease.
 
+    A job whose attempts are spent fails instead, and its case with it: a document that
+    kills every worker that reads it must fail visibly, not crash workers forever.
     Returns the ids queued again, so a broker-backed queue can publish them anew.
     """
     now = utcnow()
@@ -188,16 +196,29 @@ def requeue_expired(*, engine: Engine) -> list[str]:
             col(Job.status) == JobStatus.RUNNING, col(Job.lease_expires_at) < now
         )
         expired = list(session.exec(statement).all())
+        requeued: list[str] = []
         for job in expired:
-            job.status = JobStatus.QUEUED
             job.lease_owner = None
             job.lease_expires_at = None
-            job.available_at = now
             job.updated_at = now
             job.error_code = "worker_lost"
-            job.error_message = "The worker stopped before finishing; the job is run again."
+            if job.attempts >= job.max_attempts:
+                job.status = JobStatus.FAILED
+                job.finished_at = now
+                job.error_message = (
+                    f"The worker stopped before finishing, {job.attempts} times; "
+                    "the job is not run again."
+                )
+                case = get_case(session=session, case_id=job.case_id)
+                case.error_code, case.error_message = job.error_code, job.error_message
+                set_status(session=session, case=case, status=CaseStatus.FAILED)
+            else:
+                job.status = JobStatus.QUEUED
+                job.available_at = now
+                job.error_message = "The worker stopped before finishing; the job is run again."
+                requeued.append(job.id)
             session.add(job)
-        return [job.id for job in expired]
+        return requeued
 
 
 def ready_job_ids(*, engine: Engine, limit: int = 1000) -> list[str]:

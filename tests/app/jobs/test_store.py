@@ -89,6 +89,25 @@ def test_an_expired_lease_is_requeued_and_claimed_again(engine: Engine) -> None:
     assert renew_lease(engine=engine, job_id=job_id, worker_id="alive", lease_s=60)
 
 
+def test_a_job_whose_workers_keep_dying_fails_visibly(engine: Engine, tmp_path: Path) -> None:
+    accepted = accept_contract(engine, job_settings(engine, tmp_path, job_max_attempts=2))
+    job_id = accepted.job_id
+    for attempt in (1, 2):
+        assert claim_next(engine=engine, worker_id=f"doomed-{attempt}", lease_s=60) == job_id
+        expire_lease(engine, job_id)
+        if attempt == 1:
+            assert requeue_expired(engine=engine) == [job_id]
+    # Its attempts are spent: nobody may claim it, and the sweep fails it and its case.
+    assert not claim_job(engine=engine, job_id=job_id, worker_id="next", lease_s=60)
+    assert requeue_expired(engine=engine) == []
+    job = load_job(engine, job_id)
+    assert (job.status, job.attempts, job.error_code) == (JobStatus.FAILED, 2, "worker_lost")
+    case = load_case(engine, accepted.case_id)
+    assert (case.status, case.error_code) == (CaseStatus.FAILED, "worker_lost")
+    assert "2 times" in (case.error_message or "")
+    assert ready_job_ids(engine=engine) == []
+
+
 def test_failures_back_off_then_fail_for_good(engine: Engine) -> None:
     job_id = new_job(engine, max_attempts=2)
     assert claim_job(engine=engine, job_id=job_id, worker_id="w", lease_s=60)
