@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 
+from sqlalchemy import and_, func, or_
 from sqlalchemy import case as sql_case
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.errors import CaseNotFoundError
+from app.errors import CaseNotFoundError, DocumentNotFoundError
 from app.models import Case, CaseDocument, CaseStatus, DocumentStatus, utcnow
 from extractors.document import Document
 from extractors.errors import IngestError
@@ -142,3 +143,66 @@ def find_case_by_documents(
         .limit(1)
     )
     return session.exec(statement).first()
+
+
+def get_document(*, session: Session, case_id: str, document_id: int) -> CaseDocument:
+    """The upload ``document_id`` of ``case_id``, or DocumentNotFoundError."""
+    row = session.get(CaseDocument, document_id)
+    if row is None or row.case_id != case_id:
+        raise DocumentNotFoundError(
+            f"Case {case_id!r} has no document {document_id}.",
+            case_id=case_id,
+            document_id=document_id,
+        )
+    return row
+
+
+def list_cases_page(
+    *,
+    session: Session,
+    limit: int,
+    after: tuple[datetime, str] | None = None,
+    statuses: Collection[CaseStatus] = (),
+    path: str | None = None,
+    tier: int | None = None,
+    reference: str | None = None,
+    reference_prefix: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> list[Case]:
+    """Up to ``limit`` cases, newest first, strictly after the ``(created_at, id)`` key ``after``.
+
+    Ordering by creation time and then id is total, so a page boundary never skips or
+    repeats a case, whatever is created meanwhile. Times are compared in UTC.
+    """
+    statement = select(Case)
+    if statuses:
+        statement = statement.where(col(Case.status).in_(list(statuses)))
+    if path is not None:
+        statement = statement.where(Case.path == path)
+    if tier is not None:
+        statement = statement.where(Case.tier == str(tier))
+    if reference is not None:
+        statement = statement.where(Case.reference == reference)
+    if reference_prefix:
+        escaped = reference_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(col(Case.reference).like(f"{escaped}%", escape="\\"))
+    if created_after is not None:
+        statement = statement.where(col(Case.created_at) >= _utc(created_after))
+    if created_before is not None:
+        statement = statement.where(col(Case.created_at) < _utc(created_before))
+    if after is not None:
+        created_at, case_id = _utc(after[0]), after[1]
+        statement = statement.where(
+            or_(
+                col(Case.created_at) < created_at,
+                and_(col(Case.created_at) == created_at, col(Case.id) < case_id),
+            )
+        )
+    statement = statement.order_by(col(Case.created_at).desc(), col(Case.id).desc()).limit(limit)
+    return list(session.exec(statement).all())
+
+
+def _utc(moment: datetime) -> datetime:
+    # Stored times are UTC (SQLite keeps them without a zone): compare like with like.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -230,6 +230,11 @@ def summary_sentence(case: Case, decision: Decision | None) -> str:
         return f"Failed: {case.error_message or case.error_code or 'the case could not be read'}."
     if decision is None:
         return _STATUS_WORDS.get(case.status, "Not decided yet.")
+    return decision_summary(decision)
+
+
+def decision_summary(decision: Decision) -> str:
+    """A decision in one plain sentence (no case needed: the API's recommendations use it)."""
     head = PATH_WORDS[decision.path]
     if decision.path is OnboardingPath.NEEDS_INFORMATION:
         reasons = [need.reason.rstrip(".") for need in decision.information_needed]
