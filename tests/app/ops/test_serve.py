@@ -1,4 +1,4 @@
-"""``triage serve``: what it starts uvicorn with, what it prints, and a real start and stop."""
+"""``triage serve``: what it starts uvicorn with, what it prints, what it hides."""
 
 from __future__ import annotations
 
