@@ -1,0 +1,1 @@
+"""SERVE: the HTTP API (FastAPI), versioned under ``/v1``; ``app.api.main.create_app`` builds it."""

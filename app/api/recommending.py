@@ -1,0 +1,42 @@
+"""A path recommendation from structured deal facts, decided as a case would be."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from app.api.problems import field_errors
+from app.api.schemas import Recommendation, RecommendationRequest
+from app.deciding import decide_with_settings
+from app.errors import InvalidRequestError
+from app.settings import Settings
+from app.views.case_view import decision_summary
+from rules import CaseContext, FactsError, Policy
+
+
+def parse_recommendation_request(body: bytes) -> RecommendationRequest:
+    """The request body as facts and context; unknown fields anywhere are refused."""
+    if not body.strip():
+        raise InvalidRequestError('Send the deal facts as a JSON object: {"facts": {...}}.')
+    try:
+        return RecommendationRequest.model_validate_json(body)
+    except ValidationError as error:
+        raise InvalidRequestError(
+            "Some fields of the request are missing or not valid.",
+            errors=field_errors(error.errors()),
+        ) from error
+
+
+def recommend(
+    *, request: RecommendationRequest, policy: Policy, settings: Settings
+) -> Recommendation:
+    """The decision on ``request``'s facts by the service's policy and engine, and in a sentence."""
+    try:
+        decision = decide_with_settings(
+            request.facts,
+            policy=policy,
+            context=request.context or CaseContext(),
+            settings=settings,
+        )
+    except FactsError as error:
+        raise InvalidRequestError(f"The facts cannot be decided on: {error}") from error
+    return Recommendation(summary=decision_summary(decision), decision=decision)

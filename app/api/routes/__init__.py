@@ -1,0 +1,1 @@
+"""One router per resource; each route reads the request and calls one service function."""

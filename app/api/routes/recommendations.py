@@ -1,0 +1,64 @@
+"""``/v1/recommendations``: a path recommendation from structured deal facts, synchronously."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from app.api.deps import EngineDep, IdempotencyKeyDep, PolicyDep, SettingsDep
+from app.api.idempotency import idempotent, json_content_digest, request_fingerprint
+from app.api.openapi import json_body, problem_responses
+from app.api.recommending import parse_recommendation_request, recommend
+from app.api.schemas import Recommendation, RecommendationRequest, dump
+from app.uploads import UnsupportedMediaTypeError, read_capped
+
+router = APIRouter(prefix="/recommendations", tags=["recommendations"])
+
+CREATE_SCOPE = "POST /v1/recommendations"
+MAX_BODY_BYTES = 2_000_000
+
+
+@router.post(
+    "",
+    response_model=Recommendation,
+    openapi_extra=json_body(RecommendationRequest),
+    responses=problem_responses(409, 413, 415, 422),
+)
+async def create_recommendation(
+    request: Request,
+    settings: SettingsDep,
+    policy: PolicyDep,
+    engine: EngineDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
+    """Decide on deal facts (e.g. from a closed-won event) with the policy cases are decided by.
+
+    Fields the fact schema does not know are refused, never silently dropped.
+    """
+    content_type = request.headers.get("content-type", "application/json")
+    if not content_type.split(";")[0].strip().lower().endswith(("/json", "+json")):
+        raise UnsupportedMediaTypeError("Send the facts as application/json.")
+    body = await read_capped(
+        request.stream(),
+        content_length=request.headers.get("content-length"),
+        limit=MAX_BODY_BYTES,
+    )
+
+    async def produce() -> Response:
+        payload = parse_recommendation_request(body)
+        recommendation = await run_in_threadpool(
+            lambda: recommend(request=payload, policy=policy, settings=settings)
+        )
+        return JSONResponse(dump(recommendation))
+
+    return await idempotent(
+        engine=engine,
+        scope=CREATE_SCOPE,
+        key=idempotency_key,
+        request_hash=request_fingerprint(
+            path=request.url.path, query=request.url.query, content=json_content_digest(body)
+        ),
+        instance=request.url.path,
+        produce=produce,
+    )
