@@ -10,7 +10,6 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 import logging.config
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -19,11 +18,11 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
+from app.settings import Settings
+
 REQUEST_ID_HEADER = "X-Request-ID"
-LOG_LEVEL_ENV = "TRIAGE_LOG_LEVEL"
-LOG_FORMAT_ENV = "TRIAGE_LOG_FORMAT"
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-LOG_FORMATS = ("json", "text")
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -107,19 +106,21 @@ class JsonFormatter(logging.Formatter):
 
 
 def log_level_from_env() -> str:
-    """``TRIAGE_LOG_LEVEL`` (default INFO); an unknown level is refused."""
-    level = os.environ.get(LOG_LEVEL_ENV, "INFO").strip().upper() or "INFO"
-    if level not in LOG_LEVELS:
-        raise ValueError(f"{LOG_LEVEL_ENV} must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
-    return level
+    """``TRIAGE_LOG_LEVEL`` (default INFO), read through the settings; unknown levels refused."""
+    return _fresh_settings().log_level
 
 
 def json_logs_from_env() -> bool:
     """Whether ``TRIAGE_LOG_FORMAT`` asks for JSON (the default) rather than text."""
-    log_format = os.environ.get(LOG_FORMAT_ENV, "json").strip().lower() or "json"
-    if log_format not in LOG_FORMATS:
-        raise ValueError(f"{LOG_FORMAT_ENV} must be json or text, not {log_format!r}")
-    return log_format == "json"
+    return _fresh_settings().log_format == "json"
+
+
+def _fresh_settings() -> Settings:
+    # Read anew rather than cached: logging is set up before, and apart from, the app.
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ValueError(str(error)) from error
 
 
 def logging_config(level: str | None = None, *, json: bool | None = None) -> dict[str, Any]:

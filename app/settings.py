@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=3, ge=1)
     job_retry_backoff_s: float = Field(default=5.0, ge=0)
 
+    # Operations.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    # Each readiness check (database, job queue, rules engine) gets this long to answer.
+    readiness_timeout_s: float = Field(default=3.0, gt=0)
+
     # Ingestion limits (see extractors.ingest.IngestLimits).
     max_upload_mb: float = Field(default=25.0, gt=0)
     max_pages: int = Field(default=500, gt=0)
@@ -88,6 +94,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_lists(cls, data: object) -> object:
         if isinstance(data, dict):
+            for key in ("log_level", "log_format"):
+                if isinstance(data.get(key), str):
+                    data[key] = data[key].strip()
+                    data[key] = data[key].upper() if key == "log_level" else data[key].lower()
             raw = data.get("offline_extractors")
             if isinstance(raw, str):
                 data["offline_extractors"] = [p.strip() for p in raw.split(",") if p.strip()]

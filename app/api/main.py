@@ -19,6 +19,7 @@ from app.api.routes import cases, documents, health, jobs, recommendations
 from app.api.routes import rules as policy_rules
 from app.api.schemas import API_PREFIX, RecommendationRequest
 from app.db import get_engine
+from app.deciding import close_deciders
 from app.jobs.queue import JobQueue, make_job_queue
 from app.observability import install_observability
 from app.settings import Settings, get_settings
@@ -60,6 +61,9 @@ def create_app(
             yield
         finally:
             await run_in_threadpool(queue.stop)
+            # The rules engine's worker process goes with the app, not at interpreter exit,
+            # which a signal can skip.
+            await run_in_threadpool(close_deciders)
             # Pooled connections go now; the engine reconnects if the process goes on using it.
             engine.dispose()
 

@@ -20,7 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import TriageError
+from app.errors import TriageError, UploadRefusedError
+from app.observability import record_refusal
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,11 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
 
 async def _triage_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, TriageError)
+    if isinstance(error, UploadRefusedError):
+        for _, refusal in error.refusals:
+            record_refusal(refusal.code.value)
+    elif error.code == "too_large":
+        record_refusal(error.code)
     return error_response(error, instance=request.url.path)
 
 

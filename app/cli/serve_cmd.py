@@ -39,8 +39,8 @@ def serve(
 
     from app.settings import get_settings
 
-    settings = get_settings()
     try:
+        settings = get_settings()
         log_config = logging_config()
     except ValueError as error:
         typer.echo(f"Refusing to start: {error}", err=True)

@@ -18,8 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from celery import Celery  # type: ignore[import-untyped]
-from celery.signals import (  # type: ignore[import-untyped]
+from celery import Celery
+from celery.signals import (
     worker_process_init,
     worker_process_shutdown,
     worker_ready,

@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,7 @@ from app.cases import get_case, set_status
 from app.db import session_scope
 from app.jobs.store import claim_job, fail_job, finish_job, get_job, renew_lease
 from app.models import CaseStatus, JobStatus
+from app.observability import record_decision, record_job
 from app.pipeline import decide_case
 from app.settings import Settings
 from rules import Policy
@@ -42,6 +44,8 @@ class JobResult:
     job_id: str
     outcome: JobOutcome
     case_id: str | None = None
+    # The decided path, when the job decided its case.
+    path: str | None = None
 
 
 def worker_identity(kind: str = "worker") -> str:
@@ -91,6 +95,24 @@ def process_job(
     worker_id: str | None = None,
 ) -> JobResult:
     """Claim ``job_id`` and triage its case; safe to call twice, or after a crash."""
+    started = time.perf_counter()
+    result = _process_job(
+        job_id, engine=engine, settings=settings, policy=policy, worker_id=worker_id
+    )
+    record_job(result.outcome.value, time.perf_counter() - started)
+    if result.path is not None:
+        record_decision(result.path)
+    return result
+
+
+def _process_job(
+    job_id: str,
+    *,
+    engine: Engine,
+    settings: Settings,
+    policy: Policy,
+    worker_id: str | None = None,
+) -> JobResult:
     worker_id = worker_id or worker_identity()
     lease_s = settings.job_lease_s
     if not claim_job(engine=engine, job_id=job_id, worker_id=worker_id, lease_s=lease_s):
@@ -107,7 +129,7 @@ def process_job(
         keeper = LeaseKeeper(engine=engine, job_id=job_id, worker_id=worker_id, lease_s=lease_s)
         with keeper, session_scope(engine) as session:
             case = get_case(session=session, case_id=case_id)
-            decide_case(session=session, case=case, settings=settings, policy=policy)
+            _, decision = decide_case(session=session, case=case, settings=settings, policy=policy)
             if not finish_job(session=session, job_id=job_id, worker_id=worker_id):
                 # The lease was lost and another worker has the job: its result stands.
                 session.rollback()
@@ -135,4 +157,4 @@ def process_job(
                 return JobResult(job_id, JobOutcome.FAILED, case_id)
             set_status(session=session, case=case, status=CaseStatus.QUEUED)
         return JobResult(job_id, JobOutcome.RETRY, case_id)
-    return JobResult(job_id, JobOutcome.DONE, case_id)
+    return JobResult(job_id, JobOutcome.DONE, case_id, decision.path.value)

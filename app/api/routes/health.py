@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -33,8 +32,6 @@ from rules import CaseContext, Policy
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
 
-READINESS_TIMEOUT_ENV = "TRIAGE_READINESS_TIMEOUT_S"
-DEFAULT_READINESS_TIMEOUT_S = 3.0
 PROBLEM_JSON = "application/problem+json"
 # The same problem types as every other error of the API (app.api.problems).
 PROBLEM_TYPE_PREFIX = "urn:onboarding-triage:problem:"
@@ -65,17 +62,6 @@ class CheckResult:
         if self.detail:
             body.update(self.detail)
         return body
-
-
-def readiness_timeout_s() -> float:
-    """Each check's budget: ``TRIAGE_READINESS_TIMEOUT_S`` seconds (default 3)."""
-    raw = os.environ.get(READINESS_TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_READINESS_TIMEOUT_S
-    value = float(raw)
-    if value <= 0:
-        raise ValueError(f"{READINESS_TIMEOUT_ENV} must be positive, not {raw!r}")
-    return value
 
 
 def check_database(engine: Engine) -> dict[str, str]:
@@ -200,7 +186,7 @@ def healthz() -> dict[str, str]:
 )
 async def readyz(request: Request) -> JSONResponse:
     """Whether the database, the job queue and the rules engine answer now."""
-    timeout_s = readiness_timeout_s()
+    timeout_s = request.app.state.settings.readiness_timeout_s
     results = await asyncio.gather(
         *(run_check(name, check, timeout_s=timeout_s) for name, check in _checks(request).items())
     )

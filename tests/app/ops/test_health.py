@@ -110,10 +110,10 @@ def test_readyz_is_503_when_the_queue_reports_unhealthy(make_app: AppFactory) ->
 
 
 def test_readyz_gives_up_on_a_check_that_hangs(
-    make_app: AppFactory, hang: threading.Event, monkeypatch: pytest.MonkeyPatch
+    make_app: AppFactory, hang: threading.Event, settings: Settings
 ) -> None:
-    monkeypatch.setenv("TRIAGE_READINESS_TIMEOUT_S", "0.2")
-    response = TestClient(make_app(queue=FakeQueue(hang=hang))).get("/readyz")
+    impatient = settings.model_copy(update={"readiness_timeout_s": 0.2})
+    response = TestClient(make_app(queue=FakeQueue(hang=hang), settings=impatient)).get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["failed"] == ["queue"]
