@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CUAD ?= ../shared/datasets/cuad
 
-.PHONY: install demo test test-fast lint type check train eval eval-baseline bench clean
+.PHONY: install demo serve test test-fast lint type check train eval eval-baseline bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 ## The main job on the embedded default: SQLite, offline extractors, the bundled sample.
 demo: install
 	$(BIN)/triage run app/samples/kepler-maritime/msa.pdf app/samples/kepler-maritime/order_form.docx --reference "Kepler Maritime B.V."
+
+## The HTTP API with its in-process workers on the embedded default (docs at /docs).
+serve: install
+	$(BIN)/triage serve
 
 ## The whole test suite (CI sets CI=true, which makes dataset- and service-backed tests mandatory).
 test: install
