@@ -24,7 +24,7 @@ def enum_column(enum: type[StrEnum]) -> Enum:
         enum,
         native_enum=False,
         create_constraint=False,
-        length=20,
+        length=40,
         values_callable=lambda members: [member.value for member in members],
     )
 
@@ -38,11 +38,22 @@ class CaseStatus(StrEnum):
     DECIDED = "decided"
     # Decided, but the decision is that facts are missing or a document could not be read.
     NEEDS_INFORMATION = "needs_information"
+    # Every required approval is granted (or none was required): provisioning may start.
+    READY_FOR_PROVISIONING = "ready_for_provisioning"
+    # An approver rejected the case; it goes back to its owner with the reason.
+    RETURNED = "returned"
     FAILED = "failed"
 
 
 # A case in one of these states holds a decision a person can act on.
-SETTLED_STATUSES = frozenset({CaseStatus.DECIDED, CaseStatus.NEEDS_INFORMATION})
+SETTLED_STATUSES = frozenset(
+    {
+        CaseStatus.DECIDED,
+        CaseStatus.NEEDS_INFORMATION,
+        CaseStatus.READY_FOR_PROVISIONING,
+        CaseStatus.RETURNED,
+    }
+)
 
 
 class CaseBase(SQLModel):
@@ -65,6 +76,8 @@ class Case(CaseBase, table=True):
     decision_json: str | None = Field(default=None, sa_column=Column(Text))
     error_code: str | None = Field(default=None, max_length=60)
     error_message: str | None = Field(default=None, sa_column=Column(Text))
+    # The user who uploaded the case: never the one who approves it.
+    uploaded_by: str | None = Field(default=None, max_length=32, index=True)
     # Deal metadata as the caller sent it (CRM ids, owner, close date ...), a JSON object.
     metadata_json: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow, index=True)

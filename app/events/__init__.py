@@ -1,0 +1,1 @@
+"""Outbound events: a transactional outbox, delivered as signed CloudEvents webhooks."""

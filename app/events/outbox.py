@@ -1,0 +1,35 @@
+"""Writing outbound events: rows of the outbox, in the transaction of the change itself.
+
+An event is sent only if the change it announces was committed, and is never lost if the
+process dies after the commit: the delivery loop reads the table, not memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from app.audit.chain import canonical
+from app.events.models import OutboxEvent
+
+EVENT_TYPES = frozenset(
+    {
+        "case.triaged",
+        "approval.requested",
+        "approval.decided",
+        "approval.reset",
+        "approval.overdue",
+        "case.ready_for_provisioning",
+    }
+)
+
+
+def emit(*, session: Session, type: str, case_id: str | None, data: dict[str, Any]) -> OutboxEvent:
+    """Queue event ``type`` about ``case_id`` for delivery, in the caller's transaction."""
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type!r}")
+    event = OutboxEvent(type=type, case_id=case_id, data_json=canonical(data))
+    session.add(event)
+    session.flush()
+    return event
