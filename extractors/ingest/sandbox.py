@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util
 import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
@@ -62,13 +64,42 @@ class _Sandbox:
             self._stop_locked()
 
     def _stop_locked(self) -> None:
-        if self._pool is not None:
-            self._pool.stop()  # type: ignore[no-untyped-call]
-            self._pool.join(timeout=_STOP_TIMEOUT_S)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()  # type: ignore[no-untyped-call]
+            _stop_workers(pool)
+            pool.join(timeout=_STOP_TIMEOUT_S)
+
+
+def _stop_workers(pool: ProcessPool) -> None:
+    """End the pool's worker processes before pebble tears down their channel.
+
+    pebble's ``join`` unlinks the channel's named semaphores first and stops the workers
+    after: a worker that is still starting (a spawned interpreter takes a second) then fails
+    to open them and prints a ``SemLock`` traceback on the way out. Workers are ended here
+    first, once pebble's manager thread, the only one that starts workers, has stopped.
+    This reaches into pebble's internals; if they change, pebble's own order applies.
+    """
+    manager_loop = getattr(pool, "_pool_manager_loop", None)
+    if manager_loop is not None:
+        manager_loop.join(timeout=_STOP_TIMEOUT_S)
+    manager = getattr(getattr(pool, "_pool_manager", None), "worker_manager", None)
+    workers = getattr(manager, "workers", None)
+    if not isinstance(workers, dict):
+        return
+    processes = [process for process in workers.values() if isinstance(process, BaseProcess)]
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=_STOP_TIMEOUT_S)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 _SANDBOX = _Sandbox()
+# multiprocessing's own exit handler (imported above, so registered before this one and run
+# after it) unlinks the semaphores and joins child processes: the pool must be gone first.
 atexit.register(_SANDBOX.stop)
 
 
