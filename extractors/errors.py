@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     PARSE_TIMEOUT = "parse_timeout"
     RESOURCE_EXHAUSTED = "resource_exhausted"
     UNDECODABLE_TEXT = "undecodable_text"
+    NOT_A_REGULAR_FILE = "not_a_regular_file"
 
 
 class ExtractorsError(Exception):

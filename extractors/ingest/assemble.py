@@ -1,46 +1,23 @@
-"""Turning a loader's page texts into a Document: offsets, hash, and pages without text."""
+"""Turning a loader's page texts into a Document: offsets, hash, and pages without text.
+
+The page texts arrive already normalised (``normalise.py``, in the parser sandbox), at most
+``max_pages`` of them and ``max_chars`` in all, so everything here is linear in their size.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 
 from extractors.document import PAGE_SEPARATOR, Document, MediaType, Page, Problem
 from extractors.errors import ErrorCode, IngestError
 from extractors.ingest.limits import IngestLimits
+
+# Re-exported: callers (the CUAD cache, tests) know them from here.
+from extractors.ingest.normalise import NORMALISATION_VERSION, normalise_page_text
 from extractors.ingest.raw import PAGES_WITHOUT_TEXT, SCANNED_PAGES, RawDocument
-from extractors.ingest.refusals import too_much_text
+from extractors.ingest.refusals import too_many_pages, too_much_text
 
-# Bump when ``normalise_page_text`` changes: caches of parsed text are keyed by it.
-NORMALISATION_VERSION = "3"
-
-# Curly quotes and primes become ASCII quotes, one character for one. Contracts mix both
-# forms at random (often within one sentence), so every consumer (patterns, the quotes a
-# model returns, search, CUAD's own text) would otherwise have to allow for both; dashes
-# stay as they are, since an en dash in "2024–2026" carries meaning a hyphen does not.
-# Every Unicode space separator (no-break, en, em, thin, narrow no-break, ideographic ...)
-# becomes a plain space, one for one: some PDFs set every word gap as a no-break space,
-# and patterns, the cut of over-long sentences and search all expect a plain one. The
-# line and paragraph separators become a newline; zero-width spaces and NUL go.
-_SPACES = "\xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
-_CANONICAL = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
-        **dict.fromkeys(_SPACES, " "),
-        **dict.fromkeys("\u2028\u2029", "\n"),
-        **dict.fromkeys("\x00\u200b\ufeff", None),
-    }
-)
-
-
-def normalise_page_text(text: str) -> str:
-    """Canonical Unicode (NFC) with ASCII quotes, plain spaces and no invisible characters.
-
-    NFC only merges canonically equivalent forms, e.g. the GREEK QUESTION MARK some PDF
-    fonts map their semicolon to becomes ';'; it never changes what the text says.
-    """
-    return unicodedata.normalize("NFC", text.translate(_CANONICAL))
+__all__ = ["NORMALISATION_VERSION", "build_document", "normalise_page_text", "visible_characters"]
 
 
 def visible_characters(text: str) -> int:
@@ -56,8 +33,10 @@ def build_document(
     filename: str | None,
     limits: IngestLimits,
 ) -> Document:
-    """A Document whose pages tile ``PAGE_SEPARATOR.join(page texts)``."""
-    texts = [normalise_page_text(page.text) for page in raw.pages]
+    """A Document whose pages tile ``PAGE_SEPARATOR.join(page texts)`` (texts normalised)."""
+    if len(raw.pages) > limits.max_pages:  # the loaders refuse first; this is the backstop
+        raise too_many_pages(len(raw.pages), limits)
+    texts = [page.text for page in raw.pages]
     pages: list[Page] = []
     offset = 0
     for number, (text, raw_page) in enumerate(zip(texts, raw.pages, strict=True), start=1):

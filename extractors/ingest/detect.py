@@ -8,16 +8,18 @@ from pathlib import PurePath
 
 from extractors.document import MediaType
 from extractors.errors import ErrorCode, IngestError
+from extractors.ingest.refusals import printable
+from extractors.ingest.text_loader import UTF8, text_encoding
 
 # PDF readers accept the header anywhere in the first kilobyte (some generators prepend junk).
 _PDF_HEADER_WINDOW = 1024
 _SNIFF_BYTES = 8192
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Office stores a password-protected DOCX as an OLE2 container with this stream name.
 _OLE2_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _DOCX_MAIN_PART = "word/document.xml"
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 # Known binary formats, named so that the refusal says what the file actually is.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -49,12 +51,22 @@ _ACCEPTED = "a PDF, DOCX, text or Markdown file"
 
 def detect_media_type(data: bytes, filename: str | None = None) -> MediaType:
     """The media type of ``data`` judged from its bytes; refuses anything it cannot read."""
+    media_type = sniff_media_type(data, filename)
+    return _detect_zip(data, filename) if media_type is None else media_type
+
+
+def sniff_media_type(data: bytes, filename: str | None = None) -> MediaType | None:
+    """Like ``detect_media_type`` from the first bytes alone; None for a ZIP archive.
+
+    Telling a DOCX from another ZIP means reading the archive's directory, which hostile
+    input can make huge: the loader does that in its sandbox.
+    """
     if not data:
         raise IngestError(ErrorCode.EMPTY_FILE, "The file is empty.")
     if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
         return MediaType.PDF
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _detect_zip(data, filename)
+    if data.startswith(_ZIP_MAGIC):
+        return None
     if data.startswith(_OLE2_MAGIC):
         if _OLE2_ENCRYPTED_PACKAGE in data:
             raise IngestError(
@@ -65,7 +77,7 @@ def detect_media_type(data: bytes, filename: str | None = None) -> MediaType:
     for magic, kind in _BINARY_MAGIC:
         if data.startswith(magic):
             raise _unsupported(kind, filename)
-    if data.startswith(_UTF16_BOMS):
+    if text_encoding(data) != UTF8:  # UTF-16 or UTF-32: zero bytes, yet text
         return _text_type(filename)
     head = data[:_SNIFF_BYTES]
     if _looks_binary(head):
@@ -117,7 +129,7 @@ def _suffix(filename: str | None) -> str:
 
 
 def _unsupported(kind: str, filename: str | None) -> IngestError:
-    suffix = _suffix(filename)
+    suffix = printable(_suffix(filename))
     named = f" despite its {suffix} name" if suffix else ""
     return IngestError(
         ErrorCode.UNSUPPORTED_TYPE, f"The file is {kind}{named}; upload {_ACCEPTED} instead."

@@ -20,7 +20,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from extractors.errors import ErrorCode, IngestError
 from extractors.ingest.limits import IngestLimits
 from extractors.ingest.raw import RawDocument, RawPage
-from extractors.ingest.refusals import corrupt, describe, too_much_text
+from extractors.ingest.refusals import corrupt, describe, too_many_pages, too_much_text
 
 LOADER = "python-docx"
 LOADER_VERSION = str(getattr(docx, "__version__", "unknown"))
@@ -51,6 +51,11 @@ def read_docx(data: bytes, limits: IngestLimits) -> RawDocument:
     text = "\n".join([*headers, *walker.blocks(body), *footers])
     if len(text) > limits.max_chars:
         raise too_much_text(limits)
+    # Blank pages before the first and after the last text are dropped; the rest are
+    # counted before any is built, so a few KB of compressed page breaks cost a count.
+    page_count = text.strip().count(_PAGE_BREAK) + 1
+    if page_count > limits.max_pages:
+        raise too_many_pages(page_count, limits)
     pages = [page.strip("\n") for page in text.split(_PAGE_BREAK)]
     # A break before the first or after the last paragraph does not make a page of its own.
     while len(pages) > 1 and not pages[-1].strip():

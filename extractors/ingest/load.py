@@ -1,10 +1,14 @@
 """Bytes in, Document out: size checks, type detection, the right loader, and its budget.
 
-PDF and DOCX parsers run in the sandboxed worker pool; text is decoded in-process, where
-there is nothing to exploit. A PDF is first probed for its declared page count (so that a
-file claiming a million pages is refused before any page is parsed, and the time budget can
-grow with the pages), then read with pypdf; if pypdf overruns that budget or cannot read a
-legitimate file at all, PDFium reads it in the same sandbox and the document says so.
+Every format is parsed, and its text normalised, in the sandboxed worker pool, under the
+same memory cap and a time budget; the service process itself only looks at the first
+bytes of an upload and assembles what a worker returns, at most ``max_pages`` pages and
+``max_chars`` characters. (Plain text needs the sandbox too: a few MB of form feeds or
+combining marks cost gigabytes or hours when handled naively.) A PDF is first probed for its
+declared page count (so that a file claiming a million pages is refused before any page is
+parsed, and the time budget can grow with the pages), then read with pypdf; if pypdf
+overruns that budget or cannot read a legitimate file at all, PDFium reads it in the same
+sandbox and the document says so.
 """
 
 from __future__ import annotations
@@ -18,16 +22,17 @@ from extractors.document import Document, MediaType, Problem
 from extractors.errors import ErrorCode, IngestError
 from extractors.ingest import worker
 from extractors.ingest.assemble import build_document
-from extractors.ingest.detect import detect_media_type
+from extractors.ingest.detect import sniff_media_type
+from extractors.ingest.files import display_filename, read_upload_file
 from extractors.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from extractors.ingest.pdf_pypdf import LoaderUnavailableError
 from extractors.ingest.raw import LOADER_FALLBACK, RawDocument
-from extractors.ingest.refusals import too_many_pages
+from extractors.ingest.refusals import too_large, too_many_pages
 from extractors.ingest.sandbox import DEFAULT_WORKERS, ParseTimeoutError, run_in_sandbox
-from extractors.ingest.text_loader import read_text
 
-# A DOCX declares no reliable page count; its budget counts one page per this many bytes.
+# DOCX and text declare no page count; their budget counts one page per this many bytes.
 _DOCX_BYTES_PER_PAGE = 20_000
+_TEXT_BYTES_PER_PAGE = 4_000
 
 
 def ingest_bytes(
@@ -38,7 +43,7 @@ def ingest_bytes(
 
 
 def ingest_path(path: Path, *, limits: IngestLimits | None = None) -> Document:
-    """Read the file at ``path`` into a Document (a file over the size limit is not read)."""
+    """Read the file at ``path`` into a Document: only a regular file, only up to the limit."""
     return _ingest_path(path, limits or DEFAULT_LIMITS, DEFAULT_WORKERS)
 
 
@@ -78,29 +83,22 @@ def ingest_many(
 
 
 def _ingest_path(path: Path, limits: IngestLimits, workers: int) -> Document:
-    return _ingest(_read_capped(path, limits), path.name, limits, workers)
-
-
-def _read_capped(path: Path, limits: IngestLimits) -> bytes:
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise _too_large(size, limits)
-    with path.open("rb") as handle:
-        return handle.read(limits.max_bytes + 1)
+    return _ingest(read_upload_file(path, limits.max_bytes), path.name, limits, workers)
 
 
 def _ingest(data: bytes, filename: str | None, limits: IngestLimits, workers: int) -> Document:
+    filename = display_filename(filename)
     if not data:
         raise IngestError(ErrorCode.EMPTY_FILE, "The file is empty.")
     if len(data) > limits.max_bytes:
-        raise _too_large(len(data), limits)
-    media_type = detect_media_type(data, filename)
-    if media_type is MediaType.PDF:
+        raise too_large(len(data), limits.max_bytes)
+    media_type = sniff_media_type(data, filename)
+    if media_type is None:
+        media_type, raw = _read_archive(data, filename, limits, workers)
+    elif media_type is MediaType.PDF:
         raw = _read_pdf(data, limits, workers)
-    elif media_type is MediaType.DOCX:
-        raw = _read_docx(data, limits, workers)
     else:
-        raw = read_text(data, limits)
+        raw = _read_text(data, limits, workers)
     return build_document(raw, data=data, media_type=media_type, filename=filename, limits=limits)
 
 
@@ -147,20 +145,28 @@ def _read_with_pdfium(
     return dataclasses.replace(raw, problems=(*raw.problems, fallback))
 
 
-def _read_docx(data: bytes, limits: IngestLimits, workers: int) -> RawDocument:
+def _read_archive(
+    data: bytes, filename: str | None, limits: IngestLimits, workers: int
+) -> tuple[MediaType, RawDocument]:
     budget = limits.parse_budget(1 + len(data) // _DOCX_BYTES_PER_PAGE)
     try:
-        return run_in_sandbox(worker.read_docx, data, limits, budget=budget, workers=workers)
+        return run_in_sandbox(
+            worker.read_archive, data, filename, limits, budget=budget, workers=workers
+        )
     except ParseTimeoutError as timeout:
-        raise IngestError(
-            ErrorCode.PARSE_TIMEOUT,
-            f"Reading the DOCX took longer than its {timeout.budget:.0f} s budget.",
-        ) from None
+        raise _timed_out("DOCX", timeout) from None
 
 
-def _too_large(size: int, limits: IngestLimits) -> IngestError:
+def _read_text(data: bytes, limits: IngestLimits, workers: int) -> RawDocument:
+    budget = limits.parse_budget(1 + len(data) // _TEXT_BYTES_PER_PAGE)
+    try:
+        return run_in_sandbox(worker.read_text, data, limits, budget=budget, workers=workers)
+    except ParseTimeoutError as timeout:
+        raise _timed_out("text", timeout) from None
+
+
+def _timed_out(kind: str, timeout: ParseTimeoutError) -> IngestError:
     return IngestError(
-        ErrorCode.TOO_LARGE,
-        f"The file is {size / 1_000_000:.1f} MB; at most "
-        f"{limits.max_bytes / 1_000_000:.1f} MB is accepted.",
+        ErrorCode.PARSE_TIMEOUT,
+        f"Reading the {kind} took longer than its {timeout.budget:.0f} s budget.",
     )

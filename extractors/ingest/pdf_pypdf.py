@@ -65,13 +65,25 @@ if _MISSING:
     raise ImportError(f"pypdf {pypdf.__version__} lacks limits {sorted(_MISSING)}; need >= 7.1")
 
 
+@contextmanager
+def crypto_required() -> Iterator[None]:
+    """Turn pypdf's "no crypto backend" into ``LoaderUnavailableError``, so PDFium reads it.
+
+    pypdf needs a crypto library (``cryptography``) for AES. Without one, an AES-256 file
+    fails as it is opened, but an AES-128 one opens (its key comes from MD5 and RC4) and
+    fails only when the first stream is decrypted, in the middle of reading the pages.
+    """
+    try:
+        yield
+    except DependencyError as error:
+        raise LoaderUnavailableError(f"pypdf cannot decrypt this PDF ({error})") from error
+
+
 def open_pdf(data: bytes) -> PdfReader:
     """A reader over ``data``, decrypted when an empty user password opens it."""
-    try:
+    with crypto_required():
         reader = PdfReader(io.BytesIO(data), strict=False)
         opened = reader.decrypt("") if reader.is_encrypted else None
-    except DependencyError as error:  # AES without a crypto backend: PDFium can still read it
-        raise LoaderUnavailableError(f"pypdf cannot decrypt this PDF ({error})") from error
     if opened == PasswordType.NOT_DECRYPTED:
         raise needs_password()
     return reader
@@ -91,13 +103,13 @@ def declared_page_count(reader: PdfReader) -> int:
 
 def probe_pdf(data: bytes, limits: IngestLimits) -> int:
     """Open ``data`` and return its declared page count, refusing encrypted files."""
-    with pypdf_limits(limits):
+    with pypdf_limits(limits), crypto_required():
         return declared_page_count(open_pdf(data))
 
 
 def read_pdf(data: bytes, limits: IngestLimits) -> RawDocument:
     """Plain-mode text of every page (never layout mode: it loses most CUAD text)."""
-    with pypdf_limits(limits):
+    with pypdf_limits(limits), crypto_required():
         reader = open_pdf(data)
         page_count = len(reader.pages)
         if page_count > limits.max_pages:

@@ -10,6 +10,7 @@ from extractors.document import Problem
 SCANNED_PAGES = "scanned_pages"
 PAGES_WITHOUT_TEXT = "pages_without_text"
 LOADER_FALLBACK = "loader_fallback"
+COMBINING_MARKS_DROPPED = "combining_marks_dropped"
 
 
 @dataclass(frozen=True)

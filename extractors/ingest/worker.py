@@ -1,4 +1,5 @@
-"""What runs inside a parser worker process: a memory cap, and errors that can cross back.
+"""What runs inside a parser worker process: every parse of every format, the text's
+normalisation, a memory cap, and errors that can cross back.
 
 Every parser bug on hostile input (an exception of any type) becomes a ``corrupt`` refusal;
 running out of memory or into a parser's own safety limit becomes ``resource_exhausted``.
@@ -15,9 +16,12 @@ from typing import TypeVar
 
 from pypdf.errors import LimitReachedError
 
+from extractors.document import MediaType
 from extractors.errors import ErrorCode, IngestError
-from extractors.ingest import docx_loader, pdf_pdfium, pdf_pypdf
+from extractors.ingest import docx_loader, pdf_pdfium, pdf_pypdf, text_loader
+from extractors.ingest.detect import detect_media_type
 from extractors.ingest.limits import IngestLimits
+from extractors.ingest.normalise import normalise_document
 from extractors.ingest.pdf_pypdf import LoaderUnavailableError
 from extractors.ingest.raw import RawDocument
 from extractors.ingest.refusals import corrupt, describe
@@ -40,25 +44,44 @@ def initialise() -> None:
 
 def probe_pdf(data: bytes, limits: IngestLimits) -> int:
     """The page count a PDF declares (see ``pdf_pypdf.probe_pdf``)."""
-    return _guarded("PDF", pdf_pypdf.probe_pdf, data, limits)
+    return _guarded("PDF", limits, lambda: pdf_pypdf.probe_pdf(data, limits))
 
 
 def read_pdf(data: bytes, limits: IngestLimits, loader: str) -> RawDocument:
-    """Page texts of a PDF read by ``loader`` (``pypdf`` or ``pypdfium2``)."""
-    return _guarded("PDF", _PDF_READERS[loader], data, limits)
+    """Normalised page texts of a PDF read by ``loader`` (``pypdf`` or ``pypdfium2``)."""
+    read = _PDF_READERS[loader]
+    return _guarded("PDF", limits, lambda: normalise_document(read(data, limits), limits))
 
 
-def read_docx(data: bytes, limits: IngestLimits) -> RawDocument:
-    """Page texts of a DOCX."""
-    return _guarded("DOCX", docx_loader.read_docx, data, limits)
+def read_archive(
+    data: bytes, filename: str | None, limits: IngestLimits
+) -> tuple[MediaType, RawDocument]:
+    """Normalised page texts of a ZIP upload, which must be a DOCX.
+
+    Even telling a DOCX from another archive means reading the archive's directory, which
+    can list a million entries: that too happens here, not in the service.
+    """
+
+    def read() -> tuple[MediaType, RawDocument]:
+        media_type = detect_media_type(data, filename)
+        if media_type is not MediaType.DOCX:  # pragma: no cover - detection only finds DOCX
+            raise AssertionError(f"a ZIP detected as {media_type}")
+        return media_type, normalise_document(docx_loader.read_docx(data, limits), limits)
+
+    return _guarded("DOCX", limits, read)
 
 
-def _guarded(
-    kind: str, parse: Callable[[bytes, IngestLimits], T], data: bytes, limits: IngestLimits
-) -> T:
+def read_text(data: bytes, limits: IngestLimits) -> RawDocument:
+    """Normalised page texts of a text or Markdown file."""
+    return _guarded(
+        "text", limits, lambda: normalise_document(text_loader.read_text(data, limits), limits)
+    )
+
+
+def _guarded(kind: str, limits: IngestLimits, parse: Callable[[], T]) -> T:
     _cap_memory(limits.memory_bytes)
     try:
-        return parse(data, limits)
+        return parse()
     except (IngestError, LoaderUnavailableError):
         raise
     except MemoryError:

@@ -6,6 +6,7 @@ PDFs are written byte by byte so that each hostile structure is exactly what its
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -13,13 +14,20 @@ import random
 import time
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
+from unittest import mock
 
 import docx
+import pypdf._encryption
 from docx.enum.text import WD_BREAK
 from pypdf import PdfReader, PdfWriter
+from pypdf._crypt_providers import _fallback
+
+from extractors.ingest import worker
+from extractors.ingest.limits import IngestLimits
+from extractors.ingest.raw import RawDocument
 
 ENCRYPTED_TEXT = "Confidential terms of the agreement."
 T = TypeVar("T")
@@ -192,10 +200,12 @@ def partly_scanned_pdf() -> bytes:
     return out.getvalue()
 
 
-def encrypted_pdf(user_password: str = "secret", owner_password: str = "owner") -> bytes:
-    """A text PDF encrypted with RC4; an empty ``user_password`` opens without asking."""
+def encrypted_pdf(
+    user_password: str = "secret", owner_password: str = "owner", algorithm: str = "RC4-128"
+) -> bytes:
+    """A text PDF encrypted with ``algorithm``; an empty ``user_password`` opens it freely."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf([ENCRYPTED_TEXT]))))
-    writer.encrypt(user_password, owner_password, algorithm="RC4-128")
+    writer.encrypt(user_password, owner_password, algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -291,3 +301,75 @@ def record_pid_and_sleep(path: str, seconds: float) -> None:
 def echo(value: T) -> T:
     """Run in a parser worker: send ``value`` back, to prove it survives pickling both ways."""
     return value
+
+
+def combining_marks_text(size: int = 2_000_000) -> bytes:
+    """UTF-8 text that is one long run of combining marks of two classes (``size`` bytes).
+
+    Marks of different combining classes must be sorted by canonical reordering, which
+    Python does in time quadratic in the length of the run.
+    """
+    marks = "\u0301\u0316"  # acute (class 230) and grave below (class 220)
+    return ("Zalgo: a" + marks * (size // 4)).encode()
+
+
+def form_feed_text(size: int = 4_800_000) -> bytes:
+    """A text file of ``size`` bytes that is almost entirely form feeds: a page each."""
+    return b"First page\n" + b"\f" * size + b"Last page\n"
+
+
+def docx_with_page_breaks(count: int = 900_000) -> bytes:
+    """A small DOCX whose one paragraph holds ``count`` page breaks between two words."""
+    template = docx_bytes(["PLACEHOLDER"])
+    breaks = '<w:br w:type="page"/>' * count
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(template)) as source,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(
+                    b"<w:t>PLACEHOLDER</w:t>",
+                    f"<w:t>Start</w:t>{breaks}<w:t>End</w:t>".encode(),
+                )
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def combining_marks_pdf(marks: int = 100_000) -> bytes:
+    """A page whose text layer is a base letter followed by ``marks`` combining marks.
+
+    A ToUnicode map sends character codes 1 and 2 to marks of two combining classes.
+    """
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Marks def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"2 beginbfchar <01> <0301> <02> <0316> endbfchar "
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    font = (
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+        b"/Encoding /WinAnsiEncoding /ToUnicode 6 0 R >>"
+    )
+    content = b"BT /F1 11 Tf 72 720 Td (Zalgo a" + b"\x01\x02" * (marks // 2) + b") Tj ET"
+    return _single_page_pdf(stream(content), _FONT_RESOURCES, [font, stream(cmap)])
+
+
+@contextlib.contextmanager
+def pypdf_without_aes() -> Iterator[None]:
+    """pypdf as it is without a crypto library: RC4 and MD5 work, AES raises DependencyError."""
+    names = ("CryptAES", "aes_cbc_decrypt", "aes_cbc_encrypt", "aes_ecb_decrypt", "aes_ecb_encrypt")
+    with contextlib.ExitStack() as patches:
+        for name in names:
+            patches.enter_context(
+                mock.patch.object(pypdf._encryption, name, getattr(_fallback, name))
+            )
+        yield
+
+
+def read_pdf_without_aes(data: bytes, limits: IngestLimits, loader: str) -> RawDocument:
+    """Run in a parser worker: ``worker.read_pdf`` with pypdf lacking AES for this call only."""
+    with pypdf_without_aes():
+        return worker.read_pdf(data, limits, loader)

@@ -59,6 +59,8 @@ def test_docx_is_recognised_by_its_main_part_even_when_damaged() -> None:
         (b"# Terms\n\nNet 30.", None, MediaType.TEXT),
         (b"Plain terms.", "terms.pdf", MediaType.TEXT),
         ("Zahlung binnen 30 Tagen.".encode("utf-16"), "terms.txt", MediaType.TEXT),
+        ("Zahlung binnen 30 Tagen.".encode("utf-16-le"), "terms.md", MediaType.MARKDOWN),
+        ("Zahlung binnen 30 Tagen.".encode("utf-16-be"), None, MediaType.TEXT),
         (b"Caf\xe9", "menu.txt", MediaType.TEXT),  # text, though not UTF-8: refused later
     ],
 )
@@ -66,3 +68,20 @@ def test_text_is_text_and_the_name_only_marks_markdown(
     data: bytes, filename: str | None, expected: MediaType
 ) -> None:
     assert detect_media_type(data, filename) is expected
+
+
+def test_zero_bytes_in_the_pattern_of_utf16_do_not_make_binary_data_text() -> None:
+    # Every other byte zero, like UTF-16, but what it spells is control codes.
+    data = bytes(byte for code in range(1, 200) for byte in (code % 16, 0))
+
+    with pytest.raises(IngestError) as refused:
+        detect_media_type(data, "table.bin")
+
+    assert refused.value.code is ErrorCode.UNSUPPORTED_TYPE
+
+
+def test_refusal_shows_an_undecodable_suffix_with_a_replacement_character() -> None:
+    with pytest.raises(IngestError) as refused:
+        detect_media_type(hostile.html_page(), "page.p\udcffdf")
+
+    assert ".p\ufffddf name" in refused.value.message

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 
 import docx
+import pytest
 from docx.enum.section import WD_SECTION
 
 from extractors.document import MediaType
 from extractors.errors import ErrorCode, IngestError
-from extractors.ingest import ingest_bytes
+from extractors.ingest import IngestLimits, ingest_bytes
 from tests.extractors.ingest import hostile
 
 
@@ -73,3 +75,66 @@ def test_markdown_and_utf16_text_are_read() -> None:
     assert markdown.media_type is MediaType.MARKDOWN
     assert markdown.text == "# Terms\n\nNet 30."
     assert utf16.text == "Zahlung binnen 30 Tagen."
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", b""),  # Windows tools write UTF-16 without a byte-order mark
+        ("utf-16-be", b""),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+    ],
+)
+def test_utf16_and_utf32_text_is_decoded(encoding: str, bom: bytes) -> None:
+    text = "Zahlung binnen 30 Tagen, Gebühr 1.200 €.\r\nKündigung: 90 Tage.\n"
+
+    document = ingest_bytes(bom + text.encode(encoding), filename="terms.txt")
+
+    assert document.media_type is MediaType.TEXT
+    assert document.text == "Zahlung binnen 30 Tagen, Gebühr 1.200 €.\nKündigung: 90 Tage.\n"
+
+
+def test_undecodable_text_says_which_encodings_were_tried() -> None:
+    with pytest.raises(IngestError) as refused:
+        ingest_bytes(b"Caf\xe9 au lait, priced in \xa3.\n", filename="menu.txt")
+
+    assert refused.value.code is ErrorCode.UNDECODABLE_TEXT
+    assert "UTF-8 (invalid byte at offset 3)" in refused.value.message
+    assert "UTF-16" in refused.value.message
+
+
+def test_text_behind_a_utf16_mark_that_is_not_utf16_says_so() -> None:
+    # A byte-order mark, then an odd number of bytes: not UTF-16 whatever the mark says.
+    with pytest.raises(IngestError) as refused:
+        ingest_bytes(codecs.BOM_UTF16_LE + "Net 30".encode("utf-16-le") + b"!", filename="t.txt")
+
+    assert refused.value.code is ErrorCode.UNDECODABLE_TEXT
+    assert "read as UTF-16 (as its byte-order mark says)" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "pages"),
+    [
+        (b"One\fTwo\fThree\f\n\f", "filings.txt", ["One", "Two", "Three"]),
+        (
+            hostile.docx_bytes(["One", "Two", "Three"], page_break_after=1),
+            "order.docx",
+            ["One\nTwo", "Three"],
+        ),
+    ],
+)
+def test_page_limit_counts_only_pages_that_are_kept(
+    data: bytes, filename: str, pages: list[str]
+) -> None:
+    # Blank pages at the end (and, in a DOCX, at the start) are dropped, so not counted.
+    exact = IngestLimits(max_pages=len(pages))
+
+    document = ingest_bytes(data, filename=filename, limits=exact)
+
+    assert [document.page_text(n).strip() for n in range(1, document.page_count + 1)] == pages
+    with pytest.raises(IngestError) as refused:
+        ingest_bytes(data, filename=filename, limits=IngestLimits(max_pages=len(pages) - 1))
+    assert refused.value.code is ErrorCode.TOO_MANY_PAGES
+    assert f"has {len(pages)} pages" in refused.value.message

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 
 import pypdf
+import pytest
 
 from extractors.document import PAGE_SEPARATOR, MediaType
-from extractors.ingest import ingest_bytes
+from extractors.ingest import IngestLimits, ingest_bytes, worker
 from extractors.ingest.assemble import normalise_page_text
 from extractors.ingest.pdf_pdfium import clean_pdfium_text
+from extractors.ingest.pdf_pypdf import LoaderUnavailableError, read_pdf
 from extractors.ingest.raw import LOADER_FALLBACK, PAGES_WITHOUT_TEXT, SCANNED_PAGES
 from tests.extractors.ingest import hostile
 from tests.extractors.ingest.conftest import FAST, GOOD_PAGES, assert_still_parses
@@ -94,3 +96,41 @@ def test_unicode_spaces_become_plain_spaces_and_invisible_ones_go() -> None:
     folded = normalise_page_text(raw)
     assert folded == "In the event of a breach,\nnotify"
     assert "shall\xa0not" not in normalise_page_text("Vendor shall\xa0not assign")
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_aes_pdf_without_a_user_password_is_read_by_pypdf(algorithm: str) -> None:
+    data = hostile.encrypted_pdf(user_password="", owner_password="x", algorithm=algorithm)
+
+    document = ingest_bytes(data, filename="aes.pdf")
+
+    assert document.loader == "pypdf"
+    assert document.text.strip() == hostile.ENCRYPTED_TEXT
+    assert document.problems == []
+
+
+def test_aes_128_without_a_crypto_library_is_unavailable_to_pypdf_not_corrupt() -> None:
+    # Without a crypto library pypdf opens an AES-128 file (its key needs only MD5 and RC4)
+    # and fails on the first stream it decrypts, mid-read: that must not read as damage.
+    data = hostile.encrypted_pdf(user_password="", owner_password="x", algorithm="AES-128")
+
+    with hostile.pypdf_without_aes(), pytest.raises(LoaderUnavailableError):
+        read_pdf(data, IngestLimits())
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_aes_pdf_falls_back_to_pdfium_when_pypdf_lacks_aes(
+    algorithm: str, monkeypatch: pytest.MonkeyPatch, good_pdf: bytes
+) -> None:
+    data = hostile.encrypted_pdf(user_password="", owner_password="x", algorithm=algorithm)
+    # The parser workers run the crypto-less pypdf for these calls only.
+    monkeypatch.setattr(worker, "read_pdf", hostile.read_pdf_without_aes)
+
+    document = ingest_bytes(data, filename="aes.pdf")
+
+    assert document.loader == "pypdfium2"
+    assert document.text.strip() == hostile.ENCRYPTED_TEXT
+    assert [problem.code for problem in document.problems] == [LOADER_FALLBACK]
+    assert "cannot decrypt" in document.problems[0].message
+    monkeypatch.undo()
+    assert_still_parses(good_pdf)
