@@ -37,7 +37,7 @@ from app.triage import triage_documents
 from extractors.document import Document
 from extractors.errors import IngestError
 from extractors.facts import FactRecord
-from extractors.ingest import IngestLimits, ingest_bytes
+from extractors.ingest import IngestLimits, display_filename, ingest_bytes, read_upload_file
 from rules import Decision, OnboardingPath, Policy
 
 
@@ -49,8 +49,9 @@ class Upload:
     filename: str | None = None
 
     @classmethod
-    def from_path(cls, path: Path) -> Upload:
-        return cls(data=path.read_bytes(), filename=path.name)
+    def from_path(cls, path: Path, *, max_bytes: int) -> Upload:
+        """Read a regular file, never more than ``max_bytes`` (IngestError otherwise)."""
+        return cls(data=read_upload_file(path, max_bytes), filename=path.name)
 
     @property
     def sha256(self) -> str:
@@ -93,9 +94,10 @@ def read_uploads(uploads: Sequence[Upload], *, settings: Settings) -> list[Uploa
         try:
             document = ingest_bytes(upload.data, filename=upload.filename, limits=limits)
         except IngestError as error:
-            outcomes.append(UploadOutcome(upload.filename, upload.sha256, None, error))
+            name = display_filename(upload.filename) if upload.filename else None
+            outcomes.append(UploadOutcome(name, upload.sha256, None, error))
             continue
-        outcomes.append(UploadOutcome(upload.filename, upload.sha256, document))
+        outcomes.append(UploadOutcome(document.filename, upload.sha256, document))
     return outcomes
 
 

@@ -18,6 +18,7 @@ from app.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from app.pipeline import Upload
     from app.settings import Settings
     from rules import Policy
 
@@ -58,7 +59,6 @@ def run(
     from app.cli.show import print_view
     from app.db import get_engine, session_scope
     from app.jobs.inline import run_triage
-    from app.pipeline import Upload
     from app.settings import get_settings
     from app.views.case_view import load_case_view
 
@@ -68,7 +68,7 @@ def run(
     settings = get_settings()
     policy = _valid_policy(settings)
     engine = get_engine(settings.database_url)
-    uploads = [Upload.from_path(path) for path in files]
+    uploads = _read_files(files, max_bytes=int(settings.max_upload_mb * 1_000_000))
     reused: str | None = None
     if case is None and not new_case:
         with session_scope(engine) as session:
@@ -91,6 +91,27 @@ def run(
     print_view(view, output=output, brief=brief, note=note)
     if any(outcome.error is not None for outcome in result.outcomes):
         raise typer.Exit(int(ExitCode.REFUSED))
+
+
+def _read_files(files: list[Path], *, max_bytes: int) -> list[Upload]:
+    """Each file's bytes, read with the size cap; an unreadable path stops before any case."""
+    from app.pipeline import Upload
+    from extractors.errors import IngestError
+
+    uploads: list[Upload] = []
+    problems: list[str] = []
+    for path in files:
+        try:
+            uploads.append(Upload.from_path(path, max_bytes=max_bytes))
+        except IngestError as error:
+            problems.append(f"{path}: refused: {error.code.value}: {error.message}")
+    if problems:
+        console = make_console(stderr=True)
+        for line in problems:
+            console.print(line, markup=False)
+        console.print("Nothing was stored.")
+        raise typer.Exit(int(ExitCode.REFUSED))
+    return uploads
 
 
 def _valid_policy(settings: Settings) -> Policy:

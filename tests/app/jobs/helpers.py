@@ -43,7 +43,9 @@ def job_settings(engine: Engine, data_dir: Path, **overrides: object) -> Setting
 
 def accept_contract(engine: Engine, settings: Settings, path: Path = CONTRACT) -> Accepted:
     """Store ``path`` as a new case with its queued job, as an upload request does."""
-    return accept_uploads(engine=engine, uploads=[Upload.from_path(path)], settings=settings)
+    return accept_uploads(
+        engine=engine, uploads=[Upload.from_path(path, max_bytes=10_000_000)], settings=settings
+    )
 
 
 def load_job(engine: Engine, job_id: str) -> Job:
