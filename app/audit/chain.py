@@ -1,17 +1,20 @@
 """Writing audit events: each one hashed over its content and the hashes before it.
 
 Two chains run through the same rows: the case's own (``case_seq``, ``prev_case_hash``)
-and the global one (``id`` order, ``prev_hash``). Writers of the global chain are
-serialised (an advisory lock on PostgreSQL; SQLite has one writer at a time), so the chain
-never forks.
+and the global one (``id`` order, ``prev_hash``). Writers are serialised before they read
+the last event, so the chain never forks: a transaction-scoped advisory lock on
+PostgreSQL, the write lock (``BEGIN IMMEDIATE``) on SQLite. Without it, SQLite's driver
+reads outside any transaction until the first write, and two writers read the same last
+event. The lock is held until the caller commits, so ``id`` order is chain order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -21,6 +24,23 @@ from app.models import utcnow
 
 # Any constant works; it only has to be the same for every writer.
 _CHAIN_LOCK = 0x7A0D17
+
+
+def lock_writers(session: Session) -> None:
+    """Make the caller's transaction the only writer of audit events and outbox rows until it ends.
+
+    Assumes READ COMMITTED on PostgreSQL (the default): each statement after the lock sees
+    what the previous holder committed.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    elif dialect == "sqlite":
+        driver = cast("sqlite3.Connection", connection.connection.dbapi_connection)
+        # Once a transaction is open the driver has written, so it holds the write lock already.
+        if not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def canonical(value: Any) -> str:
@@ -57,8 +77,7 @@ def record_event(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an event in the caller's transaction (it commits or rolls back with the change)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_CHAIN_LOCK))  # type: ignore[call-overload]
+    lock_writers(session)
     last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
     case_seq: int | None = None
     prev_case_hash: str | None = None
