@@ -57,3 +57,5 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # Sign-in sessions end on their own; API tokens (None) last until revoked.
+    expires_at: datetime | None = None

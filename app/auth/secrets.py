@@ -6,6 +6,7 @@ to guess. A password is chosen by a person, so it gets a slow, memory-hard hash.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -27,6 +28,17 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # A hash of nothing anyone can type, made on first use (hashing at import costs time).
+    return _HASHER.hash(secrets.token_urlsafe(32))
+
+
+def waste_password_check(password: str) -> None:
+    """Spend what checking a password costs, for an account that does not exist."""
+    verify_password(_dummy_hash(), password)
 
 
 def new_token() -> str:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from app.auth.models import ApiToken, Role, User
-from app.auth.secrets import hash_password, new_token, token_digest, verify_password
+from app.auth.secrets import (
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+    waste_password_check,
+)
 from app.errors import InvalidRequestError, NotFoundError, TriageError
 from app.models import utcnow
+
+WRONG_CREDENTIALS = "The e-mail or the password is wrong."
 
 
 class UnauthenticatedError(TriageError):
@@ -22,6 +31,11 @@ class ForbiddenError(TriageError):
     code = "forbidden"
     status = 403
     title = "Your role does not allow this"
+
+
+# ``last_used_at`` is a hint for people, not an audit: one write a minute per token is enough,
+# and keeps read requests from writing to the database every time.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class UserNotFoundError(NotFoundError):
@@ -65,8 +79,13 @@ def get_user_by_email(*, session: Session, email: str) -> User:
     return user
 
 
-def issue_token(*, session: Session, user: User, name: str = "") -> str:
-    """A new API token for ``user``: only its digest is stored, so it is shown this once."""
+def issue_token(
+    *, session: Session, user: User, name: str = "", expires_at: datetime | None = None
+) -> str:
+    """A new API token for ``user``: only its digest is stored, so it is shown this once.
+
+    With ``expires_at`` (a sign-in session) it stops working then; without, when revoked.
+    """
     token = new_token()
     session.add(
         ApiToken(
@@ -74,38 +93,75 @@ def issue_token(*, session: Session, user: User, name: str = "") -> str:
             name=name,
             token_hash=token_digest(token),
             prefix=token[:12],
+            expires_at=expires_at,
         )
     )
     session.flush()
     return token
 
 
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands datetimes back without their zone; they were written in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def find_token(*, session: Session, token: str) -> ApiToken | None:
+    """The stored row of a token, whatever its state, found by its digest."""
+    return session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
+
+
 def authenticate_token(*, session: Session, token: str) -> User:
     """The active user a bearer token belongs to, or UnauthenticatedError."""
-    row = session.exec(
-        select(ApiToken).where(ApiToken.token_hash == token_digest(token))
-    ).first()
-    if row is None or row.revoked_at is not None:
+    row = find_token(session=session, token=token)
+    if row is None:
         raise UnauthenticatedError("The token is not valid.")
+    if row.revoked_at is not None:
+        raise UnauthenticatedError("The token has been revoked.")
+    now = utcnow()
+    if row.expires_at is not None and _aware(row.expires_at) <= now:
+        raise UnauthenticatedError("The session has expired; sign in again.")
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         raise UnauthenticatedError("The token's user is disabled.")
-    row.last_used_at = utcnow()
-    session.add(row)
+    if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
+        session.add(row)
     return user
+
+
+def revoke_token(*, session: Session, token: str) -> bool:
+    """Revoke a token (signing out); False when it was unknown or already revoked."""
+    row = find_token(session=session, token=token)
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    session.add(row)
+    return True
 
 
 def authenticate_password(*, session: Session, email: str, password: str) -> User:
     """The active user with this e-mail and password, or UnauthenticatedError."""
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    if (
-        user is None
-        or user.disabled
-        or not user.password_hash
-        or not verify_password(user.password_hash, password)
-    ):
-        raise UnauthenticatedError("The e-mail or the password is wrong.")
+    if user is None or not user.password_hash:
+        # As slow as a real check, so the answer's timing does not tell which e-mails exist.
+        waste_password_check(password)
+        raise UnauthenticatedError(WRONG_CREDENTIALS)
+    if not verify_password(user.password_hash, password) or user.disabled:
+        raise UnauthenticatedError(WRONG_CREDENTIALS)
     return user
+
+
+def list_users(*, session: Session) -> list[User]:
+    """Every user, by e-mail."""
+    return list(session.exec(select(User).order_by(col(User.email))).all())
+
+
+def user_tokens(*, session: Session, user: User) -> list[ApiToken]:
+    """A user's tokens, oldest first (their digests and prefixes, never the tokens)."""
+    statement = (
+        select(ApiToken).where(col(ApiToken.user_id) == user.id).order_by(col(ApiToken.created_at))
+    )
+    return list(session.exec(statement).all())
 
 
 def disable_user(*, session: Session, email: str) -> User:
