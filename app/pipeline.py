@@ -178,12 +178,14 @@ def accept_uploads(
     metadata: dict[str, Any] | None = None,
     case_id: str | None = None,
     keep_refusals: bool = False,
+    uploaded_by: str | None = None,
 ) -> Accepted:
     """Request time: read the uploads, store them and a queued job in one transaction.
 
     With ``keep_refusals`` false (the API) an unreadable upload refuses the whole request
     and nothing is stored; with it true (the CLI) the refusal is recorded on the case,
-    whose decision then asks for a readable copy.
+    whose decision then asks for a readable copy. ``uploaded_by`` (a user id) is kept on a
+    new case, so that user cannot approve it.
     """
     if case_id is not None:
         with session_scope(engine) as session:
@@ -214,6 +216,8 @@ def accept_uploads(
             if case_id is None
             else get_case(session=session, case_id=case_id)
         )
+        if created and uploaded_by is not None:
+            case.uploaded_by = uploaded_by
         stored = store_outcomes(
             session=session, case=case, uploads=uploads, outcomes=outcomes, settings=settings
         )

@@ -97,10 +97,12 @@ def accept_case_documents(
     queue: JobQueue,
     form: MultipartForm,
     case_id: str | None = None,
+    uploaded_by: str | None = None,
 ) -> CaseAccepted:
     """Store the form's documents as a new case (or on ``case_id``) and submit its job.
 
     All documents are read first; any refusal refuses them all and stores nothing.
+    ``uploaded_by`` (the user's id) is recorded on a new case: who may not approve it.
     """
     # A case's reference and metadata are set when it is created.
     fields = {REFERENCE_FIELD, METADATA_FIELD} if case_id is None else set()
@@ -120,6 +122,7 @@ def accept_case_documents(
         metadata=metadata,
         case_id=case_id,
         keep_refusals=False,
+        uploaded_by=uploaded_by,
     )
     # Committed first, then submitted: a lost submit leaves a queued job the workers find.
     queue.submit(accepted.job_id)

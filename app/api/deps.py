@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.api.idempotency import IDEMPOTENCY_HEADER
 from app.auth.models import Role, User
+from app.auth.permissions import (
+    PUBLIC,
+    CaseRule,
+    authorize_case_action,
+    authorize_roles,
+    permission_for,
+)
 from app.auth.service import ForbiddenError, UnauthenticatedError, authenticate_token
 from app.db import session_scope
 from app.jobs.queue import JobQueue
+from app.models import Case
 from app.settings import Settings
 from rules import Policy
 
@@ -60,26 +70,115 @@ IdempotencyKeyDep = Annotated[
 ]
 
 
+SESSION_COOKIE = "triage_session"
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token (triage users token) or a sign-in session (POST /v1/sessions).",
+)
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description="The sign-in session the web pages carry (set by POST /v1/sessions).",
+)
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+SessionCookieDep = Annotated[str | None, Depends(_session_cookie)]
+log = logging.getLogger(__name__)
+
+
+def presented_token(request: Request) -> str | None:
+    """The token a request carries: ``Authorization: Bearer``, else the session cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if header:
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def _authenticate(request: Request, engine: Engine) -> User:
+    known = getattr(request.state, "user", None)
+    if isinstance(known, User):
+        return known
+    token = presented_token(request)
+    if token is None:
+        raise UnauthenticatedError("Send an API token: Authorization: Bearer <token>.")
+    with session_scope(engine) as session:
+        user = authenticate_token(session=session, token=token)
+        session.flush()
+        session.expunge(user)
+    request.state.user = user
+    return user
+
+
+def route_template(request: Request) -> str | None:
+    """The template of the route a request matched (``/v1/cases/{case_id}``)."""
+    # FastAPI >= 0.120 keeps an included router's routes unprefixed and records the full
+    # template of the chosen route in its own scope entry; older versions in ``route``.
+    fastapi_scope = request.scope.get("fastapi")
+    if isinstance(fastapi_scope, dict):
+        context = fastapi_scope.get("effective_route_context")
+        template = getattr(context, "path_format", None)
+        if isinstance(template, str):
+            return template
+    template = getattr(request.scope.get("route"), "path_format", None)
+    return template if isinstance(template, str) else None
+
+
+def authorize_request(
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    bearer: BearerDep = None,
+    cookie: SessionCookieDep = None,
+) -> User | None:
+    """Enforce the permission table on this request: 401 without a valid token, else 403.
+
+    Public operations pass without a token (None). Where the operation's rule depends on
+    the case (separation of duties), the case in the path is checked too; an unknown case
+    is left for the route to answer 404. ``bearer`` and ``cookie`` are declared so the
+    OpenAPI document names both ways in; the token is read by ``presented_token``.
+    """
+    del bearer, cookie
+    template = route_template(request)
+    operation = (request.method, template or request.url.path)
+    if operation in PUBLIC:
+        return None
+    permission = permission_for(*operation)
+    user = _authenticate(request, engine)
+    if permission is None:
+        # Fail closed: a route nobody has given a row to is refused to everyone.
+        log.error("no permission row for %s %s", *operation)
+        raise ForbiddenError(
+            f"{operation[0]} {operation[1]} has no entry in the permission table, "
+            "so nobody may use it."
+        )
+    path_params = {key: str(value) for key, value in request.path_params.items()}
+    authorize_roles(user=user, permission=permission, path_params=path_params)
+    case_id = path_params.get("case_id")
+    if permission.own_case is not CaseRule.ANY and case_id is not None:
+        with Session(engine) as session:
+            case = session.get(Case, case_id)
+        if case is not None:
+            authorize_case_action(user=user, case=case, permission=permission)
+    return user
+
+
 def get_current_user(
     request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
 ) -> User:
-    """The user of the bearer token (``Authorization: Bearer tri_...``), or 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise UnauthenticatedError("Send an API token: Authorization: Bearer <token>.")
-    with session_scope(engine) as session:
-        user = authenticate_token(session=session, token=token.strip())
-        session.expunge(user)
-    return user
+    """The signed-in user of the request (bearer token or session cookie), or 401."""
+    return _authenticate(request, engine)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+Authorized = Depends(authorize_request)
+"""The dependency every ``/v1`` router carries (``dependencies=[Authorized]``)."""
 
 
 def require_roles(*roles: Role) -> Callable[[User], User]:
-    """A dependency that lets through only users holding one of ``roles`` (admin always)."""
+    """A dependency that lets through only users holding one of ``roles`` (admin always).
+
+    The permission table is the policy; this is for a check a route adds on its own.
+    """
     allowed = frozenset(roles) | {Role.ADMIN}
 
     def check(user: CurrentUser) -> User:

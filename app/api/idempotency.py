@@ -104,6 +104,11 @@ def storable(status: int) -> bool:
     return status < 500 and status != 409
 
 
+def caller_scope(scope: str, caller: str) -> str:
+    """The scope of a caller's keys: two callers choosing the same key never collide."""
+    return f"{scope} by {caller}"
+
+
 @dataclass(frozen=True)
 class Claimed:
     """This request owns the key and must finish or release it."""
@@ -212,6 +217,7 @@ async def idempotent(
     *,
     engine: Engine,
     scope: str,
+    caller: str,
     key: str | None,
     request_hash: str,
     instance: str,
@@ -220,11 +226,13 @@ async def idempotent(
 ) -> Response:
     """``produce()``'s response, once per key: later requests with the key replay it.
 
-    ``scope`` is the method and route template; ``request_hash`` the request's content.
+    ``scope`` is the method and route template, ``caller`` the user's id (one caller's
+    keys never meet another's); ``request_hash`` the request's content.
     """
     if key is None:
         return await produce()
     check_key(key)
+    scope = caller_scope(scope, caller)
     deadline = time.monotonic() + (WAIT_FOR_FIRST_S if wait_s is None else wait_s)
     while True:
         outcome = await run_in_threadpool(

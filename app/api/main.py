@@ -13,9 +13,10 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from app.api.deps import Authorized
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
-from app.api.routes import cases, documents, health, jobs, recommendations
+from app.api.routes import cases, documents, health, jobs, recommendations, sessions
 from app.api.routes import rules as policy_rules
 from app.api.schemas import API_PREFIX, RecommendationRequest
 from app.db import get_engine
@@ -36,9 +37,9 @@ DESCRIPTION = (
 
 
 def api_router() -> APIRouter:
-    """Every versioned resource under ``/v1``."""
-    router = APIRouter(prefix=API_PREFIX)
-    for module in (cases, documents, jobs, recommendations, policy_rules):
+    """Every versioned resource under ``/v1``, each request checked against the permissions."""
+    router = APIRouter(prefix=API_PREFIX, dependencies=[Authorized])
+    for module in (cases, documents, jobs, recommendations, policy_rules, sessions):
         router.include_router(module.router)
     return router
 

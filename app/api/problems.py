@@ -85,6 +85,9 @@ def error_response(error: TriageError, *, instance: str | None) -> ProblemRespon
     if error.status == 413:
         # The rest of the body was not read, so the connection cannot be reused.
         headers["Connection"] = "close"
+    if error.status == 401:
+        # RFC 9110: a 401 names the scheme that would be accepted.
+        headers["WWW-Authenticate"] = "Bearer"
     return problem_response(
         status=error.status,
         code=error.code,

@@ -20,7 +20,14 @@ from app.api.accepting import (
     accept_case_documents,
     check_queue,
 )
-from app.api.deps import EngineDep, IdempotencyKeyDep, QueueDep, SessionDep, SettingsDep
+from app.api.deps import (
+    CurrentUser,
+    EngineDep,
+    IdempotencyKeyDep,
+    QueueDep,
+    SessionDep,
+    SettingsDep,
+)
 from app.api.idempotency import idempotent, request_fingerprint
 from app.api.openapi import multipart_body, problem_responses
 from app.api.schemas import CaseAccepted, CasePage, CaseSummary, dump
@@ -60,7 +67,9 @@ def accepted_response(accepted: CaseAccepted) -> Response:
     responses=problem_responses(409, 413, 415, 422, 503),
 )
 async def create_case(
+    *,
     request: Request,
+    user: CurrentUser,
     settings: SettingsDep,
     engine: EngineDep,
     queue: QueueDep,
@@ -83,13 +92,16 @@ async def create_case(
 
     async def produce() -> Response:
         accepted = await run_in_threadpool(
-            lambda: accept_case_documents(engine=engine, settings=settings, queue=queue, form=form)
+            lambda: accept_case_documents(
+                engine=engine, settings=settings, queue=queue, form=form, uploaded_by=user.id
+            )
         )
         return accepted_response(accepted)
 
     return await idempotent(
         engine=engine,
         scope=CREATE_SCOPE,
+        caller=user.id,
         key=idempotency_key,
         request_hash=request_fingerprint(
             path=request.url.path, query=request.url.query, content=form.fingerprint()

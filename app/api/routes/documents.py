@@ -11,7 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.api.accepting import FILES_FIELD, accept_case_documents
-from app.api.deps import EngineDep, IdempotencyKeyDep, QueueDep, SessionDep, SettingsDep
+from app.api.deps import (
+    CurrentUser,
+    EngineDep,
+    IdempotencyKeyDep,
+    QueueDep,
+    SessionDep,
+    SettingsDep,
+)
 from app.api.idempotency import idempotent, request_fingerprint
 from app.api.openapi import multipart_body, problem_responses
 from app.api.routes.cases import accepted_response
@@ -53,6 +60,7 @@ async def add_documents(
     *,
     case_id: str,
     request: Request,
+    user: CurrentUser,
     settings: SettingsDep,
     engine: EngineDep,
     queue: QueueDep,
@@ -79,6 +87,7 @@ async def add_documents(
     return await idempotent(
         engine=engine,
         scope=ADD_SCOPE,
+        caller=user.id,
         key=idempotency_key,
         request_hash=request_fingerprint(
             path=request.url.path, query=request.url.query, content=form.fingerprint()

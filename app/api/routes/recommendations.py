@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from app.api.deps import EngineDep, IdempotencyKeyDep, PolicyDep, SettingsDep
+from app.api.deps import CurrentUser, EngineDep, IdempotencyKeyDep, PolicyDep, SettingsDep
 from app.api.idempotency import idempotent, json_content_digest, request_fingerprint
 from app.api.openapi import json_body, problem_responses
 from app.api.recommending import parse_recommendation_request, recommend
@@ -26,7 +26,9 @@ MAX_BODY_BYTES = 2_000_000
     responses=problem_responses(409, 413, 415, 422),
 )
 async def create_recommendation(
+    *,
     request: Request,
+    user: CurrentUser,
     settings: SettingsDep,
     policy: PolicyDep,
     engine: EngineDep,
@@ -55,6 +57,7 @@ async def create_recommendation(
     return await idempotent(
         engine=engine,
         scope=CREATE_SCOPE,
+        caller=user.id,
         key=idempotency_key,
         request_hash=request_fingerprint(
             path=request.url.path, query=request.url.query, content=json_content_digest(body)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from app.api.deps import EngineDep, IdempotencyKeyDep, PolicyDep, SettingsDep
+from app.api.deps import CurrentUser, EngineDep, IdempotencyKeyDep, PolicyDep, SettingsDep
 from app.api.idempotency import idempotent, request_fingerprint
 from app.api.openapi import multipart_body, problem_responses
 from app.api.policy_archive import MAX_ARCHIVE_BYTES
@@ -41,7 +41,9 @@ REPLAY_BODY = multipart_body(
     responses=problem_responses(409, 413, 415, 422, 503),
 )
 async def replay_rules(
+    *,
     request: Request,
+    user: CurrentUser,
     settings: SettingsDep,
     engine: EngineDep,
     policy: PolicyDep,
@@ -77,6 +79,7 @@ async def replay_rules(
     return await idempotent(
         engine=engine,
         scope=REPLAY_SCOPE,
+        caller=user.id,
         key=idempotency_key,
         request_hash=request_fingerprint(
             path=request.url.path, query=request.url.query, content=form.fingerprint()

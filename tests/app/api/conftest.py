@@ -23,6 +23,9 @@ from sqlmodel import Session, col, func, select
 
 from app import deciding
 from app.api.main import QueueFactory, create_app
+from app.auth.models import Role, User
+from app.auth.service import create_user, issue_token
+from app.db import get_engine, session_scope
 from app.jobs.inline import InlineJobQueue
 from app.models import Blob, Case, CaseDocument, IdempotencyRecord, Job
 from app.settings import Settings
@@ -93,13 +96,50 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=db_url, data_dir=tmp_path / "data")
 
 
+# The user the API tests call as: one who may upload, recommend and replay rules.
+API_USER = "api@example.com"
+API_ROLES = (Role.CSM, Role.ADMIN)
+
+
+def issue_test_token(
+    engine: Engine, *, email: str = API_USER, roles: tuple[Role, ...] = API_ROLES
+) -> str:
+    """A new API token for the user ``email`` (made with ``roles`` if it does not exist)."""
+    with session_scope(engine) as session:
+        user = session.exec(select(User).where(User.email == email)).first()
+        if user is None:
+            user = create_user(session=session, email=email, roles=roles)
+        return issue_token(session=session, user=user, name="tests")
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The header that carries ``token``."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def auth_headers(settings: Settings, **user: Any) -> dict[str, str]:
+    """A token header for an app on ``settings`` (its database migrated now if need be)."""
+    return bearer(issue_test_token(get_engine(settings.database_url), **user))
+
+
+def user_id(client: TestClient, email: str = API_USER) -> str:
+    """The id of the user ``email`` in the client's database."""
+    with Session(engine_of(client)) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        return user.id
+
+
 @contextmanager
 def api_client(
     settings: Settings, queue_factory: QueueFactory = InlineJobQueue, **options: Any
 ) -> Iterator[TestClient]:
-    """A TestClient over the app, its lifespan (database, policy, queue) started."""
+    """A TestClient over the app, its lifespan (database, policy, queue) started.
+
+    Every request carries the token of ``API_USER`` (csm and admin) unless it says otherwise.
+    """
     app = create_app(settings, queue_factory=queue_factory)
     with TestClient(app, **options) as client:
+        client.headers.update(bearer(issue_test_token(engine_of(client))))
         yield client
 
 

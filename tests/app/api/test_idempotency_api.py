@@ -19,6 +19,7 @@ from app.api.idempotency import (
     Claimed,
     InFlight,
     StoredAnswer,
+    caller_scope,
     claim_key,
     release_key,
     request_fingerprint,
@@ -34,12 +35,14 @@ from tests.app.api.conftest import (
     SOW_TEXT,
     SlowQueue,
     api_client,
+    auth_headers,
     count_cases,
     engine_of,
     failing_queue,
     running_server,
     submitted_jobs,
     text_file,
+    user_id,
 )
 
 
@@ -126,12 +129,13 @@ def test_two_concurrent_requests_with_one_key_make_one_case(settings: Settings) 
     app = create_app(settings, queue_factory=SlowQueue)
     barrier = threading.Barrier(2)
     answers: list[httpx.Response] = []
+    headers = auth_headers(settings)
 
     with running_server(app) as base:
 
         def post() -> None:
             barrier.wait()
-            with httpx.Client(base_url=base, timeout=60) as http:
+            with httpx.Client(base_url=base, timeout=60, headers=headers) as http:
                 answers.append(
                     http.post(
                         "/v1/cases",
@@ -146,7 +150,7 @@ def test_two_concurrent_requests_with_one_key_make_one_case(settings: Settings) 
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
-        with httpx.Client(base_url=base) as http:
+        with httpx.Client(base_url=base, headers=headers) as http:
             listed = http.get("/v1/cases").json()["items"]
 
     assert [r.status_code for r in answers] == [202, 202]
@@ -199,7 +203,10 @@ def test_a_duplicate_of_a_request_still_running_gets_409_after_waiting(
     # The same request as below, claimed by another process that has not answered yet.
     request_hash = request_fingerprint(path="/v1/cases", query="", content=form.fingerprint())
     claim = claim_key(
-        engine=engine_of(client), scope=CREATE_SCOPE, key="held", request_hash=request_hash
+        engine=engine_of(client),
+        scope=caller_scope(CREATE_SCOPE, user_id(client)),
+        key="held",
+        request_hash=request_hash,
     )
     assert isinstance(claim, Claimed)
     monkeypatch.setattr(idempotency, "WAIT_FOR_FIRST_S", 0.3)

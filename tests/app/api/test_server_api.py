@@ -13,6 +13,7 @@ from tests.app.api.conftest import (
     SAMPLE,
     SOW_TEXT,
     RecordingQueue,
+    auth_headers,
     running_server,
     sample_files,
     wait_for,
@@ -37,7 +38,11 @@ def _settled(http: httpx.Client, case_url: str, job_id: str) -> dict[str, Any]:
 def test_upload_poll_and_add_a_document_over_http(settings: Settings) -> None:
     """Upload the sample, poll until the background worker decides it, then add a document."""
     app = create_app(settings)  # the default queue: workers in this process
-    with running_server(app) as base, httpx.Client(base_url=base, timeout=60) as http:
+    headers = auth_headers(settings)
+    with (
+        running_server(app) as base,
+        httpx.Client(base_url=base, timeout=60, headers=headers) as http,
+    ):
         response = http.post(
             "/v1/cases",
             files=sample_files(),
@@ -97,11 +102,13 @@ def test_an_oversized_upload_is_answered_before_the_client_sends_it_all(
     """The 413 arrives while most of the declared body is still unsent."""
     small = settings.model_copy(update={"max_upload_mb": 0.02})
     app = create_app(small, queue_factory=RecordingQueue)
+    headers = auth_headers(small)
     with running_server(app) as base:
         port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
             head = (
                 "POST /v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: {headers['Authorization']}\r\n"
                 "Content-Type: multipart/form-data; boundary=b\r\n"
                 "Transfer-Encoding: chunked\r\n\r\n"
             )
@@ -122,7 +129,7 @@ def test_an_oversized_upload_is_answered_before_the_client_sends_it_all(
         assert b"application/problem+json" in answer
 
         # A declared length over the request cap is refused from the headers alone.
-        with httpx.Client(base_url=base) as http:
+        with httpx.Client(base_url=base, headers=headers) as http:
             response = http.post(
                 "/v1/cases",
                 files=[("files", ("big.txt", b"a" * 30_000, "text/plain"))],

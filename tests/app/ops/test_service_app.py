@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from app.api.main import create_app
 from app.jobs.inline import InlineJobQueue
 from app.settings import Settings
+from tests.app.api.conftest import auth_headers
 
 
 def test_the_service_app_answers_probes_and_labels_its_routes(tmp_path: Path) -> None:
@@ -21,7 +22,8 @@ def test_the_service_app_answers_probes_and_labels_its_routes(tmp_path: Path) ->
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
         assert ready.status_code == 200, ready.text
-        missing = client.get("/v1/cases/nope", headers={"X-Request-ID": "svc-1"})
+        signed_in = auth_headers(settings, roles=("csm",))
+        missing = client.get("/v1/cases/nope", headers={"X-Request-ID": "svc-1", **signed_in})
         assert missing.status_code == 404
         assert missing.headers["X-Request-ID"] == "svc-1"
         metrics = client.get("/metrics").text
