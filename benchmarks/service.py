@@ -2,7 +2,8 @@
 
 One ``python -m app.cli.serve_cmd`` subprocess (SQLite in a temporary directory, default
 settings: durable_rules deciding in its worker process, one local job worker) serves every
-part; load comes only from this process, on 127.0.0.1.
+part; load comes only from this process, on 127.0.0.1, with the API token of a ``csm`` user
+made in that database beforehand (the role a CRM integration calls with).
 
 * ``recommendations``: ``POST /v1/recommendations`` with generated fact records
   (``rules.sampling``) at a fixed offered rate (open loop, 200 requests/s for 10 s, at
@@ -222,6 +223,7 @@ class Service:
     directory: Path
     log_path: Path
     sampler: RssSampler
+    token: str | None = None
     started_s: float = 0.0
 
     @property
@@ -250,11 +252,30 @@ def wait_ready(service: Service, *, timeout_s: float) -> None:
     raise RuntimeError(f"triage serve not ready within {timeout_s:g} s:\n" + service.log_tail())
 
 
+def provision_token(database_url: str) -> str:
+    """An API token of a csm user, the role a CRM integration calls the API with."""
+    from app.auth.service import create_user, issue_token
+    from app.db import get_engine, session_scope
+
+    engine = get_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            user = create_user(
+                session=session, email="benchmark@example.com", roles=["csm"], name="benchmark"
+            )
+            return issue_token(session=session, user=user, name="benchmark")
+    finally:
+        engine.dispose()
+
+
 @contextlib.contextmanager
 def running_service(*, ready_timeout_s: float) -> Iterator[Service]:
     """Start ``triage serve`` and yield it once ready; always stopped (and its group killed)."""
     with tempfile.TemporaryDirectory(prefix="bench-service-") as temp:
         directory = Path(temp)
+        env = sqlite_env(directory)
+        # Made before the service starts, in the database it will open (migrated here).
+        token = provision_token(env["TRIAGE_DATABASE_URL"])
         port = free_port()
         log_path = directory / "serve.log"
         started = time.perf_counter()
@@ -266,13 +287,13 @@ def running_service(*, ready_timeout_s: float) -> Iterator[Service]:
                     *("--host", HOST, "--port", str(port), "--shutdown-timeout", "5"),
                 ],
                 cwd=REPO_ROOT,
-                env=sqlite_env(directory),
+                env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its parser and rules processes share its group
             )
         sampler = RssSampler(process.pid)
-        service = Service(process, f"http://{HOST}:{port}", directory, log_path, sampler)
+        service = Service(process, f"http://{HOST}:{port}", directory, log_path, sampler, token)
         try:
             sampler.start()
             wait_ready(service, timeout_s=ready_timeout_s)
@@ -298,10 +319,17 @@ def stop_process_group(process: subprocess.Popen[bytes], grace_s: float = 20.0) 
         process.wait(timeout=5)
 
 
-def async_client(base_url: str, *, connections: int, timeout_s: float) -> httpx.AsyncClient:
-    """A client bound to the local service, never to a proxy from the environment."""
+def async_client(service: Service, *, connections: int, timeout_s: float) -> httpx.AsyncClient:
+    """A client of the local service with its token, never going through a proxy."""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout_s, trust_env=False)
+    headers = {"Authorization": f"Bearer {service.token}"} if service.token else {}
+    return httpx.AsyncClient(
+        base_url=service.base_url,
+        headers=headers,
+        limits=limits,
+        timeout=timeout_s,
+        trust_env=False,
+    )
 
 
 # --- part 1: recommendations -------------------------------------------------------------
@@ -403,9 +431,9 @@ def loop_figures(samples: Sequence[Sample], ok: int = 200) -> dict[str, Any]:
     }
 
 
-async def drive_recommendations(base_url: str, args: argparse.Namespace) -> dict[str, Any]:
+async def drive_recommendations(service: Service, args: argparse.Namespace) -> dict[str, Any]:
     bodies = recommendation_bodies(args.distinct, args.seed)
-    async with async_client(base_url, connections=args.concurrency, timeout_s=10.0) as client:
+    async with async_client(service, connections=args.concurrency, timeout_s=10.0) as client:
         # Warm-up: every distinct body once, which also proves each is accepted.
         warm = await closed_loop(
             client,
@@ -479,7 +507,7 @@ def part_recommendations(service: Service, args: argparse.Namespace) -> dict[str
         f"then closed loop at {args.closed_concurrency} for {args.closed_duration:g} s"
     )
     service.sampler.mark()
-    figures = asyncio.run(drive_recommendations(service.base_url, args))
+    figures = asyncio.run(drive_recommendations(service, args))
     figures["peak_rss_mib"] = round(service.sampler.peak / 2**20, 1)
     o, c, h = figures["open_loop"], figures["closed_loop"], figures["healthz_closed_loop"]
     rows: list[list[object]] = [
@@ -611,9 +639,9 @@ async def upload_and_wait(
 
 
 async def drive_case_latency(
-    base_url: str, target: Path, warmers: Sequence[Path], *, runs: int, timeout_s: float
+    service: Service, target: Path, warmers: Sequence[Path], *, runs: int, timeout_s: float
 ) -> tuple[list[Upload], list[Upload]]:
-    async with async_client(base_url, connections=4, timeout_s=timeout_s) as client:
+    async with async_client(service, connections=4, timeout_s=timeout_s) as client:
         warm = [
             await upload_and_wait(client, path, f"warm-{i}", timeout_s=timeout_s)
             for i, path in enumerate(warmers)
@@ -677,10 +705,11 @@ def part_latency(
     pypdf = [pypdf_seconds(target) for _ in range(args.runs)]
     warmers = [path for path in files if path != target][: args.warm]
     warm, measured = asyncio.run(
-        drive_case_latency(
-            service.base_url, target, warmers, runs=args.runs, timeout_s=args.case_timeout
-        )
+        drive_case_latency(service, target, warmers, runs=args.runs, timeout_s=args.case_timeout)
     )
+    # What the service does for the case, without HTTP or the queue: a warm process.
+    inline = inline_baseline([*warmers, *[target] * args.runs], timeout_s=args.case_timeout * 4)
+    inline_s = median(inline.get("seconds", [])[len(warmers) :])
     cli = cli_triage_times([target] * args.cli_runs, timeout_s=args.case_timeout)
     help_s = [run_cli(["--help"], env=clean_env(), timeout_s=60)[0] for _ in range(3)]
     pypdf_s = median(pypdf)
@@ -699,6 +728,9 @@ def part_latency(
         "service_vs_pypdf": ratio(service_s, pypdf_s),
         "service_target": TARGET_SERVICE_VS_PYPDF,
         "service_target_met": within(ratio(service_s, pypdf_s), TARGET_SERVICE_VS_PYPDF),
+        "inline_warm_median_s": inline_s,
+        "inline_error": inline.get("error"),
+        "service_vs_inline": ratio(service_s, inline_s),
         "cli_median_s": cli_s,
         "cli_exit_codes": [code for _, code, _ in cli],
         "cli_statuses": [status for _, _, status in cli],
@@ -724,6 +756,13 @@ def part_latency(
                 len(measured),
                 upload_s,
                 ratio(upload_s, pypdf_s),
+                None,
+            ],
+            [
+                "run_triage in a warm process (no HTTP, no queue)",
+                args.runs,
+                inline_s,
+                ratio(inline_s, pypdf_s),
                 None,
             ],
             [
@@ -788,10 +827,10 @@ class BulkRun:
 
 
 async def drive_bulk(
-    base_url: str, files: Sequence[Path], prefix: str, args: argparse.Namespace
+    service: Service, files: Sequence[Path], prefix: str, args: argparse.Namespace
 ) -> BulkRun:
     run = BulkRun()
-    async with async_client(base_url, connections=args.bulk_concurrency, timeout_s=120) as client:
+    async with async_client(service, connections=args.bulk_concurrency, timeout_s=120) as client:
         started = time.perf_counter()
         jobs = [
             functools.partial(upload, client, path, f"{prefix}{index:04d}-{path.name}")
@@ -870,12 +909,14 @@ def inline_main(listing: Path) -> None:
     setup_s = time.perf_counter() - started
     files = [Path(line) for line in listing.read_text().splitlines() if line]
     outcomes: Counter[str] = Counter()
+    seconds: list[float] = []
     begin = time.perf_counter()
     for index, path in enumerate(files):
+        one = time.perf_counter()
         try:
             result = run_triage(
                 engine=engine,
-                uploads=[PipelineUpload.from_path(path)],
+                uploads=[PipelineUpload(data=path.read_bytes(), filename=path.name)],
                 settings=settings,
                 policy=policy,
                 reference=f"inline-{index}",
@@ -884,6 +925,7 @@ def inline_main(listing: Path) -> None:
             outcomes["refused" if refused else "triaged"] += 1
         except TriageError as error:
             outcomes[f"error {error.code}"] += 1
+        seconds.append(round(time.perf_counter() - one, 4))
     total = time.perf_counter() - begin
     print(
         json.dumps(
@@ -892,6 +934,7 @@ def inline_main(listing: Path) -> None:
                 "setup_s": round(setup_s, 3),
                 "total_s": round(total, 3),
                 "outcomes": dict(outcomes),
+                "seconds": seconds,
             }
         )
     )
@@ -925,7 +968,7 @@ def part_bulk(service: Service, files: Sequence[Path], args: argparse.Namespace)
     progress.print(f"bulk: {len(chosen)} PDFs, {args.bulk_concurrency} uploads at a time")
     rss_idle = tree_rss_bytes(service.process.pid)
     service.sampler.mark()
-    run = asyncio.run(drive_bulk(service.base_url, chosen, prefix, args))
+    run = asyncio.run(drive_bulk(service, chosen, prefix, args))
     peak = service.sampler.peak
     checks = bulk_checks(run, service.database, prefix)
     accepted = sum(1 for u in run.uploads if u.status == 202)
@@ -954,6 +997,7 @@ def part_bulk(service: Service, files: Sequence[Path], args: argparse.Namespace)
         "refused_by_code": dict(refusals),
         "errors": dict(errors),
         "upload_s": round(run.upload_s, 2),
+        "upload_latency_ms": quantiles_ms([u.upload_s for u in run.uploads if u.status == 202]),
         "wall_s": round(run.wall_s, 2) if run.wall_s is not None else None,
         "timed_out": run.timed_out,
         "cases_per_s": ratio(len(chosen), run.wall_s),
@@ -963,6 +1007,7 @@ def part_bulk(service: Service, files: Sequence[Path], args: argparse.Namespace)
         "peak_rss_mib": round(peak / 2**20, 1),
         "inline_total_s": inline.get("total_s"),
         "inline_setup_s": inline.get("setup_s"),
+        "inline_per_file_ms": quantiles_ms(inline.get("seconds", [])),
         "inline_outcomes": inline.get("outcomes"),
         "inline_error": inline.get("error"),
         "service_vs_inline": ratio(run.wall_s, inline.get("total_s")),
