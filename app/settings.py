@@ -5,6 +5,8 @@ API keys are read here and nowhere else.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +87,22 @@ class Settings(BaseSettings):
     rules_isolation: bool = True
     rules_timeout_s: float = Field(default=10.0, gt=0)
 
+    # Outbound events: CloudEvents POSTed to this URL, signed (Standard Webhooks). Without a
+    # URL nothing is sent: events wait in the outbox and go out once one is set.
+    webhook_url: str | None = None
+    # The signing key; a "whsec_" secret is base64 after the prefix (Standard Webhooks).
+    webhook_secret: SecretStr | None = None
+    # The CloudEvents "source" of every event: a URI naming this service.
+    webhook_source: str = "urn:onboarding-triage"
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    # After the last attempt an event is dead (listed by GET /v1/events?state=dead).
+    webhook_max_attempts: int = Field(default=12, ge=1)
+    # The wait after attempt n is base * 2^(n-1), at most the cap.
+    webhook_backoff_s: float = Field(default=5.0, ge=0)
+    webhook_backoff_max_s: float = Field(default=3600.0, ge=0)
+    # How often an idle delivery loop looks for events.
+    webhook_poll_s: float = Field(default=1.0, gt=0)
+
     # The model is optional: without a key the triage runs on the offline extractors alone.
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
@@ -109,6 +127,24 @@ class Settings(BaseSettings):
             secret = self.secret_key.get_secret_value()
             if secret.lower() in _PLACEHOLDERS:
                 raise ValueError("TRIAGE_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @model_validator(mode="after")
+    def _webhooks_are_signed(self) -> Settings:
+        if not self.webhook_url:  # TRIAGE_WEBHOOK_URL= (empty) means no delivery too
+            self.webhook_url = None
+            return self
+        if not self.webhook_url.startswith(("http://", "https://")):
+            raise ValueError("TRIAGE_WEBHOOK_URL must be an http:// or https:// URL")
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if secret.lower() in _PLACEHOLDERS:
+            raise ValueError("TRIAGE_WEBHOOK_SECRET must be set to a real secret with a URL")
+        if secret.startswith("whsec_"):
+            try:
+                base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+            except binascii.Error as error:
+                message = "TRIAGE_WEBHOOK_SECRET: whsec_ must be followed by base64"
+                raise ValueError(message) from error
         return self
 
     @property
