@@ -19,6 +19,9 @@ from app.errors import InvalidRequestError, NotFoundError, TriageError
 from app.models import utcnow
 
 WRONG_CREDENTIALS = "The e-mail or the password is wrong."
+# Long enough that a guess per Argon2 check gets nowhere; no rules on character classes
+# (NIST SP 800-63B): length is what makes a password hard to guess.
+MIN_PASSWORD_CHARS = 12
 
 
 class UnauthenticatedError(TriageError):
@@ -55,7 +58,13 @@ def create_user(
     email = email.strip().lower()
     if "@" not in email:
         raise InvalidRequestError(f"{email!r} is not an e-mail address.")
-    chosen = sorted({Role(role) for role in roles})
+    if password is not None and len(password) < MIN_PASSWORD_CHARS:
+        raise InvalidRequestError(f"A password needs at least {MIN_PASSWORD_CHARS} characters.")
+    try:
+        chosen = sorted({Role(role) for role in roles})
+    except ValueError as error:
+        names = ", ".join(role.value for role in Role)
+        raise InvalidRequestError(f"{error}; the roles are {names}.") from error
     if not chosen:
         raise InvalidRequestError("A user needs at least one role.")
     if session.exec(select(User).where(User.email == email)).first() is not None:
@@ -64,7 +73,7 @@ def create_user(
         email=email,
         name=name,
         roles=",".join(role.value for role in chosen),
-        password_hash=hash_password(password) if password else None,
+        password_hash=hash_password(password) if password is not None else None,
     )
     session.add(user)
     session.flush()
@@ -156,12 +165,19 @@ def list_users(*, session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.email))).all())
 
 
-def user_tokens(*, session: Session, user: User) -> list[ApiToken]:
-    """A user's tokens, oldest first (their digests and prefixes, never the tokens)."""
+def active_tokens(*, session: Session, user: User) -> list[ApiToken]:
+    """A user's tokens that still work, oldest first (names and prefixes, never the tokens)."""
+    now = utcnow()
     statement = (
-        select(ApiToken).where(col(ApiToken.user_id) == user.id).order_by(col(ApiToken.created_at))
+        select(ApiToken)
+        .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
+        .order_by(col(ApiToken.created_at))
     )
-    return list(session.exec(statement).all())
+    return [
+        token
+        for token in session.exec(statement).all()
+        if token.expires_at is None or _aware(token.expires_at) > now
+    ]
 
 
 def disable_user(*, session: Session, email: str) -> User:

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import cases_cmd, db_cmd, ingest_cmd, rules_cmd, run_cmd, serve_cmd, worker_cmd
+from app.cli import (
+    cases_cmd,
+    db_cmd,
+    ingest_cmd,
+    rules_cmd,
+    run_cmd,
+    serve_cmd,
+    users_cmd,
+    worker_cmd,
+)
 from app.cli.options import EXIT_CODES_HELP
 
 app = typer.Typer(
@@ -23,5 +32,6 @@ ingest_cmd.register(app)
 app.add_typer(cases_cmd.app, name="cases", epilog=EXIT_CODES_HELP)
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(users_cmd.app, name="users")
 app.command("worker")(worker_cmd.worker)
 app.command("serve")(serve_cmd.serve)
