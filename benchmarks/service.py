@@ -961,6 +961,14 @@ def bulk_checks(run: BulkRun, database: Path, prefix: str) -> dict[str, Any]:
     }
 
 
+def slowest(files: Sequence[Path], seconds: Sequence[float]) -> dict[str, Any] | None:
+    """The file that took longest, with its seconds (None for no times)."""
+    if not seconds:
+        return None
+    index = max(range(len(seconds)), key=seconds.__getitem__)
+    return {"file": files[index].name, "s": round(seconds[index], 2)}
+
+
 def part_bulk(service: Service, files: Sequence[Path], args: argparse.Namespace) -> dict[str, Any]:
     """N uploads at once through the API against sequential in-process and CLI triage."""
     chosen = list(files[: args.bulk])
@@ -998,6 +1006,7 @@ def part_bulk(service: Service, files: Sequence[Path], args: argparse.Namespace)
         "errors": dict(errors),
         "upload_s": round(run.upload_s, 2),
         "upload_latency_ms": quantiles_ms([u.upload_s for u in run.uploads if u.status == 202]),
+        "upload_slowest": slowest(chosen, [u.upload_s for u in run.uploads]),
         "wall_s": round(run.wall_s, 2) if run.wall_s is not None else None,
         "timed_out": run.timed_out,
         "cases_per_s": ratio(len(chosen), run.wall_s),
@@ -1008,6 +1017,7 @@ def part_bulk(service: Service, files: Sequence[Path], args: argparse.Namespace)
         "inline_total_s": inline.get("total_s"),
         "inline_setup_s": inline.get("setup_s"),
         "inline_per_file_ms": quantiles_ms(inline.get("seconds", [])),
+        "inline_slowest": slowest(chosen, inline.get("seconds", [])),
         "inline_outcomes": inline.get("outcomes"),
         "inline_error": inline.get("error"),
         "service_vs_inline": ratio(run.wall_s, inline.get("total_s")),
