@@ -9,9 +9,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app import deciding
 from app.db import create_db_engine, migrate
 from app.settings import Settings
+from extractors.ingest import shutdown_pool
 from tests.app.api.conftest import RecordingQueue, api_client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_worker_processes() -> Iterator[None]:
+    # Uploads start the parser pool and decisions the rules engine's process: none outlives us.
+    yield
+    deciding.close_deciders()
+    shutdown_pool()
 
 
 @pytest.fixture
