@@ -33,14 +33,24 @@ def lock_writers(session: Session) -> None:
     what the previous holder committed.
     """
     connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
+    if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    elif dialect == "sqlite":
-        driver = cast("sqlite3.Connection", connection.connection.dbapi_connection)
-        # Once a transaction is open the driver has written, so it holds the write lock already.
-        if not driver.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    sqlite_write_lock(session)
+
+
+def sqlite_write_lock(session: Session) -> None:
+    """On SQLite, hold the database's write lock from now until the transaction ends.
+
+    A no-op on other databases. SQLite's driver opens a transaction only at the first
+    write, so without this a read-then-write can act on what another writer has changed.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = cast("sqlite3.Connection", connection.connection.dbapi_connection)
+    # Once a transaction is open the driver has written, so it holds the write lock already.
+    if not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def canonical(value: Any) -> str:

@@ -2,6 +2,9 @@
 
 An event is sent only if the change it announces was committed, and is never lost if the
 process dies after the commit: the delivery loop reads the table, not memory.
+
+Writers are serialised (the audit chain's lock), so ``seq`` order is commit order: a
+delivery loop that sees a case's event has already seen every earlier one of that case.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.audit.chain import canonical
+from app.audit.chain import canonical, lock_writers
 from app.events.models import OutboxEvent
 
 EVENT_TYPES = frozenset(
@@ -29,6 +32,9 @@ def emit(*, session: Session, type: str, case_id: str | None, data: dict[str, An
     """Queue event ``type`` about ``case_id`` for delivery, in the caller's transaction."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
+    # Without the lock two transactions could commit a case's events out of ``seq`` order,
+    # and the later one could be delivered before the earlier was visible.
+    lock_writers(session)
     event = OutboxEvent(type=type, case_id=case_id, data_json=canonical(data))
     session.add(event)
     session.flush()
