@@ -230,6 +230,9 @@ class ClauseModel:
         self.data = data
         self.featuriser = TfidfFeaturiser(data.vocabulary, data.idf, data.ngram_range)
         self._cue_columns = [CUE_NAMES.index(name) for name in data.cue_names]
+        self._last_units: (
+            tuple[str, list[tuple[int, int]], NDArray[np.float64], NDArray[np.float64]] | None
+        ) = None
 
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> ClauseModel:
@@ -240,6 +243,18 @@ class ClauseModel:
         self, text: str, spans: list[tuple[int, int]]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Sentence logits ``(n_units, n_categories)`` and cue flags ``(n_units, n_cues)``."""
+        # The document verdicts and the evidence ranking both score the same text: the last
+        # answer is kept, so a contract's sentences are scored once, not twice.
+        last = self._last_units
+        if last is not None and last[0] == text and last[1] == spans:
+            return last[2].copy(), last[3].copy()
+        logits, cues = self._unit_logits(text, spans)
+        self._last_units = (text, list(spans), logits.copy(), cues.copy())
+        return logits, cues
+
+    def _unit_logits(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         cues = cue_matrix(text, spans)[:, self._cue_columns]
         rows = self.featuriser.transform([text[start:end] for start, end in spans])
         n_vocabulary = len(self.data.vocabulary)
