@@ -646,11 +646,16 @@ async def drive_case_latency(
             await upload_and_wait(client, path, f"warm-{i}", timeout_s=timeout_s)
             for i, path in enumerate(warmers)
         ]
-        # The same bytes each time, each as a new case (a new reference).
-        measured = [
-            await upload_and_wait(client, target, f"latency-{i}", timeout_s=timeout_s)
-            for i in range(runs)
-        ]
+        # The same bytes each time, each as a new case (a new reference), with another
+        # file read in between: nothing the last case left in a cache may serve the next.
+        measured = []
+        for i in range(runs):
+            other = warmers[i % len(warmers)] if warmers else None
+            if other is not None:
+                await upload_and_wait(client, other, f"between-{i}", timeout_s=timeout_s)
+            measured.append(
+                await upload_and_wait(client, target, f"latency-{i}", timeout_s=timeout_s)
+            )
     return warm, measured
 
 
@@ -708,8 +713,16 @@ def part_latency(
         drive_case_latency(service, target, warmers, runs=args.runs, timeout_s=args.case_timeout)
     )
     # What the service does for the case, without HTTP or the queue: a warm process.
-    inline = inline_baseline([*warmers, *[target] * args.runs], timeout_s=args.case_timeout * 4)
-    inline_s = median(inline.get("seconds", [])[len(warmers) :])
+    interleaved: list[Path] = list(warmers)
+    for i in range(args.runs):
+        if warmers:
+            interleaved.append(warmers[i % len(warmers)])
+        interleaved.append(target)
+    inline = inline_baseline(interleaved, timeout_s=args.case_timeout * 4)
+    seconds = inline.get("seconds", [])
+    inline_s = median(
+        [seconds[i] for i, path in enumerate(interleaved) if path == target and i < len(seconds)]
+    )
     cli = cli_triage_times([target] * args.cli_runs, timeout_s=args.case_timeout)
     help_s = [run_cli(["--help"], env=clean_env(), timeout_s=60)[0] for _ in range(3)]
     pypdf_s = median(pypdf)
