@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import date, time
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _DEVELOPMENT_SECRET = "development-only-secret"  # noqa: S105 - refused outside development
+# Working days as settings name them, Monday first (index = date.weekday()).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "placeholder", "xxx", _DEVELOPMENT_SECRET}
 
 
@@ -56,6 +60,26 @@ class Settings(BaseSettings):
     job_lease_s: float = Field(default=60.0, gt=0)
     job_max_attempts: int = Field(default=3, ge=1)
     job_retry_backoff_s: float = Field(default=5.0, ge=0)
+
+    # Approvals are due a number of business hours after they are asked for, counted on
+    # this working calendar: days (mon..sun), opening hours, time zone (IANA) and holidays.
+    working_days: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
+    )
+    working_hours_start: time = time(9, 0)
+    working_hours_end: time = time(17, 0)
+    working_timezone: str = "UTC"
+    holidays: Annotated[list[date], NoDecode] = Field(default_factory=list)
+    # An open approval gets one reminder this many business hours before it is due.
+    approval_reminder_hours: float = Field(default=4.0, ge=0)
+    # Who hears of an overdue approval, by role (JSON object: {"legal": "gc@example.com"}).
+    escalation_contacts: dict[str, str] = Field(default_factory=dict)
+    # How often the workers look for approvals to remind or escalate.
+    approval_clock_interval_s: float = Field(default=60.0, gt=0)
+
+    # `triage run` as a client of a running service (None: read and decide in-process).
+    server_url: str | None = None
+    api_token: SecretStr | None = None
 
     # Operations.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -120,6 +144,54 @@ class Settings(BaseSettings):
             if isinstance(raw, str):
                 data["offline_extractors"] = [p.strip() for p in raw.split(",") if p.strip()]
         return data
+
+    @field_validator("working_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        given = value.split(",") if isinstance(value, str) else value
+        if not isinstance(given, list):
+            return given
+        names = [str(day).strip() for day in given if str(day).strip()]
+        unknown = [name for name in names if name.lower()[:3] not in WEEKDAYS]
+        if unknown:
+            raise ValueError(f"unknown working days {unknown}; use {', '.join(WEEKDAYS)}")
+        if not names:
+            raise ValueError("at least one working day is needed")
+        return [name.lower()[:3] for name in names]
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _split_holidays(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("working_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)") from error
+        return value
+
+    @field_validator("escalation_contacts")
+    @classmethod
+    def _contacts_by_role(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            return value
+        from rules.decision import ApprovalRole  # noqa: PLC0415 - only when set: fast start-up
+
+        roles = {role.value for role in ApprovalRole}
+        if unknown := sorted(set(value) - roles):
+            raise ValueError(f"no such approval role {unknown}; roles: {sorted(roles)}")
+        return value
+
+    @model_validator(mode="after")
+    def _working_hours_in_order(self) -> Settings:
+        if self.working_hours_start >= self.working_hours_end:
+            raise ValueError("TRIAGE_WORKING_HOURS_START must be before TRIAGE_WORKING_HOURS_END")
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

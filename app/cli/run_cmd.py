@@ -14,6 +14,7 @@ from app.cli.options import (
     ExitCode,
     FormatOption,
     JsonOption,
+    OutputFormat,
     choose_format,
 )
 
@@ -44,6 +45,13 @@ def run(
             "--new-case", help="Always open a new case, even for documents already triaged."
         ),
     ] = False,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            help="Send the bundle to a running service (e.g. http://127.0.0.1:8000) instead "
+            "of reading it here; TRIAGE_SERVER_URL sets it, TRIAGE_API_TOKEN authenticates.",
+        ),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     brief: BriefOption = False,
@@ -66,6 +74,18 @@ def run(
     if case is not None and new_case:
         raise typer.BadParameter("--case adds to a case; --new-case opens one", param_hint="--case")
     settings = get_settings()
+    server = server or settings.server_url
+    if server:
+        _run_remotely(
+            server=server,
+            settings=settings,
+            files=files,
+            reference=reference,
+            case=case,
+            output=output,
+            brief=brief,
+        )
+        return
     policy = _valid_policy(settings)
     engine = get_engine(settings.database_url)
     uploads = _read_files(files, max_bytes=int(settings.max_upload_mb * 1_000_000))
@@ -91,6 +111,39 @@ def run(
     print_view(view, output=output, brief=brief, note=note)
     if any(outcome.error is not None for outcome in result.outcomes):
         raise typer.Exit(int(ExitCode.REFUSED))
+
+
+def _run_remotely(
+    *,
+    server: str,
+    settings: Settings,
+    files: list[Path],
+    reference: str | None,
+    case: str | None,
+    output: OutputFormat,
+    brief: bool,
+) -> None:
+    from app.cli.remote import RemoteError, triage_remotely
+    from app.cli.show import print_view
+
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+    try:
+        with make_console(stderr=True).status(f"Sent to {server}; reading and deciding…"):
+            view = triage_remotely(
+                server=server,
+                token=token,
+                files=files,
+                reference=reference,
+                case_id=case,
+                max_bytes=int(settings.max_upload_mb * 1_000_000),
+            )
+    except RemoteError as error:
+        make_console(stderr=True).print(f"{error.code}: {error.detail}", markup=False)
+        refused = error.status in (413, 415, 422) and error.code not in {"invalid_request"}
+        raise typer.Exit(int(ExitCode.REFUSED if refused else ExitCode.FAILED)) from None
+    print_view(view, output=output, brief=brief)
+    if view.status.value == "failed":
+        raise typer.Exit(int(ExitCode.FAILED))
 
 
 def _read_files(files: list[Path], *, max_bytes: int) -> list[Upload]:
