@@ -21,6 +21,7 @@ from app.auth.permissions import (
     permission_for,
 )
 from app.auth.service import ForbiddenError, UnauthenticatedError, authenticate_token
+from app.auth.throttle import SignInThrottle
 from app.db import session_scope
 from app.jobs.queue import JobQueue
 from app.models import Case
@@ -48,6 +49,14 @@ def get_queue(request: Request) -> JobQueue:
     return queue
 
 
+async def get_sign_in_throttle(request: Request) -> SignInThrottle:
+    """The app's limiter of sign-in attempts (made on first use; async, so made once)."""
+    throttle = getattr(request.app.state, "sign_in_throttle", None)
+    if not isinstance(throttle, SignInThrottle):
+        throttle = request.app.state.sign_in_throttle = SignInThrottle()
+    return throttle
+
+
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
     """A read session for the request (writes go through the service functions' own)."""
     with Session(engine) as session:
@@ -59,6 +68,7 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 PolicyDep = Annotated[Policy, Depends(get_policy)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 SessionDep = Annotated[Session, Depends(get_session)]
+SignInThrottleDep = Annotated[SignInThrottle, Depends(get_sign_in_throttle)]
 IdempotencyKeyDep = Annotated[
     str | None,
     Header(

@@ -80,7 +80,7 @@ def error_response(error: TriageError, *, instance: str | None) -> ProblemRespon
     """The problem for an app error; a 503 says when to try again."""
     headers: dict[str, str] = {}
     extra = dict(error.extra)
-    if error.status == 503:
+    if error.status in {429, 503}:
         headers["Retry-After"] = str(int(extra.get("retry_after_s", DEFAULT_RETRY_AFTER_S)))
     if error.status == 413:
         # The rest of the body was not read, so the connection cannot be reused.
