@@ -21,7 +21,9 @@ and the OpenAPI pages are public.
 
 Every route of the app is either in ``PERMISSIONS`` or in ``PUBLIC`` (a test holds this);
 ``app.api.deps.authorize_request`` enforces the table on every ``/v1`` request, so a route
-missing from it is refused to everyone rather than left open.
+missing from it is refused to everyone rather than left open. The case rule is checked on
+the case named by the path's ``{case_id}``; a route that finds its case another way calls
+``authorize_case_action`` itself.
 """
 
 from __future__ import annotations
