@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from app.cli import (
+    audit_cmd,
     cases_cmd,
     db_cmd,
     ingest_cmd,
@@ -33,5 +34,6 @@ app.add_typer(cases_cmd.app, name="cases", epilog=EXIT_CODES_HELP)
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(users_cmd.app, name="users")
+app.add_typer(audit_cmd.app, name="audit")
 app.command("worker")(worker_cmd.worker)
 app.command("serve")(serve_cmd.serve)

@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 
 from app.db import get_engine, session_scope
 from app.deciding import close_deciders
+from app.events.delivery import OutboxDispatcher
 from app.jobs.process import JobOutcome, process_job, worker_identity
 from app.jobs.store import get_job
 from app.jobs.sweeper import PeriodicSweeper, Sweep, sweep_interval_s, sweep_jobs
@@ -192,9 +193,10 @@ def _allow_child_processes() -> None:
 def install_worker_hooks(app: Any, *, settings: Settings, queue: str) -> None:
     """Make a worker of ``app`` sweep when ready and periodically, and open fresh connections.
 
+    The worker's main process also delivers the outbox's events (a thread beside the sweeper).
     Called once by the worker command, before the worker starts.
     """
-    sweepers: list[PeriodicSweeper] = []
+    sweepers: list[PeriodicSweeper | OutboxDispatcher] = []
 
     def on_ready(sender: Any = None, **_: Any) -> None:
         if getattr(sender, "app", None) is not app:
@@ -207,6 +209,9 @@ def install_worker_hooks(app: Any, *, settings: Settings, queue: str) -> None:
         )
         sweeper.start()
         sweepers.append(sweeper)
+        dispatcher = OutboxDispatcher(engine=engine, settings=settings)
+        dispatcher.start()
+        sweepers.append(dispatcher)
 
     def on_shutdown(sender: Any = None, **_: Any) -> None:
         while sweepers:

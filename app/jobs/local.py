@@ -3,7 +3,8 @@
 A submit only puts the id in a bounded in-memory queue, to wake a worker at once; the job
 itself is already stored. Idle workers poll the table for ready jobs, and a sweeper
 requeues the jobs whose worker died (its lease ran out), so a full queue, a restart or a
-kill -9 delays a job but never loses it.
+kill -9 delays a job but never loses it. A thread of the pool delivers the outbox's events
+to the webhook URL, if one is configured.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 
 from sqlalchemy import Engine
 
+from app.events.delivery import OutboxDispatcher
 from app.jobs.process import JobOutcome, JobResult, process_job, worker_identity
 from app.jobs.store import ready_job_ids, requeue_expired
 from app.jobs.sweeper import PeriodicSweeper, sweep_interval_s
@@ -47,6 +49,7 @@ class LocalWorkerPool:
         self._sweeper = PeriodicSweeper(
             sweep=self._sweep, interval_s=sweep_interval_s(settings.job_lease_s), name="job-sweeper"
         )
+        self._dispatcher = OutboxDispatcher(engine=engine, settings=settings)
 
     def submit(self, job_id: str) -> None:
         """Wake a worker for ``job_id``; when the queue is full the poller finds the job later."""
@@ -63,6 +66,7 @@ class LocalWorkerPool:
             if self._threads or self._stopping.is_set():
                 return
             self._sweeper.start()
+            self._dispatcher.start()
             for index in range(self.settings.local_workers):
                 thread = threading.Thread(
                     target=self._work, name=f"job-worker-{index}", daemon=True
@@ -87,6 +91,7 @@ class LocalWorkerPool:
         for thread in self._threads:
             thread.join(max(deadline - time.monotonic(), 0))
         self._sweeper.stop(timeout_s=max(deadline - time.monotonic(), 0.1))
+        self._dispatcher.stop(timeout_s=max(deadline - time.monotonic(), 0.1))
         running = sum(thread.is_alive() for thread in self._threads)
         if running:
             log.warning(
