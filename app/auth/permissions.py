@@ -96,6 +96,9 @@ PERMISSIONS: Mapping[Operation, Permission] = {
     ("POST", "/v1/cases/{case_id}/approvals/{role}"): Permission(
         roles=frozenset(APPROVER_ROLES), own_case=CaseRule.NOT_UPLOADER, role_param="role"
     ),
+    ("GET", "/v1/cases/{case_id}/audit"): Permission(roles=EVERYONE),
+    ("GET", "/v1/events"): Permission(roles=ADMINS),
+    ("POST", "/v1/events/{event_id}/retry"): Permission(roles=ADMINS),
 }
 
 
