@@ -16,6 +16,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.approvals.announce import SYSTEM_ACTOR
+from app.approvals.facts import apply_corrections
+from app.approvals.flow import record_case_received, record_decision, record_documents_added
+from app.approvals.records import case_corrections
 from app.blobs import blob_store
 from app.cases import (
     add_document,
@@ -28,6 +32,7 @@ from app.cases import (
     set_status,
 )
 from app.db import session_scope
+from app.deciding import decide_with_settings
 from app.errors import UploadRefusedError
 from app.jobs.store import create_job
 from app.models import Case, CaseStatus, DocumentStatus
@@ -218,22 +223,54 @@ def accept_uploads(
         )
         if created and uploaded_by is not None:
             case.uploaded_by = uploaded_by
+        known = {row.sha256 for row in case_documents(session=session, case_id=case.id)}
         stored = store_outcomes(
             session=session, case=case, uploads=uploads, outcomes=outcomes, settings=settings
         )
+        added = [
+            row
+            for row in case_documents(session=session, case_id=case.id)
+            if row.sha256 not in known
+        ]
+        if created:
+            record_case_received(session=session, case=case, documents=added, actor=uploaded_by)
+        elif added:
+            record_documents_added(
+                session=session, case=case, documents=added, settings=settings, actor=uploaded_by
+            )
         job = create_job(session=session, case_id=case.id, max_attempts=settings.job_max_attempts)
         set_status(session=session, case=case, status=CaseStatus.QUEUED)
         return Accepted(case_id=case.id, job_id=job.id, outcomes=stored, created=created)
 
 
 def decide_case(
-    *, session: Session, case: Case, settings: Settings, policy: Policy
+    *,
+    session: Session,
+    case: Case,
+    settings: Settings,
+    policy: Policy,
+    cause: str = "triage",
+    actor: str | None = SYSTEM_ACTOR,
+    correction_id: int | None = None,
 ) -> tuple[FactRecord, Decision]:
-    """Extract facts from the case's stored documents, decide, and record both."""
+    """Extract facts from the case's stored documents, decide, and record both.
+
+    People's corrections of facts are laid over the documents' facts every time, and the
+    approvals, the audit trail and the outbox follow the decision in the same transaction.
+    """
+    previous = case.status
     documents = load_documents(case_documents(session=session, case_id=case.id))
     context = case_context(session=session, case_id=case.id)
     triage = triage_documents(documents, settings=settings, policy=policy, context=context)
     facts, decision = triage.facts, triage.decision
+    # The documents' own decision stays the floor: a correction cannot drop an approval
+    # it asks for on their quotes unless a person of that role confirms.
+    document_decision: Decision | None = None
+    corrections = case_corrections(session=session, case_id=case.id)
+    if corrections:
+        facts = apply_corrections(facts, corrections)
+        decision = decide_with_settings(facts, policy=policy, context=context, settings=settings)
+        document_decision = triage.decision
     case.facts_json = facts.model_dump_json()
     case.decision_json = decision.to_json()
     case.path = decision.path.value
@@ -246,4 +283,16 @@ def decide_case(
         else CaseStatus.DECIDED
     )
     set_status(session=session, case=case, status=status)
+    record_decision(
+        session=session,
+        case=case,
+        facts=facts,
+        decision=decision,
+        document_decision=document_decision,
+        previous=previous,
+        settings=settings,
+        cause=cause,
+        actor=actor,
+        correction_id=correction_id,
+    )
     return facts, decision

@@ -16,7 +16,18 @@ from starlette.concurrency import run_in_threadpool
 from app.api.deps import Authorized
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
-from app.api.routes import audit, cases, documents, events, health, jobs, recommendations, sessions
+from app.api.routes import (
+    approvals,
+    audit,
+    cases,
+    corrections,
+    documents,
+    events,
+    health,
+    jobs,
+    recommendations,
+    sessions,
+)
 from app.api.routes import rules as policy_rules
 from app.api.schemas import API_PREFIX, RecommendationRequest
 from app.db import get_engine
@@ -39,7 +50,18 @@ DESCRIPTION = (
 def api_router() -> APIRouter:
     """Every versioned resource under ``/v1``, each request checked against the permissions."""
     router = APIRouter(prefix=API_PREFIX, dependencies=[Authorized])
-    for module in (cases, documents, jobs, recommendations, policy_rules, sessions, audit, events):
+    for module in (
+        cases,
+        documents,
+        jobs,
+        recommendations,
+        policy_rules,
+        sessions,
+        audit,
+        events,
+        approvals,
+        corrections,
+    ):
         router.include_router(module.router)
     return router
 

@@ -99,6 +99,9 @@ PERMISSIONS: Mapping[Operation, Permission] = {
     ("GET", "/v1/cases/{case_id}/audit"): Permission(roles=EVERYONE),
     ("GET", "/v1/events"): Permission(roles=ADMINS),
     ("POST", "/v1/events/{event_id}/retry"): Permission(roles=ADMINS),
+    ("GET", "/v1/cases/{case_id}/approvals"): Permission(roles=EVERYONE),
+    ("POST", "/v1/cases/{case_id}/corrections"): Permission(roles=CORRECTORS),
+    ("GET", "/v1/cases/{case_id}/corrections"): Permission(roles=EVERYONE),
 }
 
 

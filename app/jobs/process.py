@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from sqlalchemy import Engine
 
+from app.approvals.flow import record_job_failed
 from app.cases import get_case, set_status
 from app.db import session_scope
 from app.jobs.store import claim_job, fail_job, finish_job, get_job, renew_lease
@@ -154,6 +155,14 @@ def _process_job(
                 case.error_code = str(code) if isinstance(code, str) else "processing_error"
                 case.error_message = str(error) or type(error).__name__
                 set_status(session=session, case=case, status=CaseStatus.FAILED)
+                record_job_failed(
+                    session=session,
+                    case=case,
+                    job_id=job_id,
+                    error_code=case.error_code,
+                    message=case.error_message,
+                    attempts=get_job(session=session, job_id=job_id).attempts,
+                )
                 return JobResult(job_id, JobOutcome.FAILED, case_id)
             set_status(session=session, case=case, status=CaseStatus.QUEUED)
         return JobResult(job_id, JobOutcome.RETRY, case_id)

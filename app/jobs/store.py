@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Engine, and_, or_, update
 from sqlmodel import Session, col, func, select
 
+from app.approvals.flow import record_job_failed
 from app.cases import get_case, set_status
 from app.db import session_scope
 from app.errors import JobNotFoundError
@@ -212,6 +213,14 @@ def requeue_expired(*, engine: Engine) -> list[str]:
                 case = get_case(session=session, case_id=job.case_id)
                 case.error_code, case.error_message = job.error_code, job.error_message
                 set_status(session=session, case=case, status=CaseStatus.FAILED)
+                record_job_failed(
+                    session=session,
+                    case=case,
+                    job_id=job.id,
+                    error_code=job.error_code,
+                    message=job.error_message,
+                    attempts=job.attempts,
+                )
             else:
                 job.status = JobStatus.QUEUED
                 job.available_at = now

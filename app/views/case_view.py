@@ -7,18 +7,23 @@ so the CLI, the API and the web pages show exactly what was decided.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from app.approvals.basis import shown
+from app.approvals.lifecycle import removal_pending_roles
+from app.approvals.models import ApprovalRecord, ApprovalState, Correction
+from app.approvals.records import case_approvals, case_corrections, people
 from app.cases import case_documents, get_case
 from app.jobs.store import latest_job
 from app.models import Case, CaseDocument, CaseStatus, DocumentStatus, Job
 from app.views.wording import fact_label, join_words, plain_value, short_quote
 from extractors.facts import Evidence, Fact, FactRecord, FactStatus, fact_paths, get_fact
-from rules import Decision, FiredRule, OnboardingPath
+from rules import Approval, ApprovalRole, Decision, FiredRule, OnboardingPath
 
 FACT_GROUPS = ("commercial", "legal", "security", "service", "implementation", "tax")
 
@@ -72,6 +77,42 @@ class ApprovalView(BaseModel):
     rules: list[str]
     due_business_hours: int
     evidence: list[EvidenceView] = Field(description="The clauses that require the approval.")
+    state: ApprovalState | None = Field(
+        default=None, description="pending, granted, rejected, reset or expired."
+    )
+    requested_at: datetime | None = None
+    due_at: datetime | None = Field(default=None, description="When the approver must decide.")
+    approver: str | None = Field(default=None, description="Who granted or rejected it.")
+    decided_at: datetime | None = None
+    comment: str | None = None
+    reset_cause: str | None = Field(
+        default=None, description="Why a decided approval is asked again."
+    )
+    reminded_at: datetime | None = None
+    escalated_at: datetime | None = None
+    removal_pending_confirmation: bool = Field(
+        default=False,
+        description="A correction would drop it; it stays required until a person holding "
+        "its role confirms the removal.",
+    )
+
+
+class CorrectionView(BaseModel):
+    """A person's correction of a fact and what it changed."""
+
+    id: int
+    path: str
+    label: str
+    old: str = Field(description="The value before, as a person would write it.")
+    new: str
+    reason: str
+    quote: str | None
+    corrected_by: str
+    created_at: datetime
+    path_before: str | None
+    path_after: str | None
+    approvals_before: list[str]
+    approvals_after: list[str]
 
 
 class RuleFactView(BaseModel):
@@ -159,6 +200,13 @@ class CaseView(BaseModel):
     job: JobView | None
     created_at: datetime
     updated_at: datetime
+    waiting_for: list[str] = Field(
+        default_factory=list, description="The roles whose approval the case waits for."
+    )
+    returned_reason: str | None = Field(
+        default=None, description="Why an approver sent the case back."
+    )
+    corrections: list[CorrectionView] = Field(default_factory=list)
 
     @property
     def refused_documents(self) -> list[DocumentView]:
@@ -169,10 +217,31 @@ def load_case_view(*, session: Session, case_id: str) -> CaseView:
     """The view of a stored case (CaseNotFoundError if there is none)."""
     case = get_case(session=session, case_id=case_id)
     rows = case_documents(session=session, case_id=case_id)
-    return build_case_view(case, rows, latest_job(session=session, case_id=case_id))
+    records = case_approvals(session=session, case_id=case_id)
+    corrections = case_corrections(session=session, case_id=case_id)
+    names = people(
+        session=session,
+        user_ids=[*(r.decided_by for r in records), *(c.user_id for c in corrections)],
+    )
+    return build_case_view(
+        case,
+        rows,
+        latest_job(session=session, case_id=case_id),
+        approvals=records,
+        corrections=corrections,
+        people=names,
+    )
 
 
-def build_case_view(case: Case, rows: list[CaseDocument], job: Job | None) -> CaseView:
+def build_case_view(
+    case: Case,
+    rows: list[CaseDocument],
+    job: Job | None,
+    *,
+    approvals: Sequence[ApprovalRecord] = (),
+    corrections: Sequence[Correction] = (),
+    people: Mapping[str, str] | None = None,
+) -> CaseView:
     """The view of ``case`` from its stored rows (no database access)."""
     facts = FactRecord.model_validate_json(case.facts_json) if case.facts_json else None
     decision = Decision.model_validate_json(case.decision_json) if case.decision_json else None
@@ -189,16 +258,7 @@ def build_case_view(case: Case, rows: list[CaseDocument], job: Job | None) -> Ca
         summary=summary_sentence(case, decision),
         path=decision.path.value if decision else None,
         tier=decision.tier if decision else None,
-        approvals=[
-            ApprovalView(
-                role=a.role.value,
-                reasons=a.reasons,
-                rules=a.rules,
-                due_business_hours=a.due_business_hours,
-                evidence=_rule_evidence(fired, a.rules, names),
-            )
-            for a in (decision.approvals if decision else [])
-        ],
+        approvals=_approvals(decision, approvals, corrections, people or {}, names),
         information_needed=[
             NeedView(path=n.path, kind=n.kind.value, reason=n.reason, rule=n.rule)
             for n in (decision.information_needed if decision else [])
@@ -221,7 +281,138 @@ def build_case_view(case: Case, rows: list[CaseDocument], job: Job | None) -> Ca
         job=_job(job) if job else None,
         created_at=case.created_at,
         updated_at=case.updated_at,
+        waiting_for=[
+            r.role for r in approvals if r.state in (ApprovalState.PENDING, ApprovalState.RESET)
+        ],
+        returned_reason=_returned_reason(case, approvals),
+        corrections=[_correction(c, people or {}) for c in corrections],
     )
+
+
+def _approvals(
+    decision: Decision | None,
+    records: Sequence[ApprovalRecord],
+    corrections: Sequence[Correction],
+    people: Mapping[str, str],
+    names: dict[str, str],
+) -> list[ApprovalView]:
+    """The decision's approvals with where each stands, then those kept only until a person
+    of their role confirms a correction's removal (described by the decision before it)."""
+    by_role = {r.role: r for r in records}
+    views = [
+        _approval_view(a, decision, by_role.get(a.role.value), people, names)
+        for a in (decision.approvals if decision else [])
+    ]
+    for role in sorted(removal_pending_roles(decision, records)):
+        earlier = _earlier_approval(role, corrections)
+        record = by_role[role]
+        if earlier is None:
+            approval = Approval(
+                role=ApprovalRole(role),
+                reasons=json.loads(record.reasons_json),
+                rules=json.loads(record.rules_json),
+                due_business_hours=0,
+            )
+            views.append(
+                _approval_view(approval, None, record, people, names, pending_removal=True)
+            )
+        else:
+            views.append(_approval_view(*earlier, record, people, names, pending_removal=True))
+    return views
+
+
+def _earlier_approval(
+    role: str, corrections: Sequence[Correction]
+) -> tuple[Approval, Decision] | None:
+    for correction in reversed(corrections):
+        if correction.decision_before_json is None:
+            continue
+        before = Decision.model_validate_json(correction.decision_before_json)
+        for approval in before.approvals:
+            if approval.role.value == role:
+                return approval, before
+    return None
+
+
+def _approval_view(
+    approval: Approval,
+    decision: Decision | None,
+    record: ApprovalRecord | None,
+    people: Mapping[str, str],
+    names: dict[str, str],
+    *,
+    pending_removal: bool = False,
+) -> ApprovalView:
+    fired = decision.fired_rules if decision else []
+    view = ApprovalView(
+        role=approval.role.value,
+        reasons=approval.reasons,
+        rules=approval.rules,
+        due_business_hours=approval.due_business_hours,
+        evidence=_rule_evidence(fired, approval.rules, names),
+        removal_pending_confirmation=pending_removal,
+    )
+    if record is None:
+        return view
+    return view.model_copy(
+        update={
+            "state": record.state,
+            "requested_at": record.requested_at,
+            "due_at": record.due_at,
+            "approver": people.get(record.decided_by or "", record.decided_by),
+            "decided_at": record.decided_at,
+            "comment": record.comment,
+            "reset_cause": record.reset_cause,
+            "reminded_at": record.reminded_at,
+            "escalated_at": record.escalated_at,
+        }
+    )
+
+
+def _returned_reason(case: Case, records: Sequence[ApprovalRecord]) -> str | None:
+    if case.status is not CaseStatus.RETURNED:
+        return None
+    reasons = [
+        f"{r.role} rejected it: {r.comment}" for r in records if r.state is ApprovalState.REJECTED
+    ]
+    return "; ".join(reasons) or None
+
+
+def _correction(correction: Correction, people: Mapping[str, str]) -> CorrectionView:
+    before = (
+        Decision.model_validate_json(correction.decision_before_json)
+        if correction.decision_before_json
+        else None
+    )
+    after = (
+        Decision.model_validate_json(correction.decision_after_json)
+        if correction.decision_after_json
+        else None
+    )
+    return CorrectionView(
+        id=correction.id or 0,
+        path=correction.path,
+        label=fact_label(correction.path),
+        old=_fact_display(correction.old_json),
+        new=_fact_display(correction.new_json),
+        reason=correction.reason,
+        quote=correction.quote,
+        corrected_by=people.get(correction.user_id, correction.user_id),
+        created_at=correction.created_at,
+        path_before=before.path.value if before else None,
+        path_after=after.path.value if after else None,
+        approvals_before=[a.role.value for a in before.approvals] if before else [],
+        approvals_after=[a.role.value for a in after.approvals] if after else [],
+    )
+
+
+def _fact_display(fact_json: str | None) -> str:
+    if fact_json is None:
+        return "none"
+    fact = json.loads(fact_json)
+    if fact.get("status") != FactStatus.PRESENT.value:
+        return str(fact.get("status", "none")).replace("_", " ")
+    return shown(fact.get("value"))
 
 
 def summary_sentence(case: Case, decision: Decision | None) -> str:
