@@ -20,6 +20,7 @@ from app.approvals.calendar import WorkingCalendar, as_utc
 from app.approvals.models import OPEN_STATES, ApprovalRecord
 from app.approvals.records import lock_case
 from app.db import session_scope
+from app.jobs.sweeper import PeriodicSweeper
 from app.models import Case, CaseStatus, utcnow
 from app.settings import Settings
 
@@ -135,3 +136,13 @@ def _tick(
         )
         log.info("reminded %s of case %s, due %s", record.role, case_id, due.isoformat())
         run.reminded.append((case_id, record.role))
+
+
+def approval_clock(*, engine: Engine, settings: Settings) -> PeriodicSweeper:
+    """A thread that runs the clock now and every ``approval_clock_interval_s`` (start/stop it)."""
+    return PeriodicSweeper(
+        sweep=lambda: run_approval_clock(engine=engine, settings=settings),
+        interval_s=settings.approval_clock_interval_s,
+        name="approval-clock",
+        what="approval clock",
+    )

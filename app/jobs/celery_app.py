@@ -27,6 +27,7 @@ from celery.signals import (
 )
 from sqlalchemy import Engine
 
+from app.approvals.clock import approval_clock
 from app.db import get_engine, session_scope
 from app.deciding import close_deciders
 from app.events.delivery import OutboxDispatcher
@@ -212,6 +213,10 @@ def install_worker_hooks(app: Any, *, settings: Settings, queue: str) -> None:
         dispatcher = OutboxDispatcher(engine=engine, settings=settings)
         dispatcher.start()
         sweepers.append(dispatcher)
+        # Reminds and escalates approvals on time (each case held, so workers never double).
+        clock = approval_clock(engine=engine, settings=settings)
+        clock.start()
+        sweepers.append(clock)
 
     def on_shutdown(sender: Any = None, **_: Any) -> None:
         while sweepers:

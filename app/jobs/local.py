@@ -16,6 +16,7 @@ import time
 
 from sqlalchemy import Engine
 
+from app.approvals.clock import approval_clock
 from app.events.delivery import OutboxDispatcher
 from app.jobs.process import JobOutcome, JobResult, process_job, worker_identity
 from app.jobs.store import ready_job_ids, requeue_expired
@@ -50,6 +51,8 @@ class LocalWorkerPool:
             sweep=self._sweep, interval_s=sweep_interval_s(settings.job_lease_s), name="job-sweeper"
         )
         self._dispatcher = OutboxDispatcher(engine=engine, settings=settings)
+        # Reminds and escalates approvals on time.
+        self._clock = approval_clock(engine=engine, settings=settings)
 
     def submit(self, job_id: str) -> None:
         """Wake a worker for ``job_id``; when the queue is full the poller finds the job later."""
@@ -66,6 +69,7 @@ class LocalWorkerPool:
             if self._threads or self._stopping.is_set():
                 return
             self._sweeper.start()
+            self._clock.start()
             self._dispatcher.start()
             for index in range(self.settings.local_workers):
                 thread = threading.Thread(
@@ -91,6 +95,7 @@ class LocalWorkerPool:
         for thread in self._threads:
             thread.join(max(deadline - time.monotonic(), 0))
         self._sweeper.stop(timeout_s=max(deadline - time.monotonic(), 0.1))
+        self._clock.stop(timeout_s=max(deadline - time.monotonic(), 0.1))
         self._dispatcher.stop(timeout_s=max(deadline - time.monotonic(), 0.1))
         running = sum(thread.is_alive() for thread in self._threads)
         if running:

@@ -59,8 +59,11 @@ def sweep_jobs(
 class PeriodicSweeper:
     """Runs ``sweep`` at once and then every ``interval_s`` in a daemon thread until stopped."""
 
-    def __init__(self, *, sweep: Callable[[], object], interval_s: float, name: str) -> None:
+    def __init__(
+        self, *, sweep: Callable[[], object], interval_s: float, name: str, what: str = "job sweep"
+    ) -> None:
         self._sweep = sweep
+        self._what = what
         self._interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -84,7 +87,7 @@ class PeriodicSweeper:
             try:
                 self._sweep()
             except Exception:  # a database or broker hiccup: the next sweep tries again
-                log.warning("job sweep failed", exc_info=True)
+                log.warning("%s failed", self._what, exc_info=True)
             self._stop.wait(self._interval_s)
 
 
