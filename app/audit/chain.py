@@ -48,9 +48,13 @@ def sqlite_write_lock(session: Session) -> None:
     if connection.dialect.name != "sqlite":
         return
     driver = cast("sqlite3.Connection", connection.connection.dbapi_connection)
-    # Once a transaction is open the driver has written, so it holds the write lock already.
     if not driver.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        # The driver opens a transaction for a write, which holds the lock already; a
+        # SAVEPOINT opens one without it. A write of nothing takes the lock now (waiting for
+        # it), so what follows reads the latest rows and its insert cannot hit a stale snapshot.
+        connection.exec_driver_sql("UPDATE audit_events SET id = id WHERE 0")
 
 
 def canonical(value: Any) -> str:

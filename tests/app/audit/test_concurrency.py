@@ -81,3 +81,37 @@ def test_concurrent_appends_make_one_chain(engine: Engine) -> None:
     events = stored_events(engine)
     # One chain: every event but the first is the successor of exactly one other.
     assert len({e.prev_hash for e in events}) == len(events)
+
+
+def test_a_writer_inside_a_savepoint_waits_too(engine: Engine) -> None:
+    """SQLite opens a savepoint's transaction without the write lock; the writer takes it."""
+    recorded, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        with Session(engine) as session:
+            record_event(session=session, kind="case.decided", case_id="case-x")
+            recorded.set()
+            release.wait(10)
+            session.commit()
+
+    def second() -> None:
+        try:
+            with Session(engine) as session, session.begin_nested():
+                record_event(session=session, kind="case.decided", case_id="case-x")
+                session.commit()
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert recorded.wait(10)
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    waiter.join(0.5)
+    release.set()
+    holder.join(10)
+    waiter.join(10)
+    assert not errors
+    one, two = stored_events(engine)
+    assert (two.prev_hash, two.case_seq) == (one.hash, 2)
