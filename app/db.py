@@ -9,10 +9,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Any constant works; every process that migrates uses the same one.
+_MIGRATION_LOCK = 7_461_726_961
 
 
 def create_db_engine(url: str) -> Engine:
@@ -44,6 +46,12 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the latest migration (idempotent)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        # An API process and a worker starting together on a new database would both create
+        # the tables: the first to take this lock migrates, the other finds it done.
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        elif connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
