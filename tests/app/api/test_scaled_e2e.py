@@ -371,15 +371,6 @@ def test_a_refused_upload_is_422_with_nothing_stored_or_published(stack: Stack) 
 
 
 # Last in the module: it stops the module's worker.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "a solo-pool Celery worker that has decided a case hangs on SIGTERM: billiard moves "
-        "multiprocessing's exit handler to run first, and it joins the rules engine's pebble "
-        "worker (not daemonic) before close_deciders can stop it"
-    ),
-)
 def test_the_worker_stops_on_sigterm_after_deciding(stack: Stack) -> None:
     if stack.tasks_done() == 0:  # run on its own: decide a case first
         msa, _ = sample_files()
