@@ -15,15 +15,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session, select
 
-from app.api.deps import Authorized
 from app.api.main import create_app
 from app.auth.models import Role, User
 from app.auth.permissions import PERMISSIONS, CaseRule, Permission
@@ -41,28 +38,9 @@ ROLE_SETS: list[frozenset[Role]] = [frozenset({role}) for role in Role] + [
     frozenset({Role.CSM, Role.LEGAL}),
     frozenset({Role.ADMIN, Role.FINANCE}),
 ]
-APPROVE = "/v1/cases/{case_id}/approvals/{role}"
-
-
-def service_app(settings: Settings, **options: Any) -> FastAPI:
-    """The service's app; until the approval route is built, a stand-in at its template.
-
-    The stand-in only echoes, so the matrix holds the table's row for deciding approvals
-    (its role and separation of duties) to the same check every route goes through.
-    """
-    app = create_app(settings, **options)
-    if ("POST", APPROVE) not in {op.key for op in app_operations(app)}:
-
-        def decide(case_id: str, role: str) -> dict[str, str]:
-            return {"case_id": case_id, "role": role}
-
-        app.router.add_api_route(APPROVE, decide, methods=["POST"], dependencies=[Authorized])
-    return app
-
-
 OPERATIONS = [
     op
-    for op in app_operations(service_app(Settings(database_url="sqlite://")))
+    for op in app_operations(create_app(Settings(database_url="sqlite://")))
     if op.key in PERMISSIONS
 ]
 _PARAM = re.compile(r"\{(\w+)\}")
@@ -144,7 +122,7 @@ def world(
             rules_engine="reference",
             max_queued_jobs=100_000,
         )
-        app = service_app(settings, queue_factory=RecordingQueue)
+        app = create_app(settings, queue_factory=RecordingQueue)
         with TestClient(app, raise_server_exceptions=False) as client:
             engine = engine_of(client)
             users: dict[frozenset[Role], User] = {}
