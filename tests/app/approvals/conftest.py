@@ -64,8 +64,12 @@ def _stop_worker_processes() -> Iterator[None]:
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
-    """A fresh database; UTC office hours Monday to Friday; the reference rules evaluator."""
+def settings(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """A fresh database; UTC office hours Monday to Friday; the reference rules evaluator.
+
+    A test changes more with ``@pytest.mark.parametrize("settings", [{...}], indirect=True)``.
+    """
+    overrides: dict[str, Any] = getattr(request, "param", {})
     return Settings(
         _env_file=None,
         database_url=db_url,
@@ -73,6 +77,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         rules_engine="reference",
         escalation_contacts=CONTACTS,
         approval_reminder_hours=4,
+        **overrides,
     )
 
 
