@@ -66,7 +66,7 @@ def report_lines(report: VerifyReport, *, anchor: str | None) -> list[str]:
     if report.first is not None:
         lines.append(f"First break: {describe(report.first)}")
         if report.breaks_total > 1:
-            lines.append(f"{report.breaks_total - 1} more break(s) after it.")
+            lines.append(f"{report.breaks_total} breaks in all (each chain reports its own).")
     if report.anchor_found is False:
         lines.append(
             f"The noted head {anchor} is not in the chain: events up to it were removed "

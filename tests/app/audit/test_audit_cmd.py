@@ -41,7 +41,7 @@ def test_a_deleted_row_is_named_and_fails(engine: Engine) -> None:
         f"it does not link to event {events[3].id} before it: a row between them was deleted, "
         "or rows were reordered"
     )
-    assert lines[2] == "1 more break(s) after it."
+    assert lines[2] == "2 breaks in all (each chain reports its own)."
 
 
 def test_a_noted_head_that_is_gone_fails(engine: Engine) -> None:
