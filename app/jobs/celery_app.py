@@ -36,6 +36,7 @@ from app.jobs.store import get_job
 from app.jobs.sweeper import PeriodicSweeper, Sweep, sweep_interval_s, sweep_jobs
 from app.models import utcnow
 from app.settings import Settings
+from extractors.ingest import shutdown_pool
 from rules import Policy, load_policy
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,11 @@ def install_worker_hooks(app: Any, *, settings: Settings, queue: str) -> None:
     def on_shutdown(sender: Any = None, **_: Any) -> None:
         while sweepers:
             sweepers.pop().stop()
+        # Before billiard's exit handler, which waits for every child process: a solo or
+        # threads worker has decided cases in-process and holds the rules engine's and the
+        # parsers' workers, which nothing else would tell to stop.
+        close_deciders()
+        shutdown_pool()
 
     def on_process_init(**_: Any) -> None:
         # A forked pool process must not share the parent's database connections, and

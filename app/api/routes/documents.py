@@ -79,7 +79,13 @@ async def add_documents(
     async def produce() -> Response:
         accepted = await run_in_threadpool(
             lambda: accept_case_documents(
-                engine=engine, settings=settings, queue=queue, form=form, case_id=case_id
+                engine=engine,
+                settings=settings,
+                queue=queue,
+                form=form,
+                case_id=case_id,
+                # The actor of the audit event; the case's uploader stays who created it.
+                uploaded_by=user.id,
             )
         )
         return accepted_response(accepted)
