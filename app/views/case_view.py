@@ -255,7 +255,7 @@ def build_case_view(
         id=case.id,
         reference=case.reference,
         status=case.status,
-        summary=summary_sentence(case, decision),
+        summary=summary_sentence(case, decision, approvals),
         path=decision.path.value if decision else None,
         tier=decision.tier if decision else None,
         approvals=_approvals(decision, approvals, corrections, people or {}, names),
@@ -415,13 +415,39 @@ def _fact_display(fact_json: str | None) -> str:
     return shown(fact.get("value"))
 
 
-def summary_sentence(case: Case, decision: Decision | None) -> str:
-    """“Assisted: security and tax must approve — data residency requirement (EU); …”."""
+def summary_sentence(
+    case: Case, decision: Decision | None, records: Sequence[ApprovalRecord] = ()
+) -> str:
+    """“Assisted: security and tax must approve — data residency requirement (EU); …”.
+
+    Once people act, the sentence says where the case stands: who has approved, who is
+    still to, ready for provisioning, or returned and why.
+    """
     if case.status is CaseStatus.FAILED:
         return f"Failed: {case.error_message or case.error_code or 'the case could not be read'}."
     if decision is None:
         return _STATUS_WORDS.get(case.status, "Not decided yet.")
-    return decision_summary(decision)
+    head = PATH_WORDS[decision.path]
+    required = [a.role.value for a in decision.approvals]
+    if case.status is CaseStatus.READY_FOR_PROVISIONING:
+        if not required:
+            return f"{head}: ready for provisioning; no approval needed."
+        return f"{head}: ready for provisioning — {join_words(required)} approved."
+    if case.status is CaseStatus.RETURNED:
+        why = _returned_reason(case, records) or "an approver rejected it"
+        return f"{head}: returned — {why}."
+    granted = [
+        r.role for r in records if r.role in required and r.state is ApprovalState.GRANTED
+    ]
+    sentence = decision_summary(decision)
+    if granted and len(granted) < len(required):
+        waiting = [role for role in required if role not in granted]
+        sentence = sentence.replace(
+            f"{join_words(required)} must approve",
+            f"{join_words(waiting)} must approve ({join_words(granted)} approved)",
+            1,
+        )
+    return sentence
 
 
 def decision_summary(decision: Decision) -> str:

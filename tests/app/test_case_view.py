@@ -153,3 +153,41 @@ def test_a_stored_case_shows_its_decision_facts_by_group_and_refused_documents(
     assert view.versions.rule_set and view.versions.rule_set.startswith("sha256:")
     assert view.versions.extractors
     assert view.job is not None and view.job.status == "done"
+
+
+def _two_role_decision() -> Decision:
+    return _decision(
+        OnboardingPath.ASSISTED,
+        [
+            Approval(
+                role=ApprovalRole.SECURITY,
+                reasons=["Data residency requirement."],
+                rules=["security.data_residency"],
+                due_business_hours=24,
+            ),
+            Approval(
+                role=ApprovalRole.TAX,
+                reasons=["VAT/GST specifics."],
+                rules=["tax.vat_gst"],
+                due_business_hours=16,
+            ),
+        ],
+        [],
+    )
+
+
+def test_the_summary_follows_the_approvals_people_give() -> None:
+    from app.approvals.models import ApprovalRecord, ApprovalState
+
+    decision = _two_role_decision()
+    granted = ApprovalRecord(case_id="c", role="security", state=ApprovalState.GRANTED)
+    pending = ApprovalRecord(case_id="c", role="tax", state=ApprovalState.PENDING)
+    halfway = summary_sentence(Case(status=CaseStatus.DECIDED), decision, [granted, pending])
+    assert halfway.startswith("Assisted: tax must approve (security approved) — ")
+    ready = summary_sentence(Case(status=CaseStatus.READY_FOR_PROVISIONING), decision)
+    assert ready == "Assisted: ready for provisioning — security and tax approved."
+    rejected = ApprovalRecord(
+        case_id="c", role="tax", state=ApprovalState.REJECTED, comment="no VAT number"
+    )
+    returned = summary_sentence(Case(status=CaseStatus.RETURNED), decision, [granted, rejected])
+    assert returned == "Assisted: returned — tax rejected it: no VAT number."
