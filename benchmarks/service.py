@@ -701,6 +701,28 @@ def cli_triage_times(
     return results
 
 
+def cli_remote_times(
+    service: Service, target: Path, warmers: Sequence[Path], *, runs: int, timeout_s: float
+) -> list[tuple[float, int, str | None]]:
+    """``triage run FILE --server URL --format json``: the command as the warm service's client.
+
+    Another file goes through first each time (untimed), so the service's last case is never
+    the one measured.
+    """
+    env = {**clean_env(), "TRIAGE_API_TOKEN": service.token or ""}
+    args = ["--server", service.base_url, "--format", "json"]
+    results: list[tuple[float, int, str | None]] = []
+    for i in range(runs):
+        if warmers:
+            run_cli(["run", str(warmers[i % len(warmers)]), *args], env=env, timeout_s=timeout_s)
+        seconds, code, out = run_cli(["run", str(target), *args], env=env, timeout_s=timeout_s)
+        status = None
+        with contextlib.suppress(ValueError, AttributeError):
+            status = json.loads(out).get("status")
+        results.append((seconds, code, status))
+    return results
+
+
 def part_latency(
     service: Service, files: Sequence[Path], args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -724,6 +746,10 @@ def part_latency(
         [seconds[i] for i, path in enumerate(interleaved) if path == target and i < len(seconds)]
     )
     cli = cli_triage_times([target] * args.cli_runs, timeout_s=args.case_timeout)
+    remote = cli_remote_times(
+        service, target, warmers, runs=args.cli_runs, timeout_s=args.case_timeout
+    )
+    remote_s = median([seconds for seconds, code, _ in remote if code == 0])
     help_s = [run_cli(["--help"], env=clean_env(), timeout_s=60)[0] for _ in range(3)]
     pypdf_s = median(pypdf)
     service_s = median([u.total_s for u in measured if u.total_s is not None])
@@ -751,6 +777,10 @@ def part_latency(
         "cli_target": TARGET_CLI_VS_PYPDF,
         "cli_target_met": within(ratio(cli_s, pypdf_s), TARGET_CLI_VS_PYPDF),
         "cli_help_median_s": help_median,
+        "cli_server_median_s": remote_s,
+        "cli_server_exit_codes": [code for _, code, _ in remote],
+        "cli_server_vs_pypdf": ratio(remote_s, pypdf_s),
+        "cli_server_target_met": within(ratio(remote_s, pypdf_s), TARGET_CLI_VS_PYPDF),
     }
     print_table(
         f"One case: {target.name}, {pages} pages (medians)",
@@ -784,6 +814,13 @@ def part_latency(
                 cli_s,
                 figures["cli_vs_pypdf"],
                 verdict(figures["cli_target_met"], TARGET_CLI_VS_PYPDF),
+            ],
+            [
+                "triage run FILE --server URL (client of the warm service)",
+                len(remote),
+                remote_s,
+                figures["cli_server_vs_pypdf"],
+                verdict(figures["cli_server_target_met"], TARGET_CLI_VS_PYPDF),
             ],
             [
                 "triage --help (CLI start-up)",
