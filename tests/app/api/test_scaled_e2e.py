@@ -59,7 +59,7 @@ pytestmark = [pytest.mark.service, pytest.mark.slow]
 REDIS_URL = "redis://127.0.0.1:6379/14"
 REDIS_LOCK = Path(tempfile.gettempdir()) / "onboarding-triage-scaled-e2e-redis-14.lock"
 LABELLED = BUNDLES / "33-velvetine-crestmoor"
-SETTLED = {"decided", "needs_information", "failed"}
+SETTLED = {"decided", "needs_information", "ready_for_provisioning", "returned", "failed"}
 # Celery's line for a task that returned: the job's outcome is the return value.
 TASK_DONE = re.compile(r"Task triage\.process_job\[[0-9a-f-]+\] succeeded in [0-9.]+s: 'done'")
 

@@ -33,7 +33,7 @@ from tests.support.processes import (
 from tests.support.run_worker import SLOW_ENV, SLOW_ONCE_ENV
 
 LEASE_S = 2
-SETTLED = {"decided", "needs_information", "failed"}
+SETTLED = {"decided", "needs_information", "ready_for_provisioning", "returned", "failed"}
 
 
 def job_row(engine: Engine, job_id: str) -> Job:

@@ -19,7 +19,7 @@ from tests.app.api.conftest import (
     wait_for,
 )
 
-SETTLED = {"decided", "needs_information", "failed"}
+SETTLED = {"decided", "needs_information", "ready_for_provisioning", "returned", "failed"}
 
 
 def _settled(http: httpx.Client, case_url: str, job_id: str) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def test_a_submitted_contract_is_decided(
     queue.submit(accepted.job_id)
     wait_for(lambda: settled(engine, accepted.case_id), what="the case to be decided")
     case = load_case(engine, accepted.case_id)
-    assert case.status in {CaseStatus.DECIDED, CaseStatus.NEEDS_INFORMATION}
+    assert case.status in SETTLED_STATUSES
     assert case.decision_json is not None
     assert case.path is not None
     job = load_job(engine, accepted.job_id)
