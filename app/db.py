@@ -61,7 +61,20 @@ def get_engine(url: str) -> Engine:
     """One migrated engine per database URL for the whole process."""
     engine = create_db_engine(url)
     migrate(engine)
+    _ENGINES.append(engine)
     return engine
+
+
+# Every engine get_engine made, so that they can be closed on purpose: an engine dropped
+# from the cache would otherwise leave its pooled connections to the garbage collector.
+_ENGINES: list[Engine] = []
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every engine ``get_engine`` made, and forget them."""
+    get_engine.cache_clear()
+    while _ENGINES:
+        _ENGINES.pop().dispose()
 
 
 @contextmanager

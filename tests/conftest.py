@@ -85,12 +85,17 @@ def _postgres_reachable() -> bool:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, or a throw-away PostgreSQL database."""
     if request.param == "sqlite":
+        from app.db import dispose_engines
+
         yield f"sqlite:///{tmp_path / 'triage.db'}"
+        dispose_engines()
         return
     require(_postgres_reachable(), "PostgreSQL is not reachable on 127.0.0.1:5432")
     import uuid
 
     from sqlalchemy import create_engine, text
+
+    from app.db import dispose_engines
 
     name = f"triage_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -99,6 +104,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     try:
         yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
+        # Close the app's connections to it before it is dropped, not when they are collected.
+        dispose_engines()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
