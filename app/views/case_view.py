@@ -436,9 +436,8 @@ def summary_sentence(
     if case.status is CaseStatus.RETURNED:
         why = _returned_reason(case, records) or "an approver rejected it"
         return f"{head}: returned — {why}."
-    granted = [
-        r.role for r in records if r.role in required and r.state is ApprovalState.GRANTED
-    ]
+    granted = [r.role for r in records if r.state is ApprovalState.GRANTED]
+    granted = [role for role in granted if role in required]
     sentence = decision_summary(decision)
     if granted and len(granted) < len(required):
         waiting = [role for role in required if role not in granted]
