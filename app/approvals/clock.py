@@ -133,6 +133,8 @@ def _tick(
             case_id=case_id,
             actor=SYSTEM_ACTOR,
             data=approval_data(record, business_hours_left=round(left, 2)),
+            # Approvers are reached through the systems that receive the webhooks.
+            event_type="approval.reminder",
         )
         log.info("reminded %s of case %s, due %s", record.role, case_id, due.isoformat())
         run.reminded.append((case_id, record.role))

@@ -22,6 +22,7 @@ EVENT_TYPES = frozenset(
         "approval.requested",
         "approval.decided",
         "approval.reset",
+        "approval.reminder",
         "approval.overdue",
         "case.ready_for_provisioning",
     }

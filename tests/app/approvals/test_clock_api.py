@@ -56,6 +56,10 @@ def test_one_reminder_before_the_due_time_and_one_escalation_after_it(api: Api) 
         ("finance", "cfo@example.com"),
         ("security", "ciso@example.com"),
     ]
+    reminders = [
+        json.loads(e.data_json) for e in api.outbox(case_id) if e.type == "approval.reminder"
+    ]
+    assert [r["role"] for r in reminders] == ["finance"]
     kinds = api.audit_kinds(case_id)
     assert kinds.count("approval.reminded") == 1
     assert kinds.count("approval.escalated") == 2
