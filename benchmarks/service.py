@@ -59,7 +59,9 @@ DEFAULT_DATASET = REPO_ROOT.parent / "shared" / "datasets" / "cuad"
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 PARTS = ("recommendations", "latency", "bulk")
-TERMINAL = frozenset({"decided", "needs_information", "failed"})
+TERMINAL = frozenset(
+    {"decided", "needs_information", "ready_for_provisioning", "returned", "failed"}
+)
 PENDING = ("received", "queued", "processing")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
