@@ -797,6 +797,10 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
         if quantity is None or final.period is None:
             return None
         return _unit_line(money, quantity, final, (row.start, row.end), sign)
+    unit = _label_unit(label)
+    if unit is not None:
+        # A unit price is not the year's fees: only with its count does it give them.
+        return _unit_price_by_label(view, row, label, final, unit)
     period = final.period
     how_suffix = ""
     if period is None:
@@ -822,6 +826,61 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
     return _FeeLine(
         per_year, money.currency, ((row.start, row.end),), how, derived=period != "year"
     )
+
+
+# "Price per seat per month": a label that makes the amount after it a unit price.
+_LABEL_UNIT = re.compile(
+    r"\b(?:per|each)[^\S\n]+(?:named[^\S\n]+)?(?P<unit>[A-Za-z][\w-]*)", re.IGNORECASE
+)
+# How far from a unit price a row giving its count ("Seats ..... 40") is looked for.
+_SIBLING_REACH = 400
+
+
+def _label_unit(label: str) -> str | None:
+    """The unit a row's label prices its amount per ("Price per seat per month" -> "seat")."""
+    for match in _LABEL_UNIT.finditer(label):
+        word = match.group("unit").lower()
+        if _PERIOD_OF.get(word) is None and word != "annum":
+            return word.rstrip("s") or word
+    return None
+
+
+def _unit_price_by_label(
+    view: TextView, row: Row, label: str, final: _Priced, unit: str
+) -> _FeeLine | None:
+    """A unit price named by its row's label, times the count a row beside it gives.
+
+    Order forms written as key and value ("Seats ....... 40" / "Price per seat per month
+    ....... GBP 35.00") put the unit and the period in the label and the quantity on a row
+    of its own.
+    """
+    period = final.period or _lead_period(label)
+    if period is None:
+        return None
+    quantity = _sibling_quantity(view, row, unit)
+    if quantity is None:
+        return None
+    priced = replace(final, unit=unit, period=period)
+    return _unit_line(final.amount.money, quantity, priced, (row.start, row.end))
+
+
+def _sibling_quantity(view: TextView, row: Row, unit: str) -> int | None:
+    """The count the nearest row labelled with ``unit`` gives ("Number of seats: 40")."""
+    start = max(0, row.start - _SIBLING_REACH)
+    end = min(len(view.text), row.end + _SIBLING_REACH)
+    pattern = re.compile(
+        r"^[^\S\n]*(?:(?:number|no\.?)[^\S\n]+of[^\S\n]+)?(?:named[^\S\n]+)?"
+        + re.escape(unit)
+        + r"s?\b[^\n\d]{0,100}?(?P<q>\d{1,3}(?:,\d{3})+|\d+)[^\S\n]*$",
+        re.IGNORECASE | re.MULTILINE,
+    )
+    found = [
+        (abs(match.start() - row.start), int(match.group("q").replace(",", "")))
+        for match in pattern.finditer(view.text, start, end)
+        if not (row.start <= match.start() < row.end)
+    ]
+    found = [(distance, count) for distance, count in found if count > 0]
+    return min(found)[1] if found else None
 
 
 def _checked_against_unit_price(

@@ -338,3 +338,32 @@ def test_derivations_that_disagree_keep_the_line_items() -> None:
         "Subscription term: 24 months.\n\nTotal Contract Value: USD 30,000.\n"
     )
     assert _values(text, ACV) == [Money(amount=10_000, currency="USD")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Key and value: the unit and period in the price's label, the count on its own row.
+        (
+            "  Seats ................................ 40\n"
+            "  Price per seat per month ............. GBP 35.00\n"
+            "  Billing .............................. monthly in arrears\n",
+            16_800,
+        ),
+        (
+            "Number of users: 120\nFee per user per year: USD 150\n",
+            18_000,
+        ),
+    ],
+)
+def test_a_unit_price_named_by_its_label_is_multiplied_by_the_count_beside_it(
+    text: str, expected: float
+) -> None:
+    hits = [hit for hit in contract_value.extract(view(text)) if hit.path == ACV]
+    assert [hit.value.amount for hit in hits] == [expected]
+    assert hits[0].note is not None and " x " in hits[0].note
+
+
+def test_a_unit_price_named_by_its_label_without_a_count_is_no_annual_value() -> None:
+    text = "  Price per seat per month ............. GBP 35.00\n"
+    assert _values(text, ACV) == []
