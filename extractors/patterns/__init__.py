@@ -42,7 +42,7 @@ from extractors.patterns.core import Hit, TextView
 
 __all__ = ["PATTERN_VERSION", "PatternExtractor", "extract_hits"]
 
-PATTERN_VERSION = "1.6.0"
+PATTERN_VERSION = "1.7.0"
 
 # Parties run before the modules that read their defined names and countries from the view.
 _MODULES: tuple[tuple[frozenset[str], Callable[[TextView], list[Hit]]], ...] = (
