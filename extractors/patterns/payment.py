@@ -47,7 +47,7 @@ _INVOICE_REF = (
     r"receipt of (?:the |each |an? )?|(?:the |each |an? )?)(?:invoice|receipt|billing)"
 )
 _PAY_WITHIN = words(
-    rf"\b(?:payable|due|paid|pay|payment|remit(?:ted)?|settle(?:d)?)\b[^.;]{{0,80}}?"
+    rf"\b(?:payable|due|paid|pay|payment|remit(?:ted)?|settle(?:d)?)\b(?:[^.;]|\.{{3,}}){{0,80}}?"
     rf"\b(?:within|no later than|not later than|in) (?P<duration>{DURATION})"
     rf"(?: (?:of|after|from|following|upon)) {_INVOICE_REF}"
 )

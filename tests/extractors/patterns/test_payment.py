@@ -43,6 +43,8 @@ def test_no_payment_term_without_one(text: str) -> None:
         ),
         ("All invoices shall be due and payable in full within 90 days.", 90),
         ("| Payment Terms | Net-60 |", 60),
+        # Key and value joined by dot leaders: the dots are a gap, not a sentence's end.
+        ("  Payment ............................ within 30 days of invoice\n", 30),
     ],
 )
 def test_payment_days(text: str, days: int) -> None:

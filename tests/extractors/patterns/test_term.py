@@ -314,3 +314,13 @@ def test_an_amendment_whose_title_runs_into_its_first_sentence() -> None:
         "the Services Agreement between them dated January 1, 2004."
     )
     assert findings(text)["commercial.agreement_date"].value == date(2004, 1, 1)
+
+
+def test_a_renewal_said_with_a_participle_is_automatic() -> None:
+    text = (
+        "The subscription starts on 1 January 2027 and runs for twelve (12) months, renewing "
+        "for successive twelve-month periods unless either party gives 30 days' notice."
+    )
+    facts = findings(text)
+    assert facts["commercial.auto_renewal"].value is True
+    assert facts["commercial.renewal_term_months"].value == 12
