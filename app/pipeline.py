@@ -140,25 +140,6 @@ def store_outcomes(
     return stored
 
 
-def store_uploads(
-    *, session: Session, case: Case, uploads: Sequence[Upload], settings: Settings
-) -> list[UploadOutcome]:
-    """Ingest and store each upload once per case; refusals are stored with their reason."""
-    fresh = [
-        upload
-        for upload in uploads
-        if not _already_ingested(session=session, case_id=case.id, sha256=upload.sha256)
-    ]
-    read = {o.sha256: o for o in read_uploads(fresh, settings=settings)}
-    outcomes = [
-        read.get(upload.sha256) or UploadOutcome(upload.filename, upload.sha256)
-        for upload in uploads
-    ]
-    return store_outcomes(
-        session=session, case=case, uploads=uploads, outcomes=outcomes, settings=settings
-    )
-
-
 def _already_ingested(*, session: Session, case_id: str, sha256: str) -> bool:
     known = find_document(session=session, case_id=case_id, sha256=sha256)
     return known is not None and known.status is DocumentStatus.INGESTED

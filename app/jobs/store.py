@@ -54,6 +54,15 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _held_by(job_id: str, worker_id: str) -> ColumnElement[bool]:
+    """The job is running under ``worker_id``'s lease (which may have run out meanwhile)."""
+    return and_(
+        col(Job.id) == job_id,
+        col(Job.status) == JobStatus.RUNNING,
+        col(Job.lease_owner) == worker_id,
+    )
+
+
 def claim_job(*, engine: Engine, job_id: str, worker_id: str, lease_s: float) -> bool:
     """Take ``job_id`` for ``worker_id`` until the lease runs out; False if someone holds it."""
     now = utcnow()
@@ -97,11 +106,7 @@ def renew_lease(*, engine: Engine, job_id: str, worker_id: str, lease_s: float) 
     with session_scope(engine) as session:
         result = session.exec(
             update(Job)
-            .where(
-                col(Job.id) == job_id,
-                col(Job.status) == JobStatus.RUNNING,
-                col(Job.lease_owner) == worker_id,
-            )
+            .where(_held_by(job_id, worker_id))
             .values(lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now)
         )
         return bool(result.rowcount == 1)
@@ -112,11 +117,7 @@ def finish_job(*, session: Session, job_id: str, worker_id: str) -> bool:
     now = utcnow()
     result = session.exec(
         update(Job)
-        .where(
-            col(Job.id) == job_id,
-            col(Job.status) == JobStatus.RUNNING,
-            col(Job.lease_owner) == worker_id,
-        )
+        .where(_held_by(job_id, worker_id))
         .values(
             status=JobStatus.DONE,
             lease_owner=None,
@@ -136,11 +137,7 @@ def release_job(*, engine: Engine, job_id: str, worker_id: str) -> bool:
     with session_scope(engine) as session:
         result = session.exec(
             update(Job)
-            .where(
-                col(Job.id) == job_id,
-                col(Job.status) == JobStatus.RUNNING,
-                col(Job.lease_owner) == worker_id,
-            )
+            .where(_held_by(job_id, worker_id))
             .values(
                 status=JobStatus.QUEUED,
                 lease_owner=None,

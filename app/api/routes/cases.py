@@ -11,13 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from app.api.accepting import (
     FILES_FIELD,
     METADATA_FIELD,
     REFERENCE_FIELD,
-    accept_case_documents,
     check_queue,
 )
 from app.api.deps import (
@@ -28,15 +27,14 @@ from app.api.deps import (
     SessionDep,
     SettingsDep,
 )
-from app.api.idempotency import idempotent, request_fingerprint
 from app.api.openapi import multipart_body, problem_responses
-from app.api.schemas import CaseAccepted, CasePage, CaseSummary, dump
+from app.api.schemas import CaseAccepted, CasePage, CaseSummary
+from app.api.upload_request import answer_upload
 from app.cases import list_cases_page
 from app.db import session_scope
 from app.errors import InvalidRequestError
 from app.models import CaseStatus
 from app.settings import Settings
-from app.uploads import read_multipart, upload_limits
 from app.views.case_view import CaseView, load_case_view
 from rules import OnboardingPath
 
@@ -52,11 +50,6 @@ UPLOAD_BODY = multipart_body(
     },
     description="The contract bundle: one or more PDF, DOCX or text documents.",
 )
-
-
-def accepted_response(accepted: CaseAccepted) -> Response:
-    """202 with the case to poll in ``Location``."""
-    return JSONResponse(dump(accepted), status_code=202, headers={"Location": accepted.links.self_})
 
 
 @router.post(
@@ -83,31 +76,14 @@ async def create_case(
     if idempotency_key is None:
         # Nothing to replay, so a full queue is said before the body is read.
         await run_in_threadpool(_check_queue, engine, settings)
-    form = await read_multipart(
-        request.stream(),
-        content_type=request.headers.get("content-type"),
-        content_length=request.headers.get("content-length"),
-        limits=upload_limits(settings),
-    )
-
-    async def produce() -> Response:
-        accepted = await run_in_threadpool(
-            lambda: accept_case_documents(
-                engine=engine, settings=settings, queue=queue, form=form, uploaded_by=user.id
-            )
-        )
-        return accepted_response(accepted)
-
-    return await idempotent(
-        engine=engine,
+    return await answer_upload(
+        request,
         scope=CREATE_SCOPE,
-        caller=user.id,
-        key=idempotency_key,
-        request_hash=request_fingerprint(
-            path=request.url.path, query=request.url.query, content=form.fingerprint()
-        ),
-        instance=request.url.path,
-        produce=produce,
+        user_id=user.id,
+        settings=settings,
+        engine=engine,
+        queue=queue,
+        idempotency_key=idempotency_key,
     )
 
 

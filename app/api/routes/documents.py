@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.api.accepting import FILES_FIELD, accept_case_documents
+from app.api.accepting import FILES_FIELD
 from app.api.deps import (
     CurrentUser,
     EngineDep,
@@ -19,16 +19,14 @@ from app.api.deps import (
     SessionDep,
     SettingsDep,
 )
-from app.api.idempotency import idempotent, request_fingerprint
 from app.api.openapi import multipart_body, problem_responses
-from app.api.routes.cases import accepted_response
 from app.api.schemas import CaseAccepted
+from app.api.upload_request import answer_upload
 from app.blobs import blob_store
 from app.cases import get_case, get_document
 from app.db import session_scope
 from app.errors import DocumentNotFoundError
 from app.models import DocumentStatus
-from app.uploads import read_multipart, upload_limits
 
 router = APIRouter(prefix="/cases/{case_id}/documents", tags=["documents"])
 
@@ -69,37 +67,15 @@ async def add_documents(
     """Add documents to a case; it is triaged again with all its documents (poll ``Location``)."""
     # An unknown case is said before the body is read.
     await run_in_threadpool(_require_case, engine, case_id)
-    form = await read_multipart(
-        request.stream(),
-        content_type=request.headers.get("content-type"),
-        content_length=request.headers.get("content-length"),
-        limits=upload_limits(settings),
-    )
-
-    async def produce() -> Response:
-        accepted = await run_in_threadpool(
-            lambda: accept_case_documents(
-                engine=engine,
-                settings=settings,
-                queue=queue,
-                form=form,
-                case_id=case_id,
-                # The actor of the audit event; the case's uploader stays who created it.
-                uploaded_by=user.id,
-            )
-        )
-        return accepted_response(accepted)
-
-    return await idempotent(
-        engine=engine,
+    return await answer_upload(
+        request,
         scope=ADD_SCOPE,
-        caller=user.id,
-        key=idempotency_key,
-        request_hash=request_fingerprint(
-            path=request.url.path, query=request.url.query, content=form.fingerprint()
-        ),
-        instance=request.url.path,
-        produce=produce,
+        user_id=user.id,
+        settings=settings,
+        engine=engine,
+        queue=queue,
+        idempotency_key=idempotency_key,
+        case_id=case_id,
     )
 
 
