@@ -177,6 +177,42 @@ class Versions(BaseModel):
     model: str | None = Field(description="The language model that read the case, if any.")
 
 
+class AiFindingView(BaseModel):
+    """One thing the model read, advisory: counted by the rules only when grounded."""
+
+    kind: str = Field(description='"obligation", "risk", "clause", "complexity", ...')
+    label: str = Field(description="Short plain words, e.g. “Most-favoured nation”.")
+    text: str = Field(description="What the model says, one or two sentences.")
+    grounded: bool = Field(description="Whether the model's quote was found in the document.")
+    evidence: list[EvidenceView] = Field(description="Where the quote is; empty when ungrounded.")
+    quote: str | None = Field(description="The quote the model gave (shown when ungrounded).")
+    adds_approval: str | None = Field(
+        default=None, description="The role this finding adds, if it reached the rules."
+    )
+
+
+class AiView(BaseModel):
+    """What the language model added to the case: advisory, never less strict than without it."""
+
+    status: str = Field(description='"off", "used" or "unavailable".')
+    reason: str | None = Field(
+        description="Why the model was off or unavailable "
+        '("AI unavailable: the model timed out after 3 attempts").'
+    )
+    summary: str | None
+    complexity: str | None = Field(description='The model\'s complexity assessment, e.g. "high".')
+    complexity_rationale: str | None
+    findings: list[AiFindingView]
+    grounded_share: float | None = Field(
+        description="The share of the model's findings whose quote is in the document."
+    )
+    model: str | None
+    prompt_hashes: dict[str, str] = Field(description="Prompt name -> SHA-256 of its files.")
+    tokens_in: int = 0
+    tokens_out: int = 0
+    estimated_cost: float | None = None
+
+
 class CaseView(BaseModel):
     """Everything shown about one case, in the order a person reads it."""
 
@@ -207,6 +243,10 @@ class CaseView(BaseModel):
         default=None, description="Why an approver sent the case back."
     )
     corrections: list[CorrectionView] = Field(default_factory=list)
+    ai: AiView | None = Field(
+        default=None,
+        description="The language model's advisory reading; None for cases stored before it.",
+    )
 
     @property
     def refused_documents(self) -> list[DocumentView]:
@@ -241,6 +281,7 @@ def build_case_view(
     approvals: Sequence[ApprovalRecord] = (),
     corrections: Sequence[Correction] = (),
     people: Mapping[str, str] | None = None,
+    ai: AiView | None = None,
 ) -> CaseView:
     """The view of ``case`` from its stored rows (no database access)."""
     facts = FactRecord.model_validate_json(case.facts_json) if case.facts_json else None
@@ -273,7 +314,7 @@ def build_case_view(
             engine=decision.engine if decision else None,
             extractors=facts.extractors if facts else {},
             fact_schema=facts.schema_version if facts else None,
-            model=None,
+            model=ai.model if ai else None,
         ),
         metadata=json.loads(case.metadata_json) if case.metadata_json else {},
         error_code=case.error_code,
@@ -286,6 +327,7 @@ def build_case_view(
         ],
         returned_reason=_returned_reason(case, approvals),
         corrections=[_correction(c, people or {}) for c in corrections],
+        ai=ai,
     )
 
 
