@@ -1,10 +1,14 @@
-"""Shared fixtures: where the CUAD data lives, and the rule that CI never skips it."""
+"""Shared fixtures: where the CUAD data lives, the rule that CI never skips it, and the
+guard that keeps every test on this machine (no model call can leave 127.0.0.1)."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +40,67 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+class NonLocalNetworkError(OSError):
+    """A test tried to reach a host other than this machine.
+
+    An OSError, so that the socket libraries close what they opened; the attempt is also
+    recorded, and the test that made it fails at teardown even if the error was swallowed.
+    """
+
+
+# Every refused attempt, so that a test whose code swallowed the error still fails.
+_NETWORK_VIOLATIONS: list[str] = []
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: Any) -> bool:
+    if not isinstance(address, tuple) or not address:
+        return True  # a Unix socket path
+    host = str(address[0])
+    if host in {"localhost", "localhost.localdomain", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False  # a name other than localhost would need a lookup: not local
+
+
+def _check_address(sock: socket.socket, address: Any) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+        message = f"tests may only connect to 127.0.0.1; refused {address!r}"
+        _NETWORK_VIOLATIONS.append(message)
+        raise NonLocalNetworkError(message)
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    _check_address(self, address)
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse any connection off this machine for the whole session."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
+
+
+@pytest.fixture(autouse=True)
+def local_network_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No model unless a test configures one; a test that tried to leave 127.0.0.1 fails."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TRIAGE_LLM_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    before = len(_NETWORK_VIOLATIONS)
+    yield
+    refused = _NETWORK_VIOLATIONS[before:]
+    if refused:
+        pytest.fail("; ".join(refused))
 
 
 @pytest.fixture(scope="session")
