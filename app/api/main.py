@@ -25,6 +25,7 @@ from app.api.routes import (
     events,
     health,
     jobs,
+    kpis,
     recommendations,
     sessions,
 )
@@ -35,6 +36,7 @@ from app.deciding import close_deciders
 from app.jobs.queue import JobQueue, make_job_queue
 from app.observability import install_observability
 from app.settings import Settings, get_settings
+from app.web.router import install_web
 from rules import Policy, load_policy
 
 QueueFactory = Callable[..., JobQueue]
@@ -61,6 +63,7 @@ def api_router() -> APIRouter:
         events,
         approvals,
         corrections,
+        kpis,
     ):
         router.include_router(module.router)
     return router
@@ -102,6 +105,7 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router())
+    install_web(app)
     install_observability(app)
     install_openapi(app, models=[RecommendationRequest])
     return app

@@ -12,6 +12,10 @@ The policy (roles allowed; the case rule where it matters)
 - corrections: csm, the approver roles (legal, finance, security, tax, executive), admin
 - the events' dead letters, list and retry: admin
 - sign in ``POST /v1/sessions``: public; sign out ``DELETE /v1/sessions/current``: every role
+- the KPIs ``GET /v1/kpis``: every role
+- the web pages: each under the rule of the API operation it performs (upload: csm, admin;
+  decide an approval: that very role, never the uploader; correct: the correctors; read:
+  every role); the sign-in page is public
 
 A CRM or CPQ integration is a user with the role csm. Deciding an approval needs the very
 role the approval is for, and is never open to the person who uploaded the case, even if
@@ -79,6 +83,8 @@ PUBLIC: frozenset[Operation] = frozenset(
         ("GET", "/redoc"),
         ("GET", "/openapi.json"),
         ("POST", "/v1/sessions"),
+        ("GET", "/sign-in"),
+        ("POST", "/sign-in"),
     }
 )
 
@@ -102,6 +108,22 @@ PERMISSIONS: Mapping[Operation, Permission] = {
     ("GET", "/v1/cases/{case_id}/approvals"): Permission(roles=EVERYONE),
     ("POST", "/v1/cases/{case_id}/corrections"): Permission(roles=CORRECTORS),
     ("GET", "/v1/cases/{case_id}/corrections"): Permission(roles=EVERYONE),
+    ("GET", "/v1/kpis"): Permission(roles=EVERYONE),
+    # The web pages: each does what its API operation does, under the same rule.
+    ("GET", "/"): Permission(roles=EVERYONE),
+    ("POST", "/sign-out"): Permission(roles=EVERYONE),
+    ("GET", "/cases"): Permission(roles=EVERYONE),
+    ("GET", "/cases/new"): Permission(roles=UPLOADERS),
+    ("POST", "/cases/new"): Permission(roles=UPLOADERS),
+    ("GET", "/cases/{case_id}"): Permission(roles=EVERYONE),
+    ("POST", "/cases/{case_id}/documents"): Permission(roles=UPLOADERS),
+    ("GET", "/cases/{case_id}/documents/{document_sha}"): Permission(roles=EVERYONE),
+    ("POST", "/cases/{case_id}/approvals/{role}"): Permission(
+        roles=frozenset(APPROVER_ROLES), own_case=CaseRule.NOT_UPLOADER, role_param="role"
+    ),
+    ("POST", "/cases/{case_id}/corrections"): Permission(roles=CORRECTORS),
+    ("GET", "/approvals"): Permission(roles=EVERYONE),
+    ("GET", "/dashboard"): Permission(roles=EVERYONE),
 }
 
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
@@ -29,6 +30,7 @@ from app.api.schemas import dump
 from app.auth.models import User
 from app.auth.service import UnauthenticatedError
 from app.auth.sessions import SESSION_LIFETIME, StartedSession, end_session, start_session
+from app.auth.throttle import SignInThrottle
 from app.errors import InvalidRequestError
 from app.uploads import UnsupportedMediaTypeError, read_capped
 
@@ -102,6 +104,28 @@ def parse_sign_in(body: bytes, content_type: str) -> SignIn:
     )
 
 
+async def throttled_sign_in(
+    request: Request, *, engine: Engine, throttle: SignInThrottle, credentials: SignIn
+) -> StartedSession:
+    """Check the password under the throttle (429 after repeated failures) and open a session."""
+    client = request.client.host if request.client else "unknown"
+    throttle.check(email=credentials.email, client=client)
+
+    def attempt() -> StartedSession:
+        with throttle.password_check():
+            try:
+                started = start_session(
+                    engine=engine, email=credentials.email, password=credentials.password
+                )
+            except UnauthenticatedError:
+                throttle.failed(email=credentials.email, client=client)
+                raise
+        throttle.succeeded(email=credentials.email, client=client)
+        return started
+
+    return await run_in_threadpool(attempt)
+
+
 @router.post(
     "",
     status_code=201,
@@ -121,36 +145,14 @@ async def sign_in(request: Request, engine: EngineDep, throttle: SignInThrottleD
         limit=MAX_BODY_BYTES,
     )
     credentials = parse_sign_in(body, request.headers.get("content-type", ""))
-    client = request.client.host if request.client else "unknown"
-    throttle.check(email=credentials.email, client=client)
-
-    def attempt() -> StartedSession:
-        with throttle.password_check():
-            try:
-                started = start_session(
-                    engine=engine, email=credentials.email, password=credentials.password
-                )
-            except UnauthenticatedError:
-                throttle.failed(email=credentials.email, client=client)
-                raise
-        throttle.succeeded(email=credentials.email, client=client)
-        return started
-
-    started = await run_in_threadpool(attempt)
+    started = await throttled_sign_in(
+        request, engine=engine, throttle=throttle, credentials=credentials
+    )
     answer = SessionStarted(
         token=started.token, expires_at=started.expires_at, user=UserPublic.of(started.user)
     )
     response = JSONResponse(dump(answer), status_code=201, headers={"Cache-Control": "no-store"})
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.token,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
-        path="/",
-        # Over plain HTTP (a developer's machine) a Secure cookie would never come back.
-        secure=request.url.scheme == "https",
-        httponly=True,
-        samesite="strict",
-    )
+    set_session_cookie(response, request, started.token)
     return response
 
 
@@ -161,6 +163,26 @@ async def sign_out(request: Request, user: CurrentUser, engine: EngineDep) -> Re
     assert token is not None  # CurrentUser authenticated it
     await run_in_threadpool(lambda: end_session(engine=engine, token=token))
     response = Response(status_code=204)
+    clear_session_cookie(response, request)
+    return response
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """The session as an HttpOnly, SameSite=Strict cookie (Secure over HTTPS)."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        path="/",
+        # Over plain HTTP (a developer's machine) a Secure cookie would never come back.
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    """Tell the browser to forget the session cookie."""
     response.delete_cookie(
         SESSION_COOKIE,
         path="/",
@@ -168,4 +190,3 @@ async def sign_out(request: Request, user: CurrentUser, engine: EngineDep) -> Re
         httponly=True,
         samesite="strict",
     )
-    return response

@@ -24,6 +24,7 @@ from app.auth.permissions import (
 from app.auth.service import ForbiddenError
 from app.models import Case
 from app.settings import Settings
+from app.web.security import PageAuthorized, page_user
 from tests.app.api.conftest import RecordingQueue, api_client, bearer, engine_of, issue_test_token
 from tests.app.auth.routes import Operation, app_operations
 
@@ -60,10 +61,19 @@ def test_every_route_that_needs_a_role_goes_through_the_check() -> None:
     unchecked = [
         str(op)
         for op in service_operations()
-        if op.key in PERMISSIONS and not op.depends_on(authorize_request)
+        if op.key in PERMISSIONS
+        and not op.depends_on(authorize_request)
+        and not op.depends_on(page_user)
     ]
-    assert unchecked == [], f"Routes that skip authorize_request (put them under /v1): {unchecked}"
+    assert unchecked == [], (
+        f"Routes that skip authorize_request or page_user (put them under /v1 or the "
+        f"pages' router): {unchecked}"
+    )
     assert Authorized.dependency is authorize_request
+    assert PageAuthorized.dependency is page_user
+    pages = [op for op in service_operations() if not op.key[1].startswith("/v1")]
+    assert all(op.depends_on(page_user) for op in pages if op.key in PERMISSIONS)
+    assert {"/cases/{case_id}", "/approvals", "/dashboard"} <= {op.key[1] for op in pages}
 
 
 def test_the_table_says_what_the_policy_says() -> None:
@@ -88,9 +98,18 @@ def test_the_table_says_what_the_policy_says() -> None:
     for (method, template), permission in PERMISSIONS.items():
         if template.startswith("/v1/events"):
             assert permission.roles == ADMINS, template
+        elif (method, template) == ("GET", "/cases/new"):
+            # The upload form is shown to those who may send it.
+            assert permission == row("POST", "/cases/new") == row("POST", "/v1/cases")
         elif method == "GET":
             assert permission.roles == EVERYONE, template
     approve = row(*APPROVE)
+    # A page that acts does so under the rule of the API operation it performs.
+    assert row("POST", "/cases/{case_id}/approvals/{role}") == approve
+    assert row("POST", "/cases/{case_id}/corrections") == row(
+        "POST", "/v1/cases/{case_id}/corrections"
+    )
+    assert row("POST", "/cases/{case_id}/documents") == row("POST", "/v1/cases/{case_id}/documents")
     assert approve.roles == APPROVER_ROLES and Role.ADMIN not in approve.roles
     assert approve.own_case is CaseRule.NOT_UPLOADER and approve.role_param == "role"
     assert {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")} <= PUBLIC
