@@ -12,8 +12,13 @@ import threading
 
 from app.settings import Settings
 from extractors.facts import FactRecord
-from rules import CaseContext, Decision, Policy, decide
+from rules import CaseContext, Decision, Policy, decide, decide_advisory
 from rules.isolated import IsolatedDecider
+
+# The tier a grounded complexity assessment of the model asks for at least. The model may
+# raise the tier to "complex", never to "strategic" (that takes the executive rules), and
+# never lower it.
+MODEL_COMPLEXITY_TIERS = {"medium": 2, "high": 3}
 
 _DECIDERS: dict[tuple[str, str], IsolatedDecider] = {}
 _LOCK = threading.Lock()
@@ -31,6 +36,37 @@ def decide_with_settings(
         if decider is None:
             decider = _DECIDERS[key] = IsolatedDecider(policy, timeout_s=settings.rules_timeout_s)
     return decider.decide(facts, context)
+
+
+def decide_advisory_with_settings(
+    facts: FactRecord,
+    advisory: FactRecord | None,
+    *,
+    policy: Policy,
+    context: CaseContext,
+    settings: Settings,
+    model_complexity: str | None = None,
+) -> Decision:
+    """The production decision: deterministic ``facts`` plus the model's grounded ones.
+
+    Without advisory facts or a complexity assessment this is ``decide_with_settings``
+    exactly. With them, every rule that fires on either record counts (``decide_advisory``),
+    and a grounded complexity assessment may raise the tier: the result is never less
+    strict than the deterministic facts alone. The advisory decision is made in-process by
+    the reference evaluator (pure Python, no C engine to crash), which agrees with
+    durable_rules on every scenario; the decision names the engine.
+    """
+    if advisory is None or advisory is facts:
+        decision = decide_with_settings(facts, policy=policy, context=context, settings=settings)
+    else:
+        isolated = settings.rules_engine == "durable" and settings.rules_isolation
+        engine = "reference" if isolated else settings.rules_engine
+        decision = decide_advisory(facts, advisory, policy=policy, context=context, engine=engine)
+    tier = MODEL_COMPLEXITY_TIERS.get(model_complexity or "")
+    if tier is None or tier <= decision.tier:
+        return decision
+    flags = sorted({*decision.risk_flags, f"model_complexity_{model_complexity}"})
+    return decision.model_copy(update={"tier": tier, "risk_flags": flags})
 
 
 def close_deciders() -> None:

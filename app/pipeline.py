@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.ai.reading import known_answers, record_reading
 from app.approvals.announce import SYSTEM_ACTOR
 from app.approvals.facts import apply_corrections
 from app.approvals.flow import record_case_received, record_decision, record_documents_added
@@ -32,7 +33,7 @@ from app.cases import (
     set_status,
 )
 from app.db import session_scope
-from app.deciding import decide_with_settings
+from app.deciding import decide_advisory_with_settings
 from app.errors import UploadRefusedError
 from app.jobs.store import create_job
 from app.models import Case, CaseStatus, DocumentStatus
@@ -242,16 +243,36 @@ def decide_case(
     previous = case.status
     documents = load_documents(case_documents(session=session, case_id=case.id))
     context = case_context(session=session, case_id=case.id)
-    triage = triage_documents(documents, settings=settings, policy=policy, context=context)
+    model_cache = known_answers(session=session, documents=documents, settings=settings)
+    triage = triage_documents(
+        documents, settings=settings, policy=policy, context=context, model_cache=model_cache
+    )
     facts, decision = triage.facts, triage.decision
+    advisory = triage.advisory_facts if triage.advisory_facts is not triage.facts else None
     # The documents' own decision stays the floor: a correction cannot drop an approval
     # it asks for on their quotes unless a person of that role confirms.
     document_decision: Decision | None = None
     corrections = case_corrections(session=session, case_id=case.id)
     if corrections:
         facts = apply_corrections(facts, corrections)
-        decision = decide_with_settings(facts, policy=policy, context=context, settings=settings)
+        advisory = apply_corrections(advisory, corrections) if advisory else None
+        decision = decide_advisory_with_settings(
+            facts,
+            advisory,
+            policy=policy,
+            context=context,
+            settings=settings,
+            model_complexity=triage.model_complexity,
+        )
         document_decision = triage.decision
+    if triage.reading is not None:
+        record_reading(
+            session=session,
+            case_id=case.id,
+            reading=triage.reading,
+            advisory_facts=advisory,
+            settings=settings,
+        )
     case.facts_json = facts.model_dump_json()
     case.decision_json = decision.to_json()
     case.path = decision.path.value

@@ -131,6 +131,35 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_model: str = "gpt-4o-mini"
+    # Which model provider reads: "openai" (any OpenAI-compatible endpoint) when a key or
+    # base URL is set, else "offline"; tests and plugins register others by name.
+    llm_provider: str | None = None
+    # Each call's timeout, and the whole case's reading (retries included): then offline.
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_case_timeout_s: float = Field(default=120.0, gt=0)
+    llm_max_concurrency: int = Field(default=4, ge=1, le=64)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_backoff_s: float = Field(default=0.5, ge=0)
+    llm_backoff_max_s: float = Field(default=20.0, ge=0)
+    # Tokens (sent and received) one case may spend; a bigger reading is not started.
+    llm_case_token_budget: int = Field(default=200_000, ge=1)
+    llm_max_output_tokens: int = Field(default=2_000, ge=1)
+    # Documents are read in chunks of this many characters, overlapping by this many.
+    llm_chunk_chars: int = Field(default=32_000, ge=500)
+    llm_chunk_overlap: int = Field(default=400, ge=0)
+    # auto: strict JSON Schema outputs, JSON mode where the endpoint refuses them.
+    llm_structured_output: Literal["auto", "strict", "json"] = "auto"
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    # USD per million tokens, [input, output], by model name: the case's estimated cost.
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: {
+            "gpt-4o-mini": (0.15, 0.60),
+            "gpt-4o": (2.50, 10.00),
+            "gpt-4.1": (2.00, 8.00),
+            "gpt-4.1-mini": (0.40, 1.60),
+            "gpt-4.1-nano": (0.10, 0.40),
+        }
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -222,6 +251,13 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+    @property
+    def llm_provider_name(self) -> str:
+        """The model provider that reads cases: the configured one, else by the key or URL."""
+        if self.llm_provider:
+            return self.llm_provider
+        return "openai" if self.llm_enabled else "offline"
 
 
 @lru_cache(maxsize=1)

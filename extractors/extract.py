@@ -6,7 +6,7 @@ what is measured is what ships.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from extractors.base import Extractor
@@ -91,6 +91,57 @@ def extract_bundle(
         extractors={extractor.name: extractor.version for extractor in active},
         texts={d.document_id: d.text for d in documents},
     )
+
+
+def extract_advisory(
+    documents: Sequence[Document],
+    *,
+    extractors: Sequence[Extractor],
+    advisory_findings: Sequence[Finding],
+    advisory_extractors: Mapping[str, str] | None = None,
+) -> tuple[FactRecord, FactRecord]:
+    """The deterministic record, and the record with the grounded advisory findings added."""
+    return merge_advisory(
+        documents,
+        run_extractors(documents, extractors),
+        extractors=extractors,
+        advisory_findings=advisory_findings,
+        advisory_extractors=advisory_extractors,
+    )
+
+
+def merge_advisory(
+    documents: Sequence[Document],
+    findings: Sequence[Finding],
+    *,
+    extractors: Sequence[Extractor],
+    advisory_findings: Sequence[Finding],
+    advisory_extractors: Mapping[str, str] | None = None,
+) -> tuple[FactRecord, FactRecord]:
+    """Two records from the extractors' ``findings``: without and with the advisory ones.
+
+    The advisory findings are grounded again here, and only those whose quote is in a
+    document reach the second record; without any, both records are the same object.
+    """
+    grounder = Grounder(documents)
+    used = [g for g in (grounder.ground(f) for f in advisory_findings) if g.fact.grounded]
+    checked = {path for extractor in extractors for path in extractor.checks}
+    names = {d.document_id: d.filename or d.document_id for d in documents}
+    texts = {d.document_id: d.text for d in documents}
+    versions = {extractor.name: extractor.version for extractor in extractors}
+    deterministic = merge_findings(
+        findings, checked=checked, documents=names, extractors=versions, texts=texts
+    )
+    if not used:
+        return deterministic, deterministic
+    merged = merge_findings(
+        [*findings, *used],
+        checked=checked,
+        documents=names,
+        extractors=versions | dict(advisory_extractors or {}),
+        texts=texts,
+    )
+    return deterministic, merged
 
 
 def extract_document(

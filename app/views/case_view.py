@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from app.ai.models import CaseModelReading
+from app.ai.store import case_reading
 from app.approvals.basis import shown
 from app.approvals.lifecycle import removal_pending_roles
 from app.approvals.models import ApprovalRecord, ApprovalState, Correction
@@ -23,6 +25,7 @@ from app.jobs.store import latest_job
 from app.models import Case, CaseDocument, CaseStatus, DocumentStatus, Job
 from app.views.wording import fact_label, join_words, plain_value, short_quote
 from extractors.facts import Evidence, Fact, FactRecord, FactStatus, fact_paths, get_fact
+from extractors.llm import AiReading
 from rules import Approval, ApprovalRole, Decision, FiredRule, OnboardingPath
 
 FACT_GROUPS = ("commercial", "legal", "security", "service", "implementation", "tax")
@@ -200,6 +203,9 @@ class AiView(BaseModel):
         '("AI unavailable: the model timed out after 3 attempts").'
     )
     summary: str | None
+    summary_evidence: list[EvidenceView] = Field(
+        default_factory=list, description="The quotes the summary rests on."
+    )
     complexity: str | None = Field(description='The model\'s complexity assessment, e.g. "high".')
     complexity_rationale: str | None
     findings: list[AiFindingView]
@@ -211,6 +217,11 @@ class AiView(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     estimated_cost: float | None = None
+    model_calls: int = Field(default=0, description="Calls that reached the model.")
+    cached_chunks: int = Field(default=0, description="Chunks answered from the cache.")
+    raised_tier: int | None = Field(
+        default=None, description="The tier the model's complexity assessment raised it to."
+    )
 
 
 class CaseView(BaseModel):
@@ -270,6 +281,7 @@ def load_case_view(*, session: Session, case_id: str) -> CaseView:
         approvals=records,
         corrections=corrections,
         people=names,
+        reading=case_reading(session=session, case_id=case_id),
     )
 
 
@@ -282,11 +294,14 @@ def build_case_view(
     corrections: Sequence[Correction] = (),
     people: Mapping[str, str] | None = None,
     ai: AiView | None = None,
+    reading: CaseModelReading | None = None,
 ) -> CaseView:
     """The view of ``case`` from its stored rows (no database access)."""
     facts = FactRecord.model_validate_json(case.facts_json) if case.facts_json else None
     decision = Decision.model_validate_json(case.decision_json) if case.decision_json else None
     names = facts.documents if facts else {}
+    if ai is None and reading is not None:
+        ai = ai_view(reading, decision, names)
     fired = decision.fired_rules if decision else []
     rules_by_fact: dict[str, list[str]] = {}
     for rule in fired:
@@ -329,6 +344,62 @@ def build_case_view(
         corrections=[_correction(c, people or {}) for c in corrections],
         ai=ai,
     )
+
+
+def ai_view(row: CaseModelReading, decision: Decision | None, names: dict[str, str]) -> AiView:
+    """The model's stored reading as shown, with the approvals its findings added."""
+    reading = AiReading.model_validate_json(row.reading_json)
+    adds = _model_approvals(decision)
+    findings = [
+        AiFindingView(
+            kind=f.kind,
+            label=f.label,
+            text=f.text,
+            grounded=f.grounded,
+            evidence=_evidence(f.evidence, names),
+            quote=f.quote,
+            adds_approval=adds.get(f.path or "") if f.grounded else None,
+        )
+        for f in reading.findings
+    ]
+    raised = None
+    if decision is not None and any(
+        flag.startswith("model_complexity_") for flag in decision.risk_flags
+    ):
+        raised = decision.tier
+    return AiView(
+        status=row.status,
+        reason=row.reason,
+        summary=reading.summary,
+        summary_evidence=_evidence(reading.summary_evidence, names),
+        complexity=reading.complexity,
+        complexity_rationale=reading.complexity_rationale,
+        findings=findings,
+        grounded_share=reading.grounded_share,
+        model=row.model if row.status != "off" else None,
+        prompt_hashes=reading.prompt_hashes,
+        tokens_in=row.tokens_in,
+        tokens_out=row.tokens_out,
+        estimated_cost=row.estimated_cost,
+        model_calls=reading.model_calls,
+        cached_chunks=sum(1 for call in reading.calls if call.cached),
+        raised_tier=raised,
+    )
+
+
+def _model_approvals(decision: Decision | None) -> dict[str, str]:
+    """Fact path -> role, for the approvals only the model's facts made fire."""
+    if decision is None:
+        return {}
+    by_rule = {rule_id: a.role.value for a in decision.approvals for rule_id in a.rules}
+    adds: dict[str, str] = {}
+    for rule in decision.fired_rules:
+        if not rule.advisory or rule.id not in by_rule:
+            continue
+        for ref in rule.facts:
+            if ref.source == "llm":
+                adds.setdefault(ref.path, by_rule[rule.id])
+    return adds
 
 
 def _approvals(

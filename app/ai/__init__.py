@@ -1,0 +1,1 @@
+"""The language model's part in a case: its settings, the answer cache, the stored reading."""
