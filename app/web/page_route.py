@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.responses import RedirectResponse, Response
 
+from app.api.problems import error_response
 from app.errors import InvalidRequestError, TriageError
 from app.web.security import SignInRequiredError
 from app.web.templating import render
@@ -33,7 +34,10 @@ def sign_in_redirect(request: Request, next_url: str) -> Response:
 
 
 def error_page(request: Request, error: TriageError) -> Response:
-    """The error's status with its title and sentence; a fragment for HTMX requests."""
+    """The error's status with its title and sentence; a fragment for HTMX requests, and
+    the API's problem document for the page's script (which asks for JSON)."""
+    if "application/json" in request.headers.get("accept", ""):
+        return error_response(error, instance=request.url.path)
     name = "partials/error.html" if request.headers.get("hx-request") else "error.html"
     headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if name != "error.html" else {}
     return render(

@@ -15,9 +15,9 @@ from app.api.accepting import FILES_FIELD, METADATA_FIELD, REFERENCE_FIELD, acce
 from app.api.deps import EngineDep, QueueDep, SettingsDep
 from app.api.idempotency import idempotent, request_fingerprint
 from app.api.schemas import CaseAccepted, dump
-from app.errors import InvalidRequestError
+from app.errors import InvalidRequestError, TriageError
 from app.uploads import MultipartForm, read_multipart, upload_limits
-from app.web.page_route import PageRoute
+from app.web.page_route import PageRoute, error_page
 from app.web.security import CSRF_FIELD, PageUser, check_form_origin
 from app.web.templating import render
 
@@ -116,11 +116,25 @@ async def _upload(
         instance=request.url.path,
         produce=produce,
     )
+    wants_json = "application/json" in request.headers.get("accept", "")
+    if answer.status_code != 202:
+        # A refusal kept for the key (replayed as it was first answered).
+        return answer if wants_json else refusal_page(request, answer)
     accepted = CaseAccepted.model_validate_json(bytes(answer.body))
     target = f"/cases/{accepted.case_id}"
-    if "application/json" in request.headers.get("accept", ""):
+    if wants_json:
         return JSONResponse({"case_id": accepted.case_id, "case_url": target}, status_code=202)
     return RedirectResponse(target, status_code=303)
+
+
+def refusal_page(request: Request, answer: Response) -> Response:
+    """The page for a refusal the API answered as a problem document."""
+    problem = json.loads(bytes(answer.body))
+    error = TriageError(str(problem.get("detail", "")), documents=problem.get("documents") or [])
+    error.status = answer.status_code
+    error.code = str(problem.get("code", "invalid_request"))
+    error.title = str(problem.get("title", "The upload was refused"))
+    return error_page(request, error)
 
 
 @router.post("/cases/new")

@@ -127,6 +127,14 @@
   }
 
   document.addEventListener("DOMContentLoaded", setUp);
+  // A refusal (4xx) comes as a fragment aimed at the flash area: show it, don't drop it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:afterSettle", function () {
     document.querySelectorAll("form[data-upload]:not([data-ready])").forEach(function (form) {
       form.setAttribute("data-ready", "1");
