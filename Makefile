@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CUAD ?= ../shared/datasets/cuad
 
-.PHONY: install demo serve test test-fast lint type check train eval eval-baseline bench clean
+.PHONY: install demo serve screenshots test test-fast lint type check train eval eval-baseline bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: install
 ## The HTTP API with its in-process workers on the embedded default (docs at /docs).
 serve: install
 	$(BIN)/triage serve
+
+## Screenshots of the upload, case, queue, approver and dashboard pages in var/screenshots
+## (a fresh service with the bundled sample in it, photographed by Debian's chromium).
+screenshots: install
+	$(BIN)/python -m tests.web.screenshots --out var/screenshots
 
 ## The whole test suite (CI sets CI=true, which makes dataset- and service-backed tests mandatory).
 test: install
