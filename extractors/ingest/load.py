@@ -25,8 +25,7 @@ from extractors.ingest.assemble import build_document
 from extractors.ingest.detect import sniff_media_type
 from extractors.ingest.files import display_filename, read_upload_file
 from extractors.ingest.limits import DEFAULT_LIMITS, IngestLimits
-from extractors.ingest.pdf_pypdf import LoaderUnavailableError
-from extractors.ingest.raw import LOADER_FALLBACK, RawDocument
+from extractors.ingest.raw import LOADER_FALLBACK, LoaderUnavailableError, RawDocument
 from extractors.ingest.refusals import too_large, too_many_pages
 from extractors.ingest.sandbox import DEFAULT_WORKERS, ParseTimeoutError, run_in_sandbox
 

@@ -7,10 +7,10 @@ import pypdfium2.raw as pdfium_c
 from pypdfium2.version import PYPDFIUM_INFO
 
 from extractors.ingest.limits import IngestLimits
-from extractors.ingest.raw import RawDocument, RawPage
+from extractors.ingest.raw import PYPDFIUM2_LOADER, RawDocument, RawPage
 from extractors.ingest.refusals import corrupt, needs_password, too_many_pages, too_much_text
 
-LOADER = "pypdfium2"
+LOADER = PYPDFIUM2_LOADER
 LOADER_VERSION = str(PYPDFIUM_INFO)
 
 _IMAGE_SEARCH_DEPTH = 3

@@ -14,19 +14,15 @@ from pypdf.errors import DependencyError
 from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
 from extractors.ingest.limits import IngestLimits
-from extractors.ingest.raw import RawDocument, RawPage
+from extractors.ingest.raw import PYPDF_LOADER, LoaderUnavailableError, RawDocument, RawPage
 from extractors.ingest.refusals import needs_password, too_many_pages, too_much_text
 
-LOADER = "pypdf"
+LOADER = PYPDF_LOADER
 LOADER_VERSION = pypdf.__version__
 
 # Enough to find scanned pages; a page that nests images deeper is not a plain scan.
 _IMAGE_SEARCH_DEPTH = 3
 _IMAGE_SEARCH_ENTRIES = 1_000
-
-
-class LoaderUnavailableError(Exception):
-    """pypdf cannot read this (legitimate) file at all, e.g. AES without a crypto backend."""
 
 
 @contextmanager

@@ -12,6 +12,15 @@ PAGES_WITHOUT_TEXT = "pages_without_text"
 LOADER_FALLBACK = "loader_fallback"
 COMBINING_MARKS_DROPPED = "combining_marks_dropped"
 
+# The PDF loaders, by the names documents record; the parsers themselves are imported only
+# in the worker processes that use them.
+PYPDF_LOADER = "pypdf"
+PYPDFIUM2_LOADER = "pypdfium2"
+
+
+class LoaderUnavailableError(Exception):
+    """pypdf cannot read this (legitimate) file at all, e.g. AES without a crypto backend."""
+
 
 @dataclass(frozen=True)
 class RawPage:

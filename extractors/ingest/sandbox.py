@@ -123,6 +123,15 @@ def run_in_sandbox(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def warm_up(workers: int = DEFAULT_WORKERS) -> None:
+    """Start the parser workers now, without waiting for them.
+
+    A spawned worker needs most of a second to start (an interpreter, then pypdf); started
+    while the caller still loads its own modules, it is ready when the first file comes.
+    """
+    _SANDBOX.pool(workers).schedule(worker.ready)
+
+
 def shutdown_pool() -> None:
     """Stop the parser workers; the next parse starts a fresh pool."""
     _SANDBOX.stop()

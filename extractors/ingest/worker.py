@@ -14,42 +14,65 @@ import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
-from pypdf.errors import LimitReachedError
-
 from extractors.document import MediaType
 from extractors.errors import ErrorCode, IngestError
-from extractors.ingest import docx_loader, pdf_pdfium, pdf_pypdf, text_loader
+from extractors.ingest import text_loader
 from extractors.ingest.detect import detect_media_type
 from extractors.ingest.limits import IngestLimits
 from extractors.ingest.normalise import normalise_document
-from extractors.ingest.pdf_pypdf import LoaderUnavailableError
-from extractors.ingest.raw import RawDocument
+from extractors.ingest.raw import (
+    PYPDF_LOADER,
+    PYPDFIUM2_LOADER,
+    LoaderUnavailableError,
+    RawDocument,
+)
 from extractors.ingest.refusals import corrupt, describe
 
 T = TypeVar("T")
 
-PYPDF = pdf_pypdf.LOADER
-PYPDFIUM2 = pdf_pdfium.LOADER
-_PDF_READERS: dict[str, Callable[[bytes, IngestLimits], RawDocument]] = {
-    PYPDF: pdf_pypdf.read_pdf,
-    PYPDFIUM2: pdf_pdfium.read_pdf,
-}
+# The parsers (pypdf, pypdfium2, python-docx) are imported where a worker first uses them,
+# never in the service process, which only names the functions below for the pool.
+PYPDF = PYPDF_LOADER
+PYPDFIUM2 = PYPDFIUM2_LOADER
+
+
+def _pdf_reader(loader: str) -> Callable[[bytes, IngestLimits], RawDocument]:
+    if loader == PYPDF:
+        from extractors.ingest import pdf_pypdf  # noqa: PLC0415 - in the worker only
+
+        return pdf_pypdf.read_pdf
+    if loader == PYPDFIUM2:
+        from extractors.ingest import pdf_pdfium  # noqa: PLC0415 - in the worker only
+
+        return pdf_pdfium.read_pdf
+    raise KeyError(loader)
 
 
 def initialise() -> None:
-    """Run once per worker: parsers complain loudly about damaged files, the caller is told."""
+    """Run once per worker: parsers complain loudly about damaged files, the caller is told.
+
+    pypdf, which reads nearly every upload, is imported now, while the worker waits for
+    its first file; the fallback and DOCX parsers when a file first needs them.
+    """
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
+    from extractors.ingest import pdf_pypdf  # noqa: F401, PLC0415 - warms the worker
+
+
+def ready() -> None:
+    """Nothing: scheduled only to start the pool's workers before the first file comes."""
 
 
 def probe_pdf(data: bytes, limits: IngestLimits) -> int:
     """The page count a PDF declares (see ``pdf_pypdf.probe_pdf``)."""
+    from extractors.ingest import pdf_pypdf  # noqa: PLC0415 - in the worker only
+
     return _guarded("PDF", limits, lambda: pdf_pypdf.probe_pdf(data, limits))
 
 
 def read_pdf(data: bytes, limits: IngestLimits, loader: str) -> RawDocument:
     """Normalised page texts of a PDF read by ``loader`` (``pypdf`` or ``pypdfium2``)."""
-    read = _PDF_READERS[loader]
+    read = _pdf_reader(loader)
     return _guarded("PDF", limits, lambda: normalise_document(read(data, limits), limits))
 
 
@@ -63,6 +86,8 @@ def read_archive(
     """
 
     def read() -> tuple[MediaType, RawDocument]:
+        from extractors.ingest import docx_loader  # noqa: PLC0415 - in the worker only
+
         media_type = detect_media_type(data, filename)
         if media_type is not MediaType.DOCX:  # pragma: no cover - detection only finds DOCX
             raise AssertionError(f"a ZIP detected as {media_type}")
@@ -79,6 +104,8 @@ def read_text(data: bytes, limits: IngestLimits) -> RawDocument:
 
 
 def _guarded(kind: str, limits: IngestLimits, parse: Callable[[], T]) -> T:
+    from pypdf.errors import LimitReachedError  # noqa: PLC0415 - in the worker only
+
     _cap_memory(limits.memory_bytes)
     try:
         return parse()
