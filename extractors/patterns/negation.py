@@ -12,6 +12,7 @@ clause; those paths only take the specific wordings listed for them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -339,10 +340,21 @@ _KEYED_SPECIFIC: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
 )
 
 
-def _compile(template: str, concept: str) -> re.Pattern[str]:
-    body = template.format(
+def _body(template: str, concept: str) -> str:
+    return template.format(
         concept=concept, negator=_NEGATOR, verbs=_VERBS, det=_DETERMINERS, adverb=_ADVERB
     )
+
+
+@functools.cache
+def _negation(body: str) -> re.Pattern[str]:
+    """A general negation wording, compiled the first time a sentence needs it.
+
+    Eight wordings for each of some forty concepts are hundreds of large patterns: compiled
+    at import they cost a one-off process more than reading a contract does, and most of
+    them are never needed (their concept's keywords are absent, or an earlier wording
+    already decided the sentence).
+    """
     return re.compile(body, re.IGNORECASE)
 
 
@@ -354,7 +366,8 @@ class _Rule:
     paths: tuple[str, ...]
     # Where to look: sentences holding a match of ``anchor``; then ``negations`` decide.
     anchor: re.Pattern[str]
-    negations: tuple[re.Pattern[str], ...]
+    # Sources of the general negation wordings, tried in order (see ``_negation``).
+    negations: tuple[str, ...]
     keys: tuple[str, ...]
 
 
@@ -425,7 +438,7 @@ _RULES: tuple[_Rule, ...] = tuple(
         _Rule(
             concept.paths,
             re.compile(rf"\b(?:{concept.pattern})\b", re.IGNORECASE),
-            tuple(_compile(template, concept.pattern) for template in _GENERAL),
+            tuple(_body(template, concept.pattern) for template in _GENERAL),
             _KEYS[concept.paths[0]],
         )
         for concept in _CONCEPTS
@@ -491,7 +504,11 @@ def extract(view: TextView) -> list[Hit]:
             checked.add(start)
             if rule.negations:
                 found = next(
-                    (m for pattern in rule.negations if (m := pattern.search(text, start, end))),
+                    (
+                        m
+                        for body in rule.negations
+                        if (m := _negation(body).search(text, start, end))
+                    ),
                     None,
                 )
             else:
