@@ -184,7 +184,7 @@ class OpenAIStub:
         sent = "".join(m.get("content") or "" for m in request.messages)
         schema = (request.body.get("response_format") or {}).get("json_schema")
         prompt_tokens = estimate_tokens(sent) + (
-            estimate_tokens(json.dumps(schema)) if schema else 0
+            estimate_tokens(json.dumps(schema, separators=(",", ":"))) if schema else 0
         )
         content = reply.content
         return {
