@@ -11,8 +11,13 @@ from extractors.document import PAGE_SEPARATOR, MediaType
 from extractors.ingest import IngestLimits, ingest_bytes, worker
 from extractors.ingest.assemble import normalise_page_text
 from extractors.ingest.pdf_pdfium import clean_pdfium_text
-from extractors.ingest.pdf_pypdf import LoaderUnavailableError, read_pdf
-from extractors.ingest.raw import LOADER_FALLBACK, PAGES_WITHOUT_TEXT, SCANNED_PAGES
+from extractors.ingest.pdf_pypdf import read_pdf
+from extractors.ingest.raw import (
+    LOADER_FALLBACK,
+    PAGES_WITHOUT_TEXT,
+    SCANNED_PAGES,
+    LoaderUnavailableError,
+)
 from tests.extractors.ingest import hostile
 from tests.extractors.ingest.conftest import FAST, GOOD_PAGES, assert_still_parses
 
