@@ -43,6 +43,7 @@ class ApprovalAction:
     can_decide: bool
     why_not: str | None
     can_confirm_removal: bool
+    holds_role: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def approval_action(user: User, case: Case, approval: ApprovalView) -> ApprovalA
         can_decide=why_not is None and is_open,
         why_not=why_not,
         can_confirm_removal=pending_removal,
+        holds_role=approval.role in held,
     )
 
 
