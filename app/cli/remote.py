@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from app.errors import TriageError
-from app.models import SETTLED_STATUSES, CaseStatus
-from app.views.case_view import CaseView
 from extractors.ingest import read_upload_file
+
+if TYPE_CHECKING:
+    from app.views.case_view import CaseView
 
 # How often the case is asked for while the service works on it.
 _POLL_S = 0.05
+# States of a case the service is still working on: while the case is in one of them its
+# view is not read. The case view and the database models it is defined with take longer
+# to import than the service takes to decide, so they are imported while it works.
+_WORKING = frozenset({"received", "queued", "processing"})
 
 
 class RemoteError(TriageError):
@@ -76,12 +82,14 @@ def triage_remotely(
                 answer = client.get(location)
                 if answer.status_code != 200:
                     raise _problem(answer)
-                view = CaseView.model_validate(answer.json())
-                if view.status in SETTLED_STATUSES or view.status is CaseStatus.FAILED:
-                    return view
+                body: dict[str, Any] = answer.json()
+                if body.get("status") not in _WORKING:
+                    view = _settled_view(body)
+                    if view is not None:
+                        return view
                 if time.monotonic() > deadline:
                     raise RemoteError(
-                        f"The case {view.id} was not decided within {timeout_s:.0f} s.",
+                        f"The case {body.get('id')} was not decided within {timeout_s:.0f} s.",
                         code="timeout",
                         status=504,
                     )
@@ -90,3 +98,14 @@ def triage_remotely(
         raise RemoteError(
             f"The service at {server} did not answer ({error}).", code="unreachable", status=503
         ) from error
+
+
+def _settled_view(body: dict[str, Any]) -> CaseView | None:
+    """The case view of ``body`` if the case is settled or failed, else None."""
+    from app.models import SETTLED_STATUSES, CaseStatus
+    from app.views.case_view import CaseView
+
+    view = CaseView.model_validate(body)
+    if view.status in SETTLED_STATUSES or view.status is CaseStatus.FAILED:
+        return view
+    return None

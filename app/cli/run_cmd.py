@@ -17,6 +17,13 @@ from app.cli.options import (
     OutputFormat,
     choose_format,
 )
+from app.cli.warm import (
+    import_renderer,
+    in_background,
+    load_extractors,
+    start_decider,
+    start_parsers,
+)
 
 if TYPE_CHECKING:
     from app.pipeline import Upload
@@ -61,14 +68,7 @@ def run(
     The same files again (same bytes, same --reference) decide their earlier case again
     with the current policy instead of opening another; --new-case opens one anyway.
     """
-    # Imported here, not at the top: reading and deciding pull in the extractors, the
-    # rules engine and the database, which `triage --help` does not need.
-    from app.cases import find_case_by_documents
-    from app.cli.show import print_view
-    from app.db import get_engine, session_scope
-    from app.jobs.inline import run_triage
     from app.settings import get_settings
-    from app.views.case_view import load_case_view
 
     output = choose_format(fmt, as_json=as_json, brief=brief)
     if case is not None and new_case:
@@ -86,7 +86,20 @@ def run(
             brief=brief,
         )
         return
+    # The parser processes start, and the extractors load, while this process imports the
+    # database and the pipeline: each would otherwise be waited for in turn.
+    start_parsers()
+    in_background(load_extractors, settings)
+    # Imported here, not at the top: reading and deciding pull in the extractors, the
+    # rules engine and the database, which `triage --help` does not need.
+    from app.cases import find_case_by_documents
+    from app.cli.show import print_view
+    from app.db import get_engine, session_scope
+    from app.jobs.inline import run_triage
+    from app.views.case_view import load_case_view
+
     policy = _valid_policy(settings)
+    in_background(start_decider, settings, policy)
     engine = get_engine(settings.database_url)
     uploads = _read_files(files, max_bytes=int(settings.max_upload_mb * 1_000_000))
     reused: str | None = None
@@ -124,8 +137,9 @@ def _run_remotely(
     brief: bool,
 ) -> None:
     from app.cli.remote import RemoteError, triage_remotely
-    from app.cli.show import print_view
 
+    # The case view and its renderer are imported while the service reads and decides.
+    in_background(import_renderer)
     token = settings.api_token.get_secret_value() if settings.api_token else None
     try:
         with make_console(stderr=True).status(f"Sent to {server}; reading and deciding…"):
@@ -141,6 +155,8 @@ def _run_remotely(
         make_console(stderr=True).print(f"{error.code}: {error.detail}", markup=False)
         refused = error.status in (413, 415, 422) and error.code not in {"invalid_request"}
         raise typer.Exit(int(ExitCode.REFUSED if refused else ExitCode.FAILED)) from None
+    from app.cli.show import print_view
+
     print_view(view, output=output, brief=brief)
     if view.status.value == "failed":
         raise typer.Exit(int(ExitCode.FAILED))

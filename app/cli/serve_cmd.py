@@ -46,6 +46,8 @@ def serve(
         typer.echo(f"Refusing to start: {error}", err=True)
         raise typer.Exit(2) from None
     configure_logging()
+    if workers == 1:
+        _warm_up(settings)
     # uvicorn re-raises SIGTERM once it has shut down gracefully; ending as a normal exit
     # instead lets the atexit hooks run (the rules engine's worker process is stopped).
     signal.signal(signal.SIGTERM, _exit_after_shutdown)
@@ -65,6 +67,20 @@ def serve(
         timeout_graceful_shutdown=shutdown_timeout,
         server_header=False,
     )
+
+
+def _warm_up(settings: Settings) -> None:
+    """Start the parser processes, and load the extractors when jobs run in this process,
+    while uvicorn starts: the first upload then waits for neither.
+
+    Only for a single process: with several, uvicorn starts others that warm themselves
+    up on their first upload.
+    """
+    from app.cli.warm import in_background, load_extractors, start_parsers
+
+    start_parsers()
+    if settings.job_backend == "local":
+        in_background(load_extractors, settings)
 
 
 def _exit_after_shutdown(_signum: int, _frame: FrameType | None) -> None:

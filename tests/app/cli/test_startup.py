@@ -37,6 +37,13 @@ def test_help_loads_no_heavy_module() -> None:
     assert _loaded_after(code) == []
 
 
+def test_the_service_client_loads_no_database_rules_or_parser() -> None:
+    # ``triage run --server`` uploads and polls: only the case view, once the service has
+    # decided, needs the models (imported meanwhile, in the background).
+    code = "import app.cli.main, app.cli.remote, app.cli.warm"
+    assert set(_loaded_after(code)) <= {"extractors"}
+
+
 @pytest.mark.parametrize(
     ("columns", "tty", "width"),
     [

@@ -1,0 +1,59 @@
+"""Starting slow things early: parser processes, the extractors, the rules engine's worker.
+
+A spawned parser or rules worker needs a good part of a second to start, and the extractors
+as long to import (hundreds of regexes, the clause model). A command that will need them
+starts them while it does its own setup, so they are ready when it gets there instead of
+being waited for in turn. Warming changes nothing that is computed: a failure here is left
+for the real call to meet and report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+    from rules import Policy
+
+
+def in_background(work: Callable[..., object], *args: object) -> threading.Thread:
+    """``work(*args)`` in a daemon thread, any error ignored."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            work(*args)
+
+    thread = threading.Thread(target=run, name=f"warm-{work.__name__}", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_parsers() -> None:
+    """Start the sandboxed parser processes now, without waiting for them."""
+    from extractors.ingest import warm_up
+
+    warm_up()
+
+
+def load_extractors(settings: Settings) -> None:
+    """Import and build the configured extractors (regexes compiled, clause model read)."""
+    from extractors.registry import get_extractors
+
+    get_extractors(settings.offline_extractors)
+
+
+def start_decider(settings: Settings, policy: Policy) -> None:
+    """Start the rules engine's worker with one decision on no facts, kept nowhere."""
+    from app.deciding import decide_with_settings
+    from extractors.facts import FactRecord
+    from rules import CaseContext
+
+    decide_with_settings(FactRecord(), policy=policy, context=CaseContext(), settings=settings)
+
+
+def import_renderer() -> None:
+    """Import the case view and the terminal renderer."""
+    import app.cli.show  # noqa: F401
