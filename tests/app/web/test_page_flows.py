@@ -259,3 +259,16 @@ def test_the_kpis_follow_the_cases(pages: Browserish) -> None:
         == 422
     )
     assert pages.client.get("/dashboard?period=year").status_code == 422
+
+
+def test_empty_pages_say_what_to_do(pages: Browserish) -> None:
+    pages.sign_in("csm@example.com")
+    queue = pages.client.get("/cases")
+    assert "No cases yet." in queue.text and 'href="/cases/new"' in queue.text
+    approvals = pages.client.get("/approvals")
+    assert "You hold no approval role" in approvals.text
+    dashboard = pages.client.get("/dashboard")
+    assert "No case was uploaded in this period." in dashboard.text
+    pages.sign_in("legal@example.com")
+    assert "Nothing waits for your approval." in pages.client.get("/approvals").text
+    assert "Upload the first bundle" not in pages.client.get("/cases").text
