@@ -16,6 +16,9 @@ from rich.text import Text
 
 from app.views.case_view import FACT_GROUPS, CaseView, EvidenceView
 from app.views.export import (
+    ai_complexity_words,
+    ai_finding_words,
+    ai_status_words,
     approval_reasons,
     document_words,
     path_words,
@@ -97,10 +100,14 @@ def print_case(
     page = _Page(console)
     _decision(page, view, note)
     if brief:
+        if view.ai is not None and view.ai.status == "unavailable":
+            page.blank()
+            page.text(ai_status_words(view.ai), style="yellow")
         return
     if view.risk_flags:
         page.heading("Risk flags")
         page.text(", ".join(view.risk_flags), indent=2)
+    _ai(page, view)
     wide = page.width >= TABLE_WIDTH
     _documents(page, view, wide=wide)
     _facts(page, view, wide=wide)
@@ -131,6 +138,32 @@ def _decision(page: _Page, view: CaseView, note: str | None) -> None:
         page.heading(f"Information needed ({len(view.information_needed)})")
         for need in view.information_needed:
             page.text(f"• {need.reason} ({need.path})", indent=2, hang=4)
+
+
+def _ai(page: _Page, view: CaseView) -> None:
+    """The model's reading, marked advisory; off or unavailable in one line saying why."""
+    ai = view.ai
+    if ai is None:
+        return
+    page.heading("AI reading (advisory)")
+    if ai.status != "used":
+        style = "yellow" if ai.status == "unavailable" else "dim"
+        page.text(ai_status_words(ai), indent=2, style=style)
+        return
+    if ai.summary:
+        page.text(ai.summary, indent=2)
+        page.cite(ai.summary_evidence, indent=4)
+    complexity = ai_complexity_words(ai)
+    if complexity:
+        page.entry("complexity", complexity)
+    for finding in ai.findings:
+        style = "" if finding.grounded else "yellow"
+        page.text(f"• {ai_finding_words(finding)}", indent=2, hang=4, style=style)
+        if finding.grounded:
+            page.cite(finding.evidence, indent=6)
+        elif finding.quote:
+            page.text(f"model's quote: “{finding.quote}”", indent=6, style="dim")
+    page.text(ai_status_words(ai), indent=2, style="dim")
 
 
 def _documents(page: _Page, view: CaseView, *, wide: bool) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from app.views.case_view import (
     FACT_GROUPS,
     PATH_WORDS,
+    AiFindingView,
+    AiView,
     ApprovalView,
     CaseView,
     DocumentView,
@@ -115,6 +117,44 @@ def versions_words(view: CaseView, *, short: bool = False) -> str:
     return "; ".join(parts)
 
 
+def ai_status_words(ai: AiView) -> str:
+    """What the model did for the case, in one line: off, unavailable and why, or its usage."""
+    if ai.status != "used":
+        return ai.reason or f"AI {ai.status}"
+    calls = count_words(ai.model_calls, "model call")
+    parts = [f"AI reading by {ai.model or 'the model'} (advisory)", calls]
+    if ai.cached_chunks:
+        parts.append(f"{ai.cached_chunks} from the cache")
+    parts.append(f"{ai.tokens_in:,} tokens in, {ai.tokens_out:,} out")
+    if ai.estimated_cost is not None:
+        parts.append(f"estimated ${ai.estimated_cost:.4f}")
+    if ai.grounded_share is not None:
+        parts.append(f"{ai.grounded_share:.0%} of findings quoted from the documents")
+    return " · ".join(parts)
+
+
+def ai_finding_words(finding: AiFindingView) -> str:
+    """A finding as one line: kind, label, what the model says, and what became of it."""
+    text = f"[{finding.kind}] {finding.label}: {finding.text}".rstrip(": ")
+    if not finding.grounded:
+        return f"{text} — ungrounded: its quote is not in the documents, so the rules ignore it"
+    if finding.adds_approval:
+        return f"{text} — adds the {finding.adds_approval} approval"
+    return text
+
+
+def ai_complexity_words(ai: AiView) -> str | None:
+    """“high: several entities; custom SLA (raised the tier to 3)”, or None."""
+    if ai.complexity is None:
+        return None
+    words = ai.complexity
+    if ai.complexity_rationale:
+        words += f": {ai.complexity_rationale.rstrip('.')}"
+    if ai.raised_tier is not None:
+        words += f" (raised the tier to {ai.raised_tier})"
+    return words
+
+
 def brief_json(view: CaseView) -> str:
     """The decision part of the case as JSON."""
     return view.model_dump_json(indent=2, include=set(BRIEF_FIELDS))
@@ -177,12 +217,41 @@ def case_markdown(view: CaseView, *, brief: bool = False) -> str:
         return "\n".join(lines)
     if view.risk_flags:
         lines += ["## Risk flags", "", ", ".join(view.risk_flags), ""]
+    lines += _markdown_ai(view)
     lines += _markdown_documents(view)
     lines += _markdown_facts(view)
     lines += _markdown_obligations(view)
     lines += _markdown_rules(view)
     lines += ["## Versions", "", versions_words(view) or "none recorded", ""]
     return "\n".join(lines)
+
+
+def _markdown_ai(view: CaseView) -> list[str]:
+    ai = view.ai
+    if ai is None:
+        return []
+    lines = ["## AI reading (advisory)", "", ai_status_words(ai), ""]
+    if ai.status != "used":
+        return lines
+    if ai.summary:
+        cited = citation(ai.summary_evidence, width=_MARKDOWN_QUOTE)
+        lines += [f"> {ai.summary}" + (f" — {cited}" if cited else ""), ""]
+    complexity = ai_complexity_words(ai)
+    if complexity:
+        lines += [f"- Complexity: {complexity}", ""]
+    if ai.findings:
+        lines += ["| Finding | Grounded | Evidence |", "| --- | --- | --- |"]
+        for finding in ai.findings:
+            evidence = (
+                citation(finding.evidence, width=_MARKDOWN_QUOTE)
+                if finding.grounded
+                else f"not found: “{short_quote(finding.quote or '', _MARKDOWN_QUOTE)}”"
+            )
+            lines.append(
+                _row(ai_finding_words(finding), "yes" if finding.grounded else "no", evidence)
+            )
+        lines.append("")
+    return lines
 
 
 def _markdown_documents(view: CaseView) -> list[str]:
