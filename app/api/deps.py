@@ -151,8 +151,17 @@ def authorize_request(
     operation = (request.method, template or request.url.path)
     if operation in PUBLIC:
         return None
-    permission = permission_for(*operation)
     user = _authenticate(request, engine)
+    enforce_permission(request, engine=engine, user=user, operation=operation)
+    return user
+
+
+def enforce_permission(
+    request: Request, *, engine: Engine, user: User, operation: tuple[str, str]
+) -> None:
+    """ForbiddenError, saying why, unless the table's row for ``operation`` lets ``user`` in
+    (the case named by the path included)."""
+    permission = permission_for(*operation)
     if permission is None:
         # Fail closed: a route nobody has given a row to is refused to everyone.
         log.error("no permission row for %s %s", *operation)
@@ -168,7 +177,6 @@ def authorize_request(
             case = session.get(Case, case_id)
         if case is not None:
             authorize_case_action(user=user, case=case, permission=permission)
-    return user
 
 
 def get_current_user(

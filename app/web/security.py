@@ -16,20 +16,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
-from sqlmodel import Session
 
-from app.api.deps import get_engine, presented_token, route_template
+from app.api.deps import enforce_permission, get_engine, presented_token, route_template
 from app.auth.models import User
-from app.auth.permissions import (
-    PUBLIC,
-    CaseRule,
-    authorize_case_action,
-    authorize_roles,
-    permission_for,
-)
+from app.auth.permissions import PUBLIC
 from app.auth.service import ForbiddenError, UnauthenticatedError, authenticate_token
 from app.db import session_scope
-from app.models import Case
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -113,20 +105,7 @@ def page_user(request: Request, engine: Annotated[Engine, Depends(get_engine)]) 
     except UnauthenticatedError as error:
         raise SignInRequiredError(error.detail, next_url=_sign_in_target(request)) from error
     request.state.user = user
-    permission = permission_for(*operation)
-    if permission is None:
-        raise ForbiddenError(
-            f"{operation[0]} {operation[1]} has no entry in the permission table, "
-            "so nobody may use it."
-        )
-    path_params = {key: str(value) for key, value in request.path_params.items()}
-    authorize_roles(user=user, permission=permission, path_params=path_params)
-    case_id = path_params.get("case_id")
-    if permission.own_case is not CaseRule.ANY and case_id is not None:
-        with Session(engine) as session:
-            case = session.get(Case, case_id)
-        if case is not None:
-            authorize_case_action(user=user, case=case, permission=permission)
+    enforce_permission(request, engine=engine, user=user, operation=operation)
     return user
 
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.api.accepting import FILES_FIELD, METADATA_FIELD, REFERENCE_FIELD, accept_case_documents
-from app.api.deps import EngineDep, QueueDep, SettingsDep
+from app.api.deps import SettingsDep, get_engine, get_queue, get_settings
 from app.api.idempotency import idempotent, request_fingerprint
 from app.api.schemas import CaseAccepted, dump
 from app.errors import InvalidRequestError, TriageError
@@ -72,16 +72,8 @@ def _api_form(form: MultipartForm, *, new_case: bool) -> MultipartForm:
     return MultipartForm(files=form.files, fields=fields)
 
 
-async def _upload(
-    request: Request,
-    *,
-    user_id: str,
-    settings: SettingsDep,
-    engine: EngineDep,
-    queue: QueueDep,
-    case_id: str | None,
-    scope: str,
-) -> Response:
+async def _upload(request: Request, *, user_id: str, case_id: str | None, scope: str) -> Response:
+    settings, engine, queue = get_settings(request), get_engine(request), get_queue(request)
     form = await read_multipart(
         request.stream(),
         content_type=request.headers.get("content-type"),
@@ -138,42 +130,14 @@ def refusal_page(request: Request, answer: Response) -> Response:
 
 
 @router.post("/cases/new")
-async def upload(
-    request: Request,
-    user: PageUser,
-    settings: SettingsDep,
-    engine: EngineDep,
-    queue: QueueDep,
-) -> Response:
+async def upload(request: Request, user: PageUser) -> Response:
     """A new case from the uploaded bundle; the browser goes to its page to watch it."""
-    return await _upload(
-        request,
-        user_id=user.id,
-        settings=settings,
-        engine=engine,
-        queue=queue,
-        case_id=None,
-        scope="web POST /cases/new",
-    )
+    return await _upload(request, user_id=user.id, case_id=None, scope="web POST /cases/new")
 
 
 @router.post("/cases/{case_id}/documents")
-async def add_documents(
-    *,
-    case_id: str,
-    request: Request,
-    user: PageUser,
-    settings: SettingsDep,
-    engine: EngineDep,
-    queue: QueueDep,
-) -> Response:
+async def add_documents(case_id: str, request: Request, user: PageUser) -> Response:
     """More documents for a case, which is then triaged again."""
     return await _upload(
-        request,
-        user_id=user.id,
-        settings=settings,
-        engine=engine,
-        queue=queue,
-        case_id=case_id,
-        scope="web POST /cases/{case_id}/documents",
+        request, user_id=user.id, case_id=case_id, scope="web POST /cases/{case_id}/documents"
     )
