@@ -135,8 +135,23 @@ def _table_rows(text: str, start: int, end: int) -> list[tuple[int, int]] | None
     return rows
 
 
+# The last text cut and its units: the document verdicts and the evidence ranking of one
+# contract both cut it (a tuple, replaced whole, so threads never see half of one).
+_last: tuple[str, tuple[tuple[int, int], ...]] | None = None
+
+
 def segment(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each unit of ``text``, in order, stripped and non-overlapping."""
+    global _last  # noqa: PLW0603 - a one-entry memo of a pure function
+    last = _last
+    if last is not None and (last[0] is text or last[0] == text):
+        return list(last[1])
+    units = _segment(text)
+    _last = (text, tuple(units))
+    return units
+
+
+def _segment(text: str) -> list[tuple[int, int]]:
     units: list[tuple[int, int]] = []
     heading: int | None = None
     for para_start, para_end in _paragraphs(text):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import extractors.classifier.segment as segment_module
 from extractors.classifier.segment import MAX_UNIT_CHARS, segment
 
 
@@ -88,3 +90,24 @@ def test_prose_wrapped_by_a_pdf_stays_one_sentence() -> None:
         "notice, to audit such books and records once in any calendar year."
     )
     assert segment(text) == [(0, len(text))]
+
+
+def test_the_same_text_is_cut_once_and_each_caller_gets_its_own_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = segment_module._segment
+
+    def counting(text: str) -> list[tuple[int, int]]:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(segment_module, "_segment", counting)
+    text = "1. Fees. Customer shall pay all fees within thirty days. 2. Term. One year."
+    first = segment(text)
+    first.clear()
+    assert segment(text) == real(text) != []
+    assert len(calls) == 1
+    segment("Another contract altogether, with a sentence of its own.")
+    assert segment(text) == real(text)
+    assert len(calls) == 3
