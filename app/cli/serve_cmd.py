@@ -76,11 +76,11 @@ def _warm_up(settings: Settings) -> None:
     Only for a single process: with several, uvicorn starts others that warm themselves
     up on their first upload.
     """
-    from app.cli.warm import in_background, load_extractors, start_parsers
+    from app.cli.warm import in_background, load_extractors_fully, start_parsers
 
     start_parsers()
     if settings.job_backend == "local":
-        in_background(load_extractors, settings)
+        in_background(load_extractors_fully, settings)
 
 
 def _exit_after_shutdown(_signum: int, _frame: FrameType | None) -> None:

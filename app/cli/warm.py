@@ -45,6 +45,14 @@ def load_extractors(settings: Settings) -> None:
     get_extractors(settings.offline_extractors)
 
 
+def load_extractors_fully(settings: Settings) -> None:
+    """``load_extractors``, and the patterns otherwise compiled when a contract needs them."""
+    from extractors.patterns.negation import compile_all
+
+    load_extractors(settings)
+    compile_all()
+
+
 def start_decider(settings: Settings, policy: Policy) -> None:
     """Start the rules engine's worker with one decision on no facts, kept nowhere."""
     from app.deciding import decide_with_settings

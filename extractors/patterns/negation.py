@@ -518,3 +518,11 @@ def extract(view: TextView) -> list[Hit]:
             for path in rule.paths:
                 hits.append(Hit(path, False, start, end, 0.8, FactStatus.EXCLUDED))
     return hits
+
+
+def compile_all() -> None:
+    """Compile every general negation wording now: a long-running service does it once,
+    ahead of its first contract, rather than in the first contracts that need each."""
+    for rule in _RULES:
+        for body in rule.negations:
+            _negation(body)
