@@ -48,7 +48,15 @@ def error_page(request: Request, error: TriageError) -> Response:
         title=error.title,
         error=error,
         details=error.extra.get("documents") or [],
+        back_url=_same_site_referer(request),
     )
+
+
+def _same_site_referer(request: Request) -> str | None:
+    """The page the request came from, when it is a page of this site."""
+    own = f"{request.url.scheme}://{request.url.netloc}/"
+    referer = request.headers.get("referer", "")
+    return "/" + referer.removeprefix(own) if referer.startswith(own) else None
 
 
 class PageRoute(APIRoute):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.web.headers import PageHeaders
 from app.web.routes import approvals, case, dashboard, queue, sign_in, upload
 from app.web.security import PageAuthorized
 from app.web.templating import STATIC_DIR
@@ -22,3 +23,4 @@ def install_web(app: FastAPI) -> None:
     """Serve the pages and their static files (vendored HTMX, the stylesheet, one script)."""
     app.include_router(web_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(PageHeaders)

@@ -108,3 +108,13 @@ def test_a_role_without_the_right_sees_why_as_a_page(pages: Browserish) -> None:
     assert response.status_code == 403
     assert "This needs the role csm or admin; you have legal." in response.text
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_pages_forbid_framing_and_foreign_scripts_and_the_api_is_untouched(
+    pages: Browserish,
+) -> None:
+    page = pages.client.get("/sign-in")
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "content-security-policy" not in pages.client.get("/healthz").headers
