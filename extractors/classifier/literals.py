@@ -11,6 +11,7 @@ a match cannot do without count (lookarounds, optional and repeated-zero parts d
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
@@ -225,6 +226,7 @@ class TextIndex:
         self.text = text
         self.separators = separators
         self._contains: dict[str, bool] = {}
+        self._ends: list[int] | None = None
         self._found: dict[str, list[int]] = {}
 
     def contains(self, literal: str) -> bool:
@@ -246,11 +248,14 @@ class TextIndex:
         return found
 
     def piece(self, offset: int) -> tuple[int, int]:
-        """The ``[start, end)`` of the stretch without separators around ``offset``."""
-        text = self.text
-        start = max(text.rfind(separator, 0, offset) for separator in self.separators) + 1
-        ends = [text.find(separator, offset) for separator in self.separators]
-        return start, min((end for end in ends if end >= 0), default=len(text))
+        """The ``[start, end)`` between the last separator before ``offset`` and the first at
+        or after it (the text's ends where there is none)."""
+        if self._ends is None:
+            separators = re.compile("[" + re.escape(self.separators) + "]")
+            self._ends = [match.start() for match in separators.finditer(self.text)]
+        ends = self._ends
+        at = bisect_left(ends, offset)
+        return (ends[at - 1] + 1 if at else 0), (ends[at] if at < len(ends) else len(self.text))
 
     def holds(self, literals: Literals, start: int, end: int) -> bool:
         """Whether a literal of ``literals`` lies wholly within ``[start, end)``."""
