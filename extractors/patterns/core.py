@@ -216,6 +216,9 @@ class Hit:
         return [(self.start, self.end), *self.more]
 
 
+_Windows = tuple[tuple[int, int], ...]
+
+
 class TextView:
     """The document text with the look-ups every module needs, computed once."""
 
@@ -227,6 +230,7 @@ class TextView:
         # Results one module computes and others reuse (e.g. the parties' defined names).
         self.shared: dict[str, Any] = {}
         self._positions: dict[tuple[str, ...], list[int]] = {}
+        self._windows_cache: dict[tuple[tuple[str, ...], int, int], _Windows] = {}
 
     def mentions(self, *needles: str) -> bool:
         """Whether any of the lower-case ``needles`` occurs; lets a module skip its regexes."""
@@ -262,6 +266,24 @@ class TextView:
         run over the whole text costs time at every character; finding the keywords with
         ``str.find`` first and matching only around them keeps extraction fast.
         """
+        last_end = -1
+        count = 0
+        for start, end in self._windows(keywords, before, after):
+            for match in pattern.finditer(self.text, start, end):
+                if match.start() >= last_end:
+                    last_end = match.end()
+                    yield match
+                    count += 1
+                    if count >= limit:
+                        return
+
+    def _windows(self, keywords: tuple[str, ...], before: int, after: int) -> _Windows:
+        """The stretches within ``before``/``after`` characters of a keyword, overlaps merged
+        (computed once per view: several patterns look around the same keywords)."""
+        key = (keywords, before, after)
+        cached = self._windows_cache.get(key)
+        if cached is not None:
+            return cached
         windows: list[list[int]] = []
         length = len(self.text)
         for position in self.positions(keywords):
@@ -270,16 +292,9 @@ class TextView:
                 windows[-1][1] = max(windows[-1][1], end)
             else:
                 windows.append([start, end])
-        last_end = -1
-        count = 0
-        for start, end in windows:
-            for match in pattern.finditer(self.text, start, end):
-                if match.start() >= last_end:
-                    last_end = match.end()
-                    yield match
-                    count += 1
-                    if count >= limit:
-                        return
+        merged = tuple((start, end) for start, end in windows)
+        self._windows_cache[key] = merged
+        return merged
 
     def lines_with(self, keywords: tuple[str, ...]) -> list[tuple[int, int]]:
         """Distinct lines holding any of ``keywords``: table headers, fields (bounded in number)."""
