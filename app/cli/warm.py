@@ -39,10 +39,12 @@ def start_parsers() -> None:
 
 
 def load_extractors(settings: Settings) -> None:
-    """Import and build the configured extractors (regexes compiled, clause model read)."""
+    """Import and build the configured extractors (regexes compiled, clause model read),
+    as the triage of a case asks for them."""
+    from app.ai.config import model_settings
     from extractors.registry import get_extractors
 
-    get_extractors(settings.offline_extractors)
+    get_extractors(settings.offline_extractors, model_settings(settings))
 
 
 def load_extractors_fully(settings: Settings) -> None:
