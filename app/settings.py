@@ -174,6 +174,18 @@ class Settings(BaseSettings):
                 data["offline_extractors"] = [p.strip() for p in raw.split(",") if p.strip()]
         return data
 
+    @field_validator("offline_extractors")
+    @classmethod
+    def _model_is_never_offline(cls, value: list[str]) -> list[str]:
+        # The model's findings must reach the rules as advisory facts, beside the
+        # deterministic ones; as an offline extractor they would count as deterministic.
+        if "llm" in value:
+            raise ValueError(
+                "the model is not an offline extractor: configure it with OPENAI_BASE_URL / "
+                "OPENAI_API_KEY and it reads every case as an advisory second reader"
+            )
+        return value
+
     @field_validator("working_days", mode="before")
     @classmethod
     def _split_days(cls, value: object) -> object:

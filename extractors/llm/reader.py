@@ -548,7 +548,8 @@ class _Merger:
         if answer.summary.strip():
             where = plan.document.filename or plan.document.document_id
             first, last = plan.document.pages_for_span(plan.start, plan.end)
-            prefix = f"{where}, pp. {first}-{last}: " if self.several else ""
+            pages = f"p. {first}" if first == last else f"pp. {first}-{last}"
+            prefix = f"{where}, {pages}: " if self.several else ""
             self.summaries.append(prefix + answer.summary.strip())
         for quote in answer.summary_quotes:
             found = ground(quote)

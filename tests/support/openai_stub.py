@@ -76,7 +76,9 @@ Responder = Callable[[StubRequest], StubReply]
 class OpenAIStub:
     """The server, its script and the requests it received."""
 
-    def __init__(self, responder: Responder | None = None, *, model: str = "stub-model") -> None:
+    def __init__(
+        self, responder: Responder | None = None, *, model: str = "stub-model", port: int = 0
+    ) -> None:
         self.responder: Responder = responder or good_reply
         self.model = model
         self.script: deque[StubReply | Responder] = deque()
@@ -85,7 +87,7 @@ class OpenAIStub:
         self.supports_strict = True
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -325,3 +327,31 @@ def obedient_reply(request: StubRequest) -> StubReply:
         ],
     }
     return StubReply(content=json.dumps(answer))
+
+
+def main() -> None:
+    """Serve the stub until interrupted: ``python -m tests.support.openai_stub [--port N]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local OpenAI-compatible stub server.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
+    args = parser.parse_args()
+
+    def answer(request: StubRequest) -> StubReply:
+        time.sleep(args.latency)
+        return good_reply(request)
+
+    stub = OpenAIStub(answer, port=args.port).start()
+    print(f"OPENAI_BASE_URL={stub.base_url}  (Ctrl-C stops it)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stub.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -238,3 +238,8 @@ def test_an_endpoint_that_hangs_past_the_case_deadline_never_blocks_the_case(
     assert time.monotonic() - started < 10
     assert view.ai is not None
     assert view.ai.reason == "AI unavailable: the model did not finish within 1.5 s"
+
+
+def test_the_model_cannot_be_made_an_offline_extractor() -> None:
+    with pytest.raises(ValueError, match="the model is not an offline extractor"):
+        Settings(_env_file=None, offline_extractors=["patterns", "llm"])
