@@ -70,17 +70,23 @@ def serve(
 
 
 def _warm_up(settings: Settings) -> None:
-    """Start the parser processes, and load the extractors when jobs run in this process,
-    while uvicorn starts: the first upload then waits for neither.
+    """Start the parser processes, and when jobs run in this process load the extractors and
+    start the rules engine's worker, while uvicorn starts: the first upload waits for none.
 
     Only for a single process: with several, uvicorn starts others that warm themselves
     up on their first upload.
     """
-    from app.cli.warm import in_background, load_extractors_fully, start_parsers
+    from app.cli.warm import (
+        in_background,
+        load_extractors_fully,
+        start_configured_decider,
+        start_parsers,
+    )
 
     start_parsers()
     if settings.job_backend == "local":
         in_background(load_extractors_fully, settings)
+        in_background(start_configured_decider, settings)
 
 
 def _exit_after_shutdown(_signum: int, _frame: FrameType | None) -> None:

@@ -64,6 +64,13 @@ def start_decider(settings: Settings, policy: Policy) -> None:
     decide_with_settings(FactRecord(), policy=policy, context=CaseContext(), settings=settings)
 
 
+def start_configured_decider(settings: Settings) -> None:
+    """``start_decider`` for the policy the settings name."""
+    from rules import load_policy
+
+    start_decider(settings, load_policy(settings.rules_dir))
+
+
 def import_renderer() -> None:
     """Import the case view and the terminal renderer."""
     import app.cli.show  # noqa: F401
