@@ -217,6 +217,10 @@ class Hit:
 
 
 _Windows = tuple[tuple[int, int], ...]
+# Keywords longer than this are looked for among the occurrences of their first characters,
+# when those occur at most ``_STEM_FILTER`` times (checking more would cost more than a scan).
+_STEM = 4
+_STEM_FILTER = 150
 
 
 class TextView:
@@ -230,6 +234,7 @@ class TextView:
         # Results one module computes and others reuse (e.g. the parties' defined names).
         self.shared: dict[str, Any] = {}
         self._positions: dict[tuple[str, ...], list[int]] = {}
+        self._keyword_offsets: dict[str, list[int]] = {}
         self._windows_cache: dict[tuple[tuple[str, ...], int, int], _Windows] = {}
 
     def mentions(self, *needles: str) -> bool:
@@ -243,12 +248,32 @@ class TextView:
             return cached
         found: list[int] = []
         for keyword in keywords:
-            index = self.lower.find(keyword)
-            while index >= 0:
-                found.append(index)
-                index = self.lower.find(keyword, index + 1)
+            found.extend(self._occurrences(keyword))
         found.sort()
         self._positions[keywords] = found
+        return found
+
+    def _occurrences(self, keyword: str) -> list[int]:
+        """Every offset where ``keyword`` starts in the lower-case text, overlaps included.
+
+        Each keyword is looked up once per document, and a long one among the occurrences of
+        its first few characters when those are few ("term:", "term|" and "term of" among
+        those of "term"): a scan of the whole text per keyword was most of the look-ups' cost.
+        """
+        cached = self._keyword_offsets.get(keyword)
+        if cached is not None:
+            return cached
+        lower = self.lower
+        stem = keyword[:_STEM]
+        if len(keyword) > _STEM and len(stem_offsets := self._occurrences(stem)) <= _STEM_FILTER:
+            found = [index for index in stem_offsets if lower.startswith(keyword, index)]
+        else:
+            found = []
+            index = lower.find(keyword)
+            while index >= 0:
+                found.append(index)
+                index = lower.find(keyword, index + 1)
+        self._keyword_offsets[keyword] = found
         return found
 
     def finditer(

@@ -55,3 +55,27 @@ def test_page_furniture_is_dropped_from_a_span_across_a_page_break() -> None:
     assert text_view.without_furniture(len(header) + 1, len(text)) == (
         "The Services\n\ninfringe a patent."
     )
+
+
+def _every_offset(text: str, keyword: str) -> list[int]:
+    return [index for index in range(len(text)) if text.startswith(keyword, index)]
+
+
+def test_keyword_positions_are_every_occurrence_however_they_are_looked_up() -> None:
+    from extractors.patterns import core
+
+    # "term" is common enough here that its longer keywords are scanned for directly; "aaaa"
+    # occurs overlapping itself; "licen" is found among the occurrences of "lice".
+    text = (
+        "Term: one year. The term|renewal. term\tterm of the Licence; licensed licensee. aaaaaa "
+        + "term " * (core._STEM_FILTER + 5)
+    )
+    document = make_document(text)
+    keywords = ("term:", "term|", "term of", "licen", "lice", "aaaa", "aaaaa", "absent keyword")
+    lower = TextView(document).lower
+    expected = sorted(offset for keyword in keywords for offset in _every_offset(lower, keyword))
+    assert TextView(document).positions(keywords) == expected
+    few = TextView(make_document(text[:90]))
+    assert few.positions(keywords) == sorted(
+        offset for keyword in keywords for offset in _every_offset(few.lower, keyword)
+    )
