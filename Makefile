@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CUAD ?= ../shared/datasets/cuad
 
-.PHONY: install demo serve screenshots test test-fast lint type check train eval eval-baseline bench clean
+.PHONY: install demo serve screenshots test test-fast lint type check train eval eval-llm eval-baseline bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ eval: install
 	$(BIN)/python -m evals.cuad.evaluate --dataset $(CUAD)
 	$(BIN)/python -m evals.saas.score
 
+## The offline extractors beside the model in OPENAI_BASE_URL (or the local stub: ARGS=--stub).
+eval-llm: install
+	$(BIN)/python -m evals.compare_llm --cuad $(CUAD) $(ARGS)
+
 ## Accept today's decision figures as the baseline the test suite holds them to.
 eval-baseline: install
 	$(BIN)/python -m evals.saas.decisions --engine reference --write-baseline
@@ -63,6 +67,7 @@ bench: install
 	$(BIN)/python benchmarks/ingest_cuad.py --dataset $(CUAD)
 	$(BIN)/python benchmarks/decide.py
 	$(BIN)/python benchmarks/extract_speed.py --dataset $(CUAD)
+	$(BIN)/python benchmarks/llm.py --dataset $(CUAD)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis var
