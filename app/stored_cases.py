@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sqlmodel import Session, col, select
 
+from app.ai.models import CaseModelReading
 from app.cases import case_documents
 from app.models import Case, DocumentStatus
 from extractors.facts import FactRecord
@@ -26,8 +27,11 @@ def stored_replay_cases(*, session: Session) -> Iterator[ReplayCase]:
     """Every case that has facts, oldest first, ready to be decided again."""
     statement = select(Case).where(col(Case.facts_json).is_not(None)).order_by(col(Case.created_at))
     for case in session.exec(statement):
+        reading = session.get(CaseModelReading, case.id)
+        advisory = reading.advisory_facts_json if reading is not None else None
         yield ReplayCase(
             case_id=case.id,
             facts=FactRecord.model_validate_json(case.facts_json or "{}"),
             context=case_context(session=session, case_id=case.id),
+            advisory_facts=FactRecord.model_validate_json(advisory) if advisory else None,
         )

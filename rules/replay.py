@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractors.facts import FactRecord
 from rules.context import CaseContext
-from rules.decide import decide
+from rules.decide import decide, decide_advisory
 from rules.decision import Decision, OnboardingPath
 from rules.errors import PolicyError
 from rules.loader import Policy
@@ -28,6 +28,9 @@ class ReplayCase(BaseModel):
     case_id: str
     facts: FactRecord
     context: CaseContext | None = None
+    # Deterministic plus grounded model facts, where a model read the case: its decision is
+    # the advisory one over both, and replay decides it the same way.
+    advisory_facts: FactRecord | None = None
 
 
 class DecisionChange(BaseModel):
@@ -95,12 +98,20 @@ def replay(
     report = ReplayReport(old_version=old.version, new_version=new.version)
     for case in cases:
         report.cases += 1
-        before = decide(case.facts, policy=old, context=case.context, engine=engine)
-        after = decide(case.facts, policy=new, context=case.context, engine=engine)
+        before = _decide(case, old, engine)
+        after = _decide(case, new, engine)
         change = _difference(case.case_id, before, after)
         if change is not None:
             report.changed.append(change)
     return report
+
+
+def _decide(case: ReplayCase, policy: Policy, engine: str) -> Decision:
+    if case.advisory_facts is None:
+        return decide(case.facts, policy=policy, context=case.context, engine=engine)
+    return decide_advisory(
+        case.facts, case.advisory_facts, policy=policy, context=case.context, engine=engine
+    )
 
 
 def read_replay_cases(directory: Path) -> Iterator[ReplayCase]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from app.ai.models import CaseModelReading
 from app.db import create_db_engine, migrate, session_scope
 from app.jobs.inline import run_triage
 from app.pipeline import Upload
@@ -38,6 +39,17 @@ def test_stored_case_replays_against_a_looser_policy(db_url: str, tmp_path: Path
     )
     with session_scope(engine) as session:
         cases = list(stored_replay_cases(session=session))
+        # Read offline: replayed on its deterministic facts alone.
+        assert cases[0].advisory_facts is None
+        # Had a model read it, replay decides on the facts that decision saw.
+        merged = cases[0].facts.model_copy(deep=True)
+        reading = session.get(CaseModelReading, result.case_id)
+        assert reading is not None and reading.status == "off"
+        reading.status, reading.advisory_facts_json = "used", merged.model_dump_json()
+        session.add(reading)
+    with session_scope(engine) as session:
+        (read,) = stored_replay_cases(session=session)
+        assert read.advisory_facts == merged
     assert [case.case_id for case in cases] == [result.case_id]
     report = replay(cases, old=load_policy(), new=load_policy(looser))
     assert report.cases == 1

@@ -105,3 +105,22 @@ def test_cli_check_accepts_the_shipped_policy() -> None:
     result = runner.invoke(app, ["rules", "check"])
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
+
+
+def test_a_case_a_model_read_is_replayed_on_the_facts_its_decision_saw(
+    policy_copy: Path,
+) -> None:
+    # The model found a net-60 clause the extractors missed: the case's decision is the
+    # advisory one, so relaxing the payment-terms rule changes it, and replay must say so.
+    plain = {"commercial.annual_contract_value": {"amount": 10000, "currency": "USD"}}
+    with_model = {**plain, "commercial.payment_terms_days": 50}
+    case = ReplayCase(
+        case_id="read-by-model",
+        facts=build_facts(plain),
+        advisory_facts=build_facts(with_model),
+    )
+    report = replay([case], old=load_policy(), new=load_policy(_relax_payment_terms(policy_copy)))
+    (change,) = report.changed
+    assert change.approvals_removed == ["finance"]
+    offline = case.model_copy(update={"advisory_facts": None})
+    assert replay([offline], old=load_policy(), new=load_policy(policy_copy)).changed == []
