@@ -86,9 +86,10 @@ def run(
             brief=brief,
         )
         return
-    # The parser processes start, and the extractors load, while this process imports the
-    # database and the pipeline: each would otherwise be waited for in turn.
-    start_parsers()
+    # The parser process starts, and the extractors load, while this process imports the
+    # database and the pipeline: each would otherwise be waited for in turn. The files are
+    # read one after the other, so one parser process is all the command needs.
+    start_parsers(workers=1)
     in_background(load_extractors, settings)
     # Imported here, not at the top: reading and deciding pull in the extractors, the
     # rules engine and the database, which `triage --help` does not need.

@@ -31,11 +31,15 @@ def in_background(work: Callable[..., object], *args: object) -> threading.Threa
     return thread
 
 
-def start_parsers() -> None:
-    """Start the sandboxed parser processes now, without waiting for them."""
+def start_parsers(workers: int | None = None) -> None:
+    """Start the sandboxed parser processes now (``workers`` of them, else the default
+    number), without waiting for them."""
     from extractors.ingest import warm_up
 
-    warm_up()
+    if workers is None:
+        warm_up()
+    else:
+        warm_up(workers)
 
 
 def load_extractors(settings: Settings) -> None:

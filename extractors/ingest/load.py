@@ -37,8 +37,11 @@ _TEXT_BYTES_PER_PAGE = 4_000
 def ingest_bytes(
     data: bytes, *, filename: str | None = None, limits: IngestLimits | None = None
 ) -> Document:
-    """Read an uploaded file into a Document, or refuse it with an ``IngestError``."""
-    return _ingest(data, filename, limits or DEFAULT_LIMITS, DEFAULT_WORKERS)
+    """Read an uploaded file into a Document, or refuse it with an ``IngestError``.
+
+    It is read in the parser pool as it runs (``DEFAULT_WORKERS`` workers when none does).
+    """
+    return _ingest(data, filename, limits or DEFAULT_LIMITS, None)
 
 
 def ingest_path(path: Path, *, limits: IngestLimits | None = None) -> Document:
@@ -85,7 +88,9 @@ def _ingest_path(path: Path, limits: IngestLimits, workers: int) -> Document:
     return _ingest(read_upload_file(path, limits.max_bytes), path.name, limits, workers)
 
 
-def _ingest(data: bytes, filename: str | None, limits: IngestLimits, workers: int) -> Document:
+def _ingest(
+    data: bytes, filename: str | None, limits: IngestLimits, workers: int | None
+) -> Document:
     filename = display_filename(filename)
     if not data:
         raise IngestError(ErrorCode.EMPTY_FILE, "The file is empty.")
@@ -101,7 +106,7 @@ def _ingest(data: bytes, filename: str | None, limits: IngestLimits, workers: in
     return build_document(raw, data=data, media_type=media_type, filename=filename, limits=limits)
 
 
-def _read_pdf(data: bytes, limits: IngestLimits, workers: int) -> RawDocument:
+def _read_pdf(data: bytes, limits: IngestLimits, workers: int | None) -> RawDocument:
     try:
         declared = run_in_sandbox(
             worker.probe_pdf, data, limits, budget=limits.probe_budget, workers=workers
@@ -126,7 +131,7 @@ def _read_pdf(data: bytes, limits: IngestLimits, workers: int) -> RawDocument:
 
 
 def _read_with_pdfium(
-    data: bytes, limits: IngestLimits, workers: int, budget: float, reason: str
+    data: bytes, limits: IngestLimits, workers: int | None, budget: float, reason: str
 ) -> RawDocument:
     try:
         raw = run_in_sandbox(
@@ -145,7 +150,7 @@ def _read_with_pdfium(
 
 
 def _read_archive(
-    data: bytes, filename: str | None, limits: IngestLimits, workers: int
+    data: bytes, filename: str | None, limits: IngestLimits, workers: int | None
 ) -> tuple[MediaType, RawDocument]:
     budget = limits.parse_budget(1 + len(data) // _DOCX_BYTES_PER_PAGE)
     try:
@@ -156,7 +161,7 @@ def _read_archive(
         raise _timed_out("DOCX", timeout) from None
 
 
-def _read_text(data: bytes, limits: IngestLimits, workers: int) -> RawDocument:
+def _read_text(data: bytes, limits: IngestLimits, workers: int | None) -> RawDocument:
     budget = limits.parse_budget(1 + len(data) // _TEXT_BYTES_PER_PAGE)
     try:
         return run_in_sandbox(worker.read_text, data, limits, budget=budget, workers=workers)

@@ -46,8 +46,12 @@ class _Sandbox:
         self._pool: ProcessPool | None = None
         self._size = 0
 
-    def pool(self, workers: int) -> ProcessPool:
+    def pool(self, workers: int | None) -> ProcessPool:
+        """The pool, started or grown to ``workers``; None takes the size it has (the
+        default size for the first pool)."""
         with self._lock:
+            if workers is None:
+                workers = self._size or DEFAULT_WORKERS
             if self._pool is not None and (not self._pool.active or self._size < workers):
                 self._stop_locked()
             if self._pool is None:
@@ -104,9 +108,12 @@ atexit.register(_SANDBOX.stop)
 
 
 def run_in_sandbox(
-    function: Callable[..., T], *args: Any, budget: float, workers: int = DEFAULT_WORKERS
+    function: Callable[..., T], *args: Any, budget: float, workers: int | None = DEFAULT_WORKERS
 ) -> T:
-    """``function(*args)`` in a parser worker, killed if it runs longer than ``budget`` s."""
+    """``function(*args)`` in a parser worker, killed if it runs longer than ``budget`` s.
+
+    ``workers=None`` runs it in the pool as it is, however many workers it was started with.
+    """
     for attempt in range(2):
         try:
             future = _SANDBOX.pool(workers).schedule(function, args=args, timeout=budget)
@@ -128,6 +135,8 @@ def warm_up(workers: int = DEFAULT_WORKERS) -> None:
 
     A spawned worker needs most of a second to start (an interpreter, then pypdf); started
     while the caller still loads its own modules, it is ready when the first file comes.
+    A command that reads its files one at a time warms a single worker: ``ingest_bytes``
+    uses the pool at the size it was started with.
     """
     _SANDBOX.pool(workers).schedule(worker.ready)
 

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extractors.ingest import ingest_bytes, sandbox, shutdown_pool, warm_up
+import pytest
+
+from extractors.ingest import ingest_bytes, sandbox, shutdown_pool, warm_up, worker
 from tests.conftest import REPO_ROOT
 from tests.extractors.ingest.conftest import GOOD_PAGES
 
@@ -73,3 +75,23 @@ def test_a_process_that_exits_while_its_workers_start_exits_cleanly(tmp_path: Pa
             check=False,
         )
         assert (finished.returncode, finished.stdout, finished.stderr) == (0, "warmed\n", "")
+
+
+def test_an_upload_is_read_in_the_pool_as_it_was_warmed(
+    good_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = sandbox._Sandbox()  # as in a new process: no pool has been started yet
+    monkeypatch.setattr(sandbox, "_SANDBOX", fresh)
+    try:
+        warm_up(1)
+        pool = fresh._pool
+        assert pool is not None
+        assert len(pool._pool_manager.worker_manager.workers) == 1
+        assert ingest_bytes(good_pdf, filename="good.pdf").page_count == 2
+        assert fresh._pool is pool  # not restarted at the default size
+        # Asking for more workers explicitly still grows it.
+        assert sandbox.run_in_sandbox(worker.ready, budget=30) is None
+        assert fresh._pool is not None
+        assert len(fresh._pool._pool_manager.worker_manager.workers) == 2
+    finally:
+        fresh.stop()
