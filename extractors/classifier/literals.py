@@ -10,6 +10,7 @@ a match cannot do without count (lookarounds, optional and repeated-zero parts d
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -21,6 +22,12 @@ _PARSER: Any = import_module("re._parser")
 _CONSTANTS: Any = import_module("re._constants")
 
 Literals = frozenset[str]
+
+
+@functools.cache
+def _parse(pattern: str, flags: int) -> Any:
+    """The parse tree of ``pattern`` (read, never changed, by the functions below)."""
+    return _PARSER.parse(pattern, flags)
 
 
 def _better(first: Literals | None, second: Literals | None) -> Literals | None:
@@ -84,7 +91,7 @@ def prefix_literals(pattern: str, flags: int = 0) -> Literals | None:
     """Strings one of which every match of ``pattern`` starts with; None when unknown."""
     if flags & (re.IGNORECASE | re.VERBOSE):
         return None
-    parsed = _PARSER.parse(pattern, flags)
+    parsed = _parse(pattern, flags)
     if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
         return None
     found = _prefix(list(parsed))
@@ -137,7 +144,7 @@ def mandatory_literal_sets(pattern: str, flags: int = 0) -> tuple[Literals, ...]
     """
     if flags & (re.IGNORECASE | re.VERBOSE):
         return ()
-    parsed = _PARSER.parse(pattern, flags)
+    parsed = _parse(pattern, flags)
     if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
         return ()
     sets: list[Literals] = []
@@ -162,7 +169,7 @@ def consumes_any(pattern: str, characters: str, flags: int = 0) -> bool:
 
     Lookarounds consume nothing and do not count.
     """
-    parsed = _PARSER.parse(pattern, flags)
+    parsed = _parse(pattern, flags)
     if parsed.state.flags & re.IGNORECASE:
         return True
     return any(_consumes(list(parsed), character) for character in characters)
