@@ -7,6 +7,7 @@ jobs it claimed; a job cut short by a hard kill is resumed by its lease running 
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -70,8 +71,9 @@ def serve(
 
 
 def _warm_up(settings: Settings) -> None:
-    """Start the parser processes, and when jobs run in this process load the extractors and
-    start the rules engine's worker, while uvicorn starts: the first upload waits for none.
+    """Start the parser processes and, when jobs run in this process, the rules engine's
+    worker, then load the extractors, before uvicorn starts: the first upload waits for
+    none of them, and no request shares the process with the extractors' loading.
 
     Only for a single process: with several, uvicorn starts others that warm themselves
     up on their first upload.
@@ -85,8 +87,11 @@ def _warm_up(settings: Settings) -> None:
 
     start_parsers()
     if settings.job_backend == "local":
-        in_background(load_extractors_fully, settings)
         in_background(start_configured_decider, settings)
+        # Here, not in the background: about a second of compiling, over before the first
+        # request is taken. A failure is left for the first job to meet and report.
+        with contextlib.suppress(Exception):
+            load_extractors_fully(settings)
 
 
 def _exit_after_shutdown(_signum: int, _frame: FrameType | None) -> None:
