@@ -77,7 +77,7 @@ _CARVE_TRIGGER = words(
     r"(?:limitation|cap)))\b"
     r"|\bunlimited liability\b|\buncapped\b"
     r"|\bliable without limitation\b|\bwithout limitation of liability\b"
-    r"|\bnothing in this (?:agreement|clause|section)\b[^.;]{0,40}?"
+    r"|\bnothing\b(?:\s+in\s+(?:this|these|the)(?:\s+[\w-]+){1,2}?)?[^.;]{0,40}?"
     r"\b(?:limits?|excludes?|restricts?)\b[^.;]{0,60}?\bliabilit"
 )
 # A defined term naming the carve-outs: "Excluded Claims", "Uncapped Liabilities".
@@ -145,7 +145,7 @@ _SUBSUMED = {
 _CARVE_KEYS = (
     "not apply",
     "without limitation",
-    "nothing in",
+    "nothing",
     "except",
     "unlimited",
     "uncapped",

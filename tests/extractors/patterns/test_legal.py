@@ -188,6 +188,15 @@ def test_no_carve_outs_without_an_uncapped_liability(text: str) -> None:
             {"bodily injury or death", "fraud"},
         ),
         (
+            "Nothing limits liability for death or personal injury caused by negligence or for "
+            "fraud.",
+            {"bodily injury or death", "fraud"},
+        ),
+        (
+            "Nothing in these Terms of Service excludes either party's liability for fraud.",
+            {"fraud"},
+        ),
+        (
             "Provider is liable without limitation for damage caused intentionally or by gross "
             "negligence, for damage resulting from injury to life, body or health, under the "
             "Product Liability Act, and to the extent Provider has given a guarantee.",
