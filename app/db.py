@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant works; every process that migrates uses the same one.
@@ -36,6 +38,10 @@ def create_db_engine(url: str) -> Engine:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the shipped migrations and ``url``."""
+    # Alembic is imported when migrating: a process that only reads (the CLI showing a
+    # case) does not pay for it.
+    from alembic.config import Config  # noqa: PLC0415
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -53,6 +59,8 @@ def migrate(engine: Engine) -> None:
         elif connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
+        from alembic import command  # noqa: PLC0415
+
         command.upgrade(config, "head")
 
 

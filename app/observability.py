@@ -16,9 +16,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
@@ -32,6 +31,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.jobs.store import count_by_status
 from app.logs import REQUEST_ID_HEADER, accept_request_id, request_id_bound
 from app.models import JobStatus
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("app.access")

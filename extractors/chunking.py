@@ -8,8 +8,6 @@ the document from the previous chunk's start rather than trusting the splitter's
 
 from __future__ import annotations
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from extractors.document import Chunk, Document
 
 DEFAULT_CHUNK_SIZE = 2000
@@ -24,6 +22,10 @@ def chunk_text(
     chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
 ) -> list[tuple[int, int]]:
     """``[start, end)`` of each chunk of ``text``; ``text[start:end]`` is the chunk."""
+    # Imported when text is cut: langchain takes a tenth of a second to import, and a process
+    # that only shows a case (the CLI as a client) never cuts text.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: PLC0415
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
