@@ -34,11 +34,11 @@ from evals.cuad.corpus import DEFAULT_CUAD_DIR, read_labels, text_document
 from evals.cuad.decision_metrics import CuadDecisions
 from evals.cuad.split import in_part
 from evals.saas.decision_metrics import DecisionFigures, judge
+from evals.saas.decisions import read_bundle
 from evals.saas.generate import DEFAULT_DATASET, bundle_dirs
 from evals.saas.labels import load_label
 from extractors.document import Document
-from extractors.errors import IngestError
-from extractors.ingest import ingest_path, shutdown_pool
+from extractors.ingest import shutdown_pool
 from extractors.llm import AiReading, CacheEntry
 from rules import CaseContext, Policy, load_policy
 
@@ -117,14 +117,7 @@ def compare_saas(
         label = load_label(bundle_dir)
         if label.decision is None:
             continue
-        documents: list[Document] = []
-        unreadable: list[str] = []
-        for item in label.documents:
-            try:
-                documents.append(ingest_path(bundle_dir / item.file))
-            except IngestError:
-                unreadable.append(item.file)
-        context = CaseContext(unreadable_documents=unreadable)
+        documents, context = read_bundle(bundle_dir, label)
         for name, settings in configurations.items():
             triage = _triage(
                 documents,

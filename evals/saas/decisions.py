@@ -68,10 +68,8 @@ class SplitRun:
         return micro(self.facts)
 
 
-def triage_bundle(
-    bundle_dir: Path, label: BundleLabel, *, settings: Settings, policy: Policy
-) -> tuple[list[Document], Triage]:
-    """Ingest and triage one bundle as the service would; unreadable files go in the context."""
+def read_bundle(bundle_dir: Path, label: BundleLabel) -> tuple[list[Document], CaseContext]:
+    """A bundle's documents as the service reads them; unreadable files go in the context."""
     documents: list[Document] = []
     unreadable: list[str] = []
     for item in label.documents:
@@ -79,7 +77,14 @@ def triage_bundle(
             documents.append(ingest_path(bundle_dir / item.file))
         except IngestError:
             unreadable.append(item.file)
-    context = CaseContext(unreadable_documents=unreadable)
+    return documents, CaseContext(unreadable_documents=unreadable)
+
+
+def triage_bundle(
+    bundle_dir: Path, label: BundleLabel, *, settings: Settings, policy: Policy
+) -> tuple[list[Document], Triage]:
+    """Ingest and triage one bundle as the service would."""
+    documents, context = read_bundle(bundle_dir, label)
     return documents, triage_documents(documents, settings=settings, policy=policy, context=context)
 
 
