@@ -54,6 +54,9 @@ async def create_recommendation(
         )
         return JSONResponse(dump(recommendation))
 
+    if idempotency_key is None:
+        # Nothing to keep: the body's canonical digest would be work for no one.
+        return await produce()
     return await idempotent(
         engine=engine,
         scope=CREATE_SCOPE,
