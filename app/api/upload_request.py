@@ -14,7 +14,7 @@ from app.api.idempotency import idempotent, request_fingerprint
 from app.api.schemas import CaseAccepted, dump
 from app.jobs.queue import JobQueue
 from app.settings import Settings
-from app.uploads import read_multipart, upload_limits
+from app.uploads import MultipartForm, read_multipart, upload_limits
 
 
 def accepted_response(accepted: CaseAccepted) -> Response:
@@ -38,12 +38,43 @@ async def answer_upload(
     ``user_id`` uploads a new case; on an existing one it is the actor the audit names, and
     the case's uploader stays who created it.
     """
-    form = await read_multipart(
+    form = await read_upload_form(request, settings=settings)
+    return await accept_upload(
+        request,
+        form,
+        scope=scope,
+        user_id=user_id,
+        settings=settings,
+        engine=engine,
+        queue=queue,
+        idempotency_key=idempotency_key,
+        case_id=case_id,
+    )
+
+
+async def read_upload_form(request: Request, *, settings: Settings) -> MultipartForm:
+    """The request's multipart body, read as a stream under the deployment's caps."""
+    return await read_multipart(
         request.stream(),
         content_type=request.headers.get("content-type"),
         content_length=request.headers.get("content-length"),
         limits=upload_limits(settings),
     )
+
+
+async def accept_upload(
+    request: Request,
+    form: MultipartForm,
+    *,
+    scope: str,
+    user_id: str,
+    settings: Settings,
+    engine: Engine,
+    queue: JobQueue,
+    idempotency_key: str | None,
+    case_id: str | None = None,
+) -> Response:
+    """Accept ``form``'s documents once per Idempotency-Key: 202, or the refusal kept for it."""
 
     async def produce() -> Response:
         accepted = await run_in_threadpool(

@@ -8,15 +8,14 @@ import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from app.api.accepting import FILES_FIELD, METADATA_FIELD, REFERENCE_FIELD, accept_case_documents
+from app.api.accepting import FILES_FIELD, METADATA_FIELD, REFERENCE_FIELD
 from app.api.deps import SettingsDep, get_engine, get_queue, get_settings
-from app.api.idempotency import idempotent, request_fingerprint
-from app.api.schemas import CaseAccepted, dump
+from app.api.schemas import CaseAccepted
+from app.api.upload_request import accept_upload, read_upload_form
 from app.errors import InvalidRequestError, TriageError
-from app.uploads import MultipartForm, read_multipart, upload_limits
+from app.uploads import MultipartForm
 from app.web.page_route import PageRoute, error_page
 from app.web.security import CSRF_FIELD, PageUser, check_form_origin
 from app.web.templating import render
@@ -74,39 +73,19 @@ def _api_form(form: MultipartForm, *, new_case: bool) -> MultipartForm:
 
 async def _upload(request: Request, *, user_id: str, case_id: str | None, scope: str) -> Response:
     settings, engine, queue = get_settings(request), get_engine(request), get_queue(request)
-    form = await read_multipart(
-        request.stream(),
-        content_type=request.headers.get("content-type"),
-        content_length=request.headers.get("content-length"),
-        limits=upload_limits(settings),
-    )
+    form = await read_upload_form(request, settings=settings)
     await check_form_origin(request, form_token=form.field(CSRF_FIELD))
-    api_form = _api_form(form, new_case=case_id is None)
-
-    async def produce() -> Response:
-        accepted = await run_in_threadpool(
-            lambda: accept_case_documents(
-                engine=engine,
-                settings=settings,
-                queue=queue,
-                form=api_form,
-                case_id=case_id,
-                uploaded_by=user_id,
-            )
-        )
-        return JSONResponse(dump(accepted), status_code=202)
-
     # The form's key makes a double-click or a resent form one case, not two.
-    answer = await idempotent(
-        engine=engine,
+    answer = await accept_upload(
+        request,
+        _api_form(form, new_case=case_id is None),
         scope=scope,
-        caller=user_id,
-        key=form.field(KEY_FIELD) or None,
-        request_hash=request_fingerprint(
-            path=request.url.path, query=request.url.query, content=api_form.fingerprint()
-        ),
-        instance=request.url.path,
-        produce=produce,
+        user_id=user_id,
+        settings=settings,
+        engine=engine,
+        queue=queue,
+        idempotency_key=form.field(KEY_FIELD) or None,
+        case_id=case_id,
     )
     wants_json = "application/json" in request.headers.get("accept", "")
     if answer.status_code != 202:
