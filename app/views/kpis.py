@@ -20,16 +20,16 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
 
 from app.approvals.models import OPEN_STATES, ApprovalRecord, ApprovalState, Correction
-from app.models import Case, CaseDocument, CaseStatus, DocumentStatus, Job, JobStatus
-
-DECIDED = frozenset(
-    {
-        CaseStatus.DECIDED,
-        CaseStatus.NEEDS_INFORMATION,
-        CaseStatus.READY_FOR_PROVISIONING,
-        CaseStatus.RETURNED,
-    }
+from app.models import (
+    SETTLED_STATUSES,
+    Case,
+    CaseDocument,
+    CaseStatus,
+    DocumentStatus,
+    Job,
+    JobStatus,
 )
+
 APPROVAL_ROLES = ("legal", "finance", "security", "tax", "executive")
 
 
@@ -126,7 +126,7 @@ def compute_kpis(*, session: Session, since: datetime, until: datetime | None = 
             )
         ).all()
     )
-    decided = [case for case in cases if case.status in DECIDED]
+    decided = [case for case in cases if case.status in SETTLED_STATUSES]
     cycle = [
         (_aware(done) - _aware(c.created_at)).total_seconds()
         for c in cases

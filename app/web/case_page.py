@@ -17,21 +17,13 @@ from app.approvals.records import people
 from app.audit.verify import case_events
 from app.auth.models import Role, User
 from app.auth.permissions import CORRECTORS, UPLOADERS
-from app.models import Case, CaseStatus
+from app.models import SETTLED_STATUSES, Case, CaseStatus
 from app.views.case_view import ApprovalView, CaseView, load_case_view
 from app.views.wording import fact_label
 from app.web.correction_input import is_yes_no, value_hint
 from app.web.timeline import TimelineEntry, timeline
 from extractors.facts import fact_paths
 
-SETTLED = frozenset(
-    {
-        CaseStatus.DECIDED,
-        CaseStatus.NEEDS_INFORMATION,
-        CaseStatus.READY_FOR_PROVISIONING,
-        CaseStatus.RETURNED,
-    }
-)
 IN_PROGRESS = frozenset({CaseStatus.RECEIVED, CaseStatus.QUEUED, CaseStatus.PROCESSING})
 
 
@@ -103,7 +95,7 @@ def correctable_facts() -> list[CorrectableFact]:
 def _correct_why_not(user: User, case: Case) -> str | None:
     if not user.role_set & CORRECTORS:
         return "Correcting facts needs the role csm, an approver role or admin."
-    if case.status not in SETTLED:
+    if case.status not in SETTLED_STATUSES:
         return "Facts can be corrected once the case is decided."
     return None
 
