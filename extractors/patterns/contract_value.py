@@ -21,6 +21,15 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors.facts import Money
+from extractors.patterns.confidence import (
+    BARE_MENTION,
+    CHECKED_CLAUSE,
+    INFERRED,
+    KEPT_BY_CONTEXT,
+    LABELLED_FIELD,
+    LOOSE_WORDING,
+    PRECISE_WORDING,
+)
 from extractors.patterns.core import MAX_LINE, Hit, TextView, alternation, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import (
@@ -447,15 +456,16 @@ def _spread_over_term(view: TextView, stated: list[_Stated]) -> Hit | None:
 
 # ---- fee lines: amounts priced per year, month or unit, in tables and in prose ----------
 
-# How sure a value is, by how it was read: what a document states beats what is worked out.
-STATED_CONTRACT_VALUE = 0.9
-STATED_ANNUAL = 0.85
-TOTAL_ROW = 0.8
-PRICED_PER_YEAR = 0.8  # one fee line priced per year, read as it stands
-DERIVATIONS_AGREE = 0.75
-DERIVED = 0.7  # summed lines, a monthly price x 12, a unit price x quantity
-SPREAD_OVER_TERM = 0.65
-NO_PERIOD_STATED = 0.6  # fee lines that name no period, read as the year's
+# How sure a value is, by how it was read: what a document states beats what is worked out
+# (rungs of the ladder in extractors.patterns.confidence).
+STATED_CONTRACT_VALUE = LABELLED_FIELD
+STATED_ANNUAL = PRECISE_WORDING
+TOTAL_ROW = CHECKED_CLAUSE
+PRICED_PER_YEAR = CHECKED_CLAUSE  # one fee line priced per year, read as it stands
+DERIVATIONS_AGREE = LOOSE_WORDING
+DERIVED = KEPT_BY_CONTEXT  # summed lines, a monthly price x 12, a unit price x quantity
+SPREAD_OVER_TERM = INFERRED
+NO_PERIOD_STATED = BARE_MENTION  # fee lines that name no period, read as the year's
 
 # The periods a price is quoted for, and how many of each a year holds.
 _PER_YEAR = {"month": 12, "quarter": 4, "year": 1}

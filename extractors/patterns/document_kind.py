@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import DocumentKind
+from extractors.patterns.confidence import BARE_MENTION, KEPT_BY_CONTEXT, PRECISE_WORDING, STAND_IN
 from extractors.patterns.core import Hit, TextView
 
 CHECKS = frozenset({"commercial.document_kinds"})
@@ -98,16 +99,16 @@ def _title(view: TextView) -> tuple[DocumentKind, int, int, float] | None:
     for match in _HEADING.finditer(text, 0, title_end):
         kind = _title_kind(match.group(0))
         if kind is not None:
-            title = (kind, match.start(), match.end(), 0.85)
+            title = (kind, match.start(), match.end(), PRECISE_WORDING)
             break
         if title is None and _AGREEMENT.search(match.group(0)):
-            title = (DocumentKind.OTHER, match.start(), match.end(), 0.5)
+            title = (DocumentKind.OTHER, match.start(), match.end(), STAND_IN)
             break
     if title is None:
         first_sentence = view.sentence(0, 1)
         kind = _title_kind(text[first_sentence[0] : min(first_sentence[1], 400)])
         if kind is not None:
-            title = (kind, first_sentence[0], min(first_sentence[1], 400), 0.6)
+            title = (kind, first_sentence[0], min(first_sentence[1], 400), BARE_MENTION)
     return title
 
 
@@ -134,7 +135,7 @@ def is_amendment(view: TextView) -> bool:
     title = view.shared["title"]
     if title is None or title[0] is not DocumentKind.AMENDMENT:
         return False
-    return title[3] >= 0.85 or _OPENS_AS_AMENDMENT.match(view.text[:200]) is not None
+    return title[3] >= PRECISE_WORDING or _OPENS_AS_AMENDMENT.match(view.text[:200]) is not None
 
 
 def extract(view: TextView) -> list[Hit]:
@@ -162,7 +163,12 @@ def extract(view: TextView) -> list[Hit]:
         }:
             hits.append(
                 view.hit(
-                    "commercial.document_kinds", kind, match.start(), match.end(), 0.7, exact=True
+                    "commercial.document_kinds",
+                    kind,
+                    match.start(),
+                    match.end(),
+                    KEPT_BY_CONTEXT,
+                    exact=True,
                 )
             )
     return hits

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.facts import Party, PartyRole
+from extractors.patterns.confidence import INFERRED, KEPT_BY_CONTEXT
 from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
 from extractors.patterns.parties import LEGAL_NAME, country_near, known_parties, name_key
 from extractors.patterns.places import find_places
@@ -75,7 +76,7 @@ def added_customers(view: TextView) -> list[tuple[Party, int, int]]:
 def _additional(view: TextView) -> list[Hit]:
     """Hits for the entities the text adds as customers: parties and contracting entities."""
     return [
-        view.hit(path, value, start, end, 0.7)
+        view.hit(path, value, start, end, KEPT_BY_CONTEXT)
         for value, start, end in added_customers(view)
         for path in CHECKS
     ]
@@ -152,6 +153,8 @@ def extract(view: TextView) -> list[Hit]:
             continue
         value = Party(name=entity.name, role=PartyRole.CUSTOMER, country=entity.country)
         hits.append(
-            view.hit("tax.contracting_entities", value, entity.start, entity.end, 0.65, exact=True)
+            view.hit(
+                "tax.contracting_entities", value, entity.start, entity.end, INFERRED, exact=True
+            )
         )
     return hits

@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import re
 
+from extractors.patterns.confidence import (
+    BARE_MENTION,
+    CHECKED_CLAUSE,
+    INFERRED,
+    KEPT_BY_CONTEXT,
+    LABELLED_FIELD,
+    LOOSE_WORDING,
+    RUNG,
+)
 from extractors.patterns.core import Hit, TextView, squash, words
 from extractors.patterns.places import Place, PlaceKind, find_places
 
@@ -120,15 +129,15 @@ def _choice_confidence(view: TextView, start: int, end: int) -> float | None:
     near = view.text[max(sentence_start, start - 200) : min(sentence_end, end + 60)]
     sentence = view.text[sentence_start:sentence_end]
     if _GOVERN.search(near):
-        confidence = 0.9
+        confidence = LABELLED_FIELD
     elif _CHOICE.search(near):
-        confidence = 0.8
+        confidence = CHECKED_CLAUSE
     elif _CHOICE.search(sentence):
-        confidence = 0.65
+        confidence = INFERRED
     else:
         return None
     if re.search(r"\bagreement\b", sentence, re.IGNORECASE):
-        confidence += 0.05
+        confidence += RUNG
     return confidence
 
 
@@ -191,7 +200,12 @@ def _law_field(view: TextView) -> list[Hit]:
             place = (regions or found)[0][0]
             hits.append(
                 view.hit(
-                    "legal.governing_law", place.name, match.start(), line_end, 0.9, exact=True
+                    "legal.governing_law",
+                    place.name,
+                    match.start(),
+                    line_end,
+                    LABELLED_FIELD,
+                    exact=True,
                 )
             )
     return hits
@@ -207,7 +221,9 @@ def _governing_law(view: TextView) -> list[Hit]:
         found = list(find_places(view.text, match.end(), stop))
         if found:
             place, _, place_end = found[0]
-            hits.append(view.hit("legal.governing_law", place.name, match.start(), place_end, 0.6))
+            hits.append(
+                view.hit("legal.governing_law", place.name, match.start(), place_end, BARE_MENTION)
+            )
     return hits
 
 
@@ -222,9 +238,13 @@ def _venue(view: TextView) -> list[Hit]:
         phrase = squash(text[match.end() : end]).strip(" ,")
         if not phrase or not any(True for _ in find_places(text, match.end(), end)):
             continue
-        hits.append(view.hit("legal.venue", phrase[:120], match.start(), end, 0.75))
+        hits.append(view.hit("legal.venue", phrase[:120], match.start(), end, LOOSE_WORDING))
     for match in view.finditer(_COURT_NAMED_FIRST, ("court",), before=60, after=120):
-        hits.append(view.hit("legal.venue", match.group("city"), match.start(), match.end(), 0.7))
+        hits.append(
+            view.hit(
+                "legal.venue", match.group("city"), match.start(), match.end(), KEPT_BY_CONTEXT
+            )
+        )
     return hits
 
 

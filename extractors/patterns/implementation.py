@@ -7,6 +7,13 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Milestone
+from extractors.patterns.confidence import (
+    BARE_MENTION,
+    CHECKED_CLAUSE,
+    INFERRED,
+    KEPT_BY_CONTEXT,
+    LOOSE_WORDING,
+)
 from extractors.patterns.core import (
     MAX_LINE,
     Hit,
@@ -254,7 +261,9 @@ def _named_targets(view: TextView) -> list[Hit]:
         name = match.group("name").strip(" .,;")
         if _NOT_A_SYSTEM.match(name) or _SYSTEM_RX.match(name):
             continue
-        hits.append(view.hit("implementation.integrations", name, match.start(), match.end(), 0.65))
+        hits.append(
+            view.hit("implementation.integrations", name, match.start(), match.end(), INFERRED)
+        )
     return hits
 
 
@@ -266,7 +275,9 @@ def _named_before_and_listed(view: TextView) -> list[Hit]:
         name = match.group("name").strip(" .,;")
         if _NOT_A_SYSTEM.match(name) or _SYSTEM_RX.match(name):
             continue
-        hits.append(view.hit("implementation.integrations", name, match.start(), match.end(), 0.6))
+        hits.append(
+            view.hit("implementation.integrations", name, match.start(), match.end(), BARE_MENTION)
+        )
     for match in view.finditer(_WITH_ITEMS, ("integrat", "connector", "interface"), after=80):
         _, end = view.sentence(match.start(), match.end())
         for item_start, item_end in enumeration(text, match.end() - 3, end):
@@ -276,7 +287,9 @@ def _named_before_and_listed(view: TextView) -> list[Hit]:
             name = named.group("name").strip(" .,;")
             if _NOT_A_SYSTEM.match(name) or _SYSTEM_RX.match(name):
                 continue
-            hits.append(view.hit("implementation.integrations", name, match.start(), item_end, 0.6))
+            hits.append(
+                view.hit("implementation.integrations", name, match.start(), item_end, BARE_MENTION)
+            )
     return hits
 
 
@@ -312,7 +325,7 @@ def _integrations(view: TextView) -> list[Hit]:
                 _SYSTEM_NAMES[index],
                 match.start(),
                 match.end(),
-                0.75,
+                LOOSE_WORDING,
             )
         )
     return hits
@@ -329,7 +342,11 @@ def _fee_and_hours(view: TextView) -> list[Hit]:
         if amount is not None:
             hits.append(
                 view.hit(
-                    "implementation.services_fee", amount.money, match.start(), amount.end, 0.75
+                    "implementation.services_fee",
+                    amount.money,
+                    match.start(),
+                    amount.end,
+                    LOOSE_WORDING,
                 )
             )
     for match in view.finditer(_HOURS, ("hour",), before=50, after=20):
@@ -347,7 +364,13 @@ def _fee_and_hours(view: TextView) -> list[Hit]:
         hours = float(match.group("n").replace(",", ""))
         if hours >= 4:
             hits.append(
-                view.hit("implementation.services_hours", hours, match.start(), match.end(), 0.7)
+                view.hit(
+                    "implementation.services_hours",
+                    hours,
+                    match.start(),
+                    match.end(),
+                    KEPT_BY_CONTEXT,
+                )
             )
     return hits
 
@@ -432,7 +455,12 @@ def _dated_rows(view: TextView, position: int, seen: set[int]) -> list[Hit]:
                 )
                 hits.append(
                     view.hit(
-                        "implementation.milestones", milestone, row_start, row_end, 0.6, exact=True
+                        "implementation.milestones",
+                        milestone,
+                        row_start,
+                        row_end,
+                        BARE_MENTION,
+                        exact=True,
                     )
                 )
                 continue
@@ -452,7 +480,7 @@ def _dated_rows(view: TextView, position: int, seen: set[int]) -> list[Hit]:
                 Milestone(name=name, due_date=due),
                 row_start,
                 row_end,
-                0.65,
+                INFERRED,
                 exact=True,
             )
         )
@@ -466,7 +494,13 @@ def _go_live(view: TextView) -> list[Hit]:
         value = date_from_match(date_match) if date_match else None
         if value is not None and date_match is not None:
             hits.append(
-                view.hit("implementation.go_live_date", value, match.start(), date_match.end(), 0.8)
+                view.hit(
+                    "implementation.go_live_date",
+                    value,
+                    match.start(),
+                    date_match.end(),
+                    CHECKED_CLAUSE,
+                )
             )
     return hits
 
@@ -497,11 +531,16 @@ def extract(view: TextView) -> list[Hit]:
             "implementation.professional_services",
             _PROFESSIONAL,
             ("services", "statement of work", "sow", "package", "project", "consult"),
-            0.7,
+            KEPT_BY_CONTEXT,
         ),
-        ("implementation.data_migration", _MIGRATION, ("migrat", "legacy", "historical"), 0.75),
-        ("implementation.training", _TRAINING, ("train",), 0.7),
-        ("implementation.acceptance_criteria", _ACCEPTANCE, ("accept", "uat"), 0.75),
+        (
+            "implementation.data_migration",
+            _MIGRATION,
+            ("migrat", "legacy", "historical"),
+            LOOSE_WORDING,
+        ),
+        ("implementation.training", _TRAINING, ("train",), KEPT_BY_CONTEXT),
+        ("implementation.acceptance_criteria", _ACCEPTANCE, ("accept", "uat"), LOOSE_WORDING),
     ):
         for match in view.finditer(pattern, keys, before=80, after=120):
             hits.append(view.hit(path, True, match.start(), match.end(), confidence))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Indemnity, LiabilityCap, PartyRole
+from extractors.patterns.confidence import CHECKED_CLAUSE, KEPT_BY_CONTEXT, LOOSE_WORDING
 from extractors.patterns.core import (
     DENIAL,
     DENIAL_WINDOW,
@@ -288,7 +289,9 @@ def _liability_cap(view: TextView) -> list[Hit]:
         tail = view.text[match.end() : min(end, match.end() + 260)]
         value = _cap_value(tail)
         if value is not None:
-            hits.append(view.hit("legal.liability_cap", value, match.start(), match.end(), 0.8))
+            hits.append(
+                view.hit("legal.liability_cap", value, match.start(), match.end(), CHECKED_CLAUSE)
+            )
     return hits
 
 
@@ -325,11 +328,15 @@ def _carve_outs(view: TextView) -> list[Hit]:
         sentence += _defined_carve_outs(view, sentence)
         labels = _carve_out_labels(sentence)
         if labels:
-            hits.append(view.hit("legal.uncapped_carve_outs", labels, start, end, 0.7))
+            hits.append(view.hit("legal.uncapped_carve_outs", labels, start, end, KEPT_BY_CONTEXT))
             if "indemnification obligations" in labels:
-                hits.append(view.hit("legal.unlimited_indemnity", True, start, end, 0.7))
+                hits.append(
+                    view.hit("legal.unlimited_indemnity", True, start, end, KEPT_BY_CONTEXT)
+                )
     for match in view.finditer(_UNLIMITED_INDEMNITY, ("indemn",), before=20, after=200):
-        hits.append(view.hit("legal.unlimited_indemnity", True, match.start(), match.end(), 0.8))
+        hits.append(
+            view.hit("legal.unlimited_indemnity", True, match.start(), match.end(), CHECKED_CLAUSE)
+        )
     return hits
 
 
@@ -370,7 +377,11 @@ def _indemnities(view: TextView, unlimited: bool) -> list[Hit]:
         for role in roles:
             for scope in scopes:
                 value = Indemnity(by=role, scope=scope, unlimited=unlimited)
-                hits.append(view.hit("legal.indemnities", value, start, max(end, clause_end), 0.7))
+                hits.append(
+                    view.hit(
+                        "legal.indemnities", value, start, max(end, clause_end), KEPT_BY_CONTEXT
+                    )
+                )
     return hits
 
 
@@ -420,7 +431,9 @@ def _termination_for_convenience(view: TextView) -> list[Hit]:
             continue
         roles = _role(view, subject.group("who"))
         if roles:
-            hits.append(view.hit("legal.termination_for_convenience_by", roles, start, end, 0.75))
+            hits.append(
+                view.hit("legal.termination_for_convenience_by", roles, start, end, LOOSE_WORDING)
+            )
     return hits
 
 
@@ -437,7 +450,7 @@ def _warranty(view: TextView) -> list[Hit]:
         if months is None:
             months = round(duration.days() / 30)
         if 0 < months <= 120:
-            confidence = 0.8 if match.group("d1") else 0.7
+            confidence = CHECKED_CLAUSE if match.group("d1") else KEPT_BY_CONTEXT
             hits.append(
                 view.hit(
                     "legal.warranty_duration_months", months, match.start(), match.end(), confidence
@@ -451,11 +464,13 @@ def _non_solicit(view: TextView) -> list[Hit]:
     if not view.mentions("solicit", "hire", "recruit", "employ"):
         return hits
     for match in view.finditer(_NON_SOLICIT, ("solicit", "hire", "recruit"), before=220, after=220):
-        hits.append(view.hit("legal.non_solicit", True, match.start(), match.end(), 0.75))
+        hits.append(view.hit("legal.non_solicit", True, match.start(), match.end(), LOOSE_WORDING))
     for match in view.finditer(_NON_SOLICIT_WORD, ("solicit", "hire"), before=5, after=20):
         start, end = view.sentence(match.start(), match.end())
         if _BINDING.search(view.text, start, end):
-            hits.append(view.hit("legal.non_solicit", True, match.start(), match.end(), 0.75))
+            hits.append(
+                view.hit("legal.non_solicit", True, match.start(), match.end(), LOOSE_WORDING)
+            )
     return hits
 
 
@@ -531,7 +546,7 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     if view.mentions("liquidated"):
         hits += [
-            view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.8)
+            view.hit("legal.liquidated_damages", True, match.start(), match.end(), CHECKED_CLAUSE)
             for match in view.finditer(_LIQUIDATED, ("liquidated",), before=140, after=140)
         ]
     hits += view.affirmed_clause(
@@ -556,10 +571,14 @@ def _liquidated_damages(view: TextView) -> list[Hit]:
         # The promise to pay is inside the match: "neither party shall be required to pay".
         start = max(view.sentence(match.start(), match.end())[0], match.start() - DENIAL_WINDOW)
         if not NEAR_DENIAL.search(view.text, start, match.end()):
-            hits.append(view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.7))
+            hits.append(
+                view.hit(
+                    "legal.liquidated_damages", True, match.start(), match.end(), KEPT_BY_CONTEXT
+                )
+            )
     if view.mentions("buy"):
         hits += [
-            view.hit("legal.liquidated_damages", True, match.start(), match.end(), 0.7)
+            view.hit("legal.liquidated_damages", True, match.start(), match.end(), KEPT_BY_CONTEXT)
             for match in view.finditer(_BUY_OUT, ("buy",), before=30, after=60)
         ]
     return hits

@@ -16,6 +16,7 @@ import pycountry
 from price_parser import Price
 
 from extractors.facts import FactStatus, Money
+from extractors.patterns.confidence import LABELLED_FIELD
 from extractors.patterns.core import Hit, TextView, alternation
 from extractors.patterns.numbers import WORD_AMOUNT, words_to_amount
 
@@ -308,7 +309,7 @@ def extract(view: TextView) -> list[Hit]:
                 amount.money.currency,
                 amount.start,
                 amount.end,
-                0.9,
+                LABELLED_FIELD,
                 status=FactStatus.PRESENT,
             )
         )
@@ -322,7 +323,7 @@ def extract(view: TextView) -> list[Hit]:
                     currency,
                     match.start(),
                     match.end(),
-                    0.9,
+                    LABELLED_FIELD,
                     status=FactStatus.PRESENT,
                 )
             )

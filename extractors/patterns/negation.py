@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.facts import FactStatus
+from extractors.patterns.confidence import CHECKED_CLAUSE
 from extractors.patterns.core import Hit, TextView
 
 
@@ -516,7 +517,7 @@ def extract(view: TextView) -> list[Hit]:
             if found is None or _QUALIFIED.match(text, found.end(), end):
                 continue
             for path in rule.paths:
-                hits.append(Hit(path, False, start, end, 0.8, FactStatus.EXCLUDED))
+                hits.append(Hit(path, False, start, end, CHECKED_CLAUSE, FactStatus.EXCLUDED))
     return hits
 
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.facts import Obligation, PartyRole
+from extractors.patterns.confidence import BARE_MENTION, BORROWED
 from extractors.patterns.core import MAX_MATCHES, Hit, TextView, follows_label, squash, words
 from extractors.patterns.dates import DATE, DATE_RE, DURATION, MONTH, date_from_match
 from extractors.patterns.numbers import NUMBER
@@ -315,7 +316,7 @@ def _modal_obligations(view: TextView) -> list[Hit]:
             ]
             start, end = view.sentence(match.start(), item_end)
             for value in _principal(candidates, recurs):
-                hits.append(Hit("obligations", value, start, end, 0.6))
+                hits.append(Hit("obligations", value, start, end, BARE_MENTION))
         if len(hits) >= MAX_MATCHES:
             break  # no real contract has this many dated duties; the text is degenerate
     return hits
@@ -351,7 +352,7 @@ def _payment_obligation(view: TextView) -> list[Hit]:
             recurring=True,
         )
         start, end = view.sentence(match.start(), match.end())
-        return [Hit("obligations", value, start, end, 0.55)]
+        return [Hit("obligations", value, start, end, BORROWED)]
     return []
 
 

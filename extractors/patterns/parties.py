@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from extractors.document import MediaType
 from extractors.facts import Party, PartyRole
+from extractors.patterns.confidence import KEPT_BY_CONTEXT, PRECISE_WORDING
 from extractors.patterns.core import Hit, TextView, squash
 from extractors.patterns.places import PlaceKind, find_places, lookup
 
@@ -647,7 +648,7 @@ def extract(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     for party in parties:
         value = Party(name=party.name, role=party.role, country=party.country)
-        confidence = 0.85 if party.term else 0.7
+        confidence = PRECISE_WORDING if party.term else KEPT_BY_CONTEXT
         for path in CHECKS:
             hits.append(view.hit(path, value, party.start, party.end, confidence, exact=True))
     return hits

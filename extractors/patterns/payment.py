@@ -9,6 +9,16 @@ import re
 
 from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
+from extractors.patterns.confidence import (
+    BARE_MENTION,
+    BORROWED,
+    CHECKED_CLAUSE,
+    INFERRED,
+    KEPT_BY_CONTEXT,
+    LABELLED_FIELD,
+    LOOSE_WORDING,
+    PRECISE_WORDING,
+)
 from extractors.patterns.core import (
     DENIAL_WINDOW,
     NEAR_DENIAL,
@@ -176,11 +186,17 @@ def _payment_days(view: TextView) -> list[Hit]:
         days = parse_int(match.group("n"))
         if days and 0 < days <= 180:
             hits.append(
-                view.hit("commercial.payment_terms_days", days, match.start(), match.end(), 0.9)
+                view.hit(
+                    "commercial.payment_terms_days",
+                    days,
+                    match.start(),
+                    match.end(),
+                    LABELLED_FIELD,
+                )
             )
     for pattern, keys, confidence in (
-        (_PAY_WITHIN, ("within", "no later than", "not later than"), 0.85),
-        (_INVOICE_DUE, ("invoice",), 0.75),
+        (_PAY_WITHIN, ("within", "no later than", "not later than"), PRECISE_WORDING),
+        (_INVOICE_DUE, ("invoice",), LOOSE_WORDING),
     ):
         for match in view.finditer(pattern, keys, before=140, after=160):
             duration = parse_duration(match.group("duration"))
@@ -203,7 +219,11 @@ def _payment_days(view: TextView) -> list[Hit]:
 
 def _frequency(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
-    for pattern, confidence in ((_BILLING_FIELD, 0.9), (_BILLING, 0.75), (_BILLING_PERIOD, 0.7)):
+    for pattern, confidence in (
+        (_BILLING_FIELD, LABELLED_FIELD),
+        (_BILLING, LOOSE_WORDING),
+        (_BILLING_PERIOD, KEPT_BY_CONTEXT),
+    ):
         for match in view.finditer(pattern, ("bill", "invoic"), before=20, after=120):
             word = " ".join(match.group("freq").lower().replace("-", " ").split())
             frequency = next(
@@ -241,7 +261,7 @@ def _discount(view: TextView) -> list[Hit]:
     )
     if not view.mentions("discount", "% off", "percent off"):
         return hits
-    for pattern, confidence in ((_DISCOUNT_FIELD, 0.85), (_DISCOUNT, 0.8)):
+    for pattern, confidence in ((_DISCOUNT_FIELD, PRECISE_WORDING), (_DISCOUNT, CHECKED_CLAUSE)):
         for match in view.finditer(pattern, ("discount", " off"), before=70, after=90):
             text = next(group for group in match.groups() if group)
             value = parse_percent(text)
@@ -252,7 +272,9 @@ def _discount(view: TextView) -> list[Hit]:
                     )
                 )
                 hits.append(
-                    view.hit("commercial.custom_pricing", True, match.start(), match.end(), 0.6)
+                    view.hit(
+                        "commercial.custom_pricing", True, match.start(), match.end(), BARE_MENTION
+                    )
                 )
     return hits
 
@@ -280,7 +302,11 @@ def _minimum_amount(view: TextView) -> list[Hit]:
                 continue
             hits.append(
                 view.hit(
-                    "commercial.minimum_commitment_amount", found[2], match.start(), found[1], 0.75
+                    "commercial.minimum_commitment_amount",
+                    found[2],
+                    match.start(),
+                    found[1],
+                    LOOSE_WORDING,
                 )
             )
     return hits
@@ -320,7 +346,11 @@ def _price_cap(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     if not view.mentions("increase", "uplift", "escalat", "adjust"):
         return hits
-    for pattern, confidence in ((_CAP_FIELD, 0.85), (_CAP, 0.8), (_CAP_LESSER, 0.8)):
+    for pattern, confidence in (
+        (_CAP_FIELD, PRECISE_WORDING),
+        (_CAP, CHECKED_CLAUSE),
+        (_CAP_LESSER, CHECKED_CLAUSE),
+    ):
         for match in view.finditer(
             pattern, ("increase", "uplift", "escalat", "adjust"), before=30, after=260
         ):
@@ -377,7 +407,9 @@ def _plan_column(view: TextView) -> list[Hit]:
         if column < len(row) and _TIER_WORD.search(row[column]):
             tier = _tier_of(row[column])
             hits.append(
-                view.hit("commercial.plan_tier", tier, row_start, row_end, 0.75, exact=True)
+                view.hit(
+                    "commercial.plan_tier", tier, row_start, row_end, LOOSE_WORDING, exact=True
+                )
             )
     return hits
 
@@ -388,7 +420,14 @@ def _plan(view: TextView) -> list[Hit]:
     for match in view.finditer(_TIER_LINE, ("plan", "tier", "edition"), before=5, after=40):
         tier = match.group("tier")
         hits.append(
-            view.hit("commercial.plan_tier", tier, match.start(), match.end(), 0.7, exact=True)
+            view.hit(
+                "commercial.plan_tier",
+                tier,
+                match.start(),
+                match.end(),
+                KEPT_BY_CONTEXT,
+                exact=True,
+            )
         )
     for match in view.finditer(
         _TIER_FIELD, ("plan", "tier", "edition", "package"), before=40, after=60
@@ -401,12 +440,19 @@ def _plan(view: TextView) -> list[Hit]:
         ):
             hits.append(
                 view.hit(
-                    "commercial.plan_tier", tier, match.start("tier"), match.end(), 0.8, exact=True
+                    "commercial.plan_tier",
+                    tier,
+                    match.start("tier"),
+                    match.end(),
+                    CHECKED_CLAUSE,
+                    exact=True,
                 )
             )
     for match in view.finditer(_TIER_PROSE, ("plan", "edition", "tier"), before=60, after=10):
         hits.append(
-            view.hit("commercial.plan_tier", match.group("tier"), match.start(), match.end(), 0.65)
+            view.hit(
+                "commercial.plan_tier", match.group("tier"), match.start(), match.end(), INFERRED
+            )
         )
     return hits
 
@@ -425,7 +471,7 @@ def _plan_from_products(view: TextView, product_hits: list[Hit]) -> list[Hit]:
     for hit in product_hits:
         tier = _tier_of_product(hit.value.name)
         if tier is not None:
-            return [Hit("commercial.plan_tier", tier, hit.start, hit.end, 0.55)]
+            return [Hit("commercial.plan_tier", tier, hit.start, hit.end, BORROWED)]
     return []
 
 

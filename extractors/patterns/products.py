@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Product
+from extractors.patterns.confidence import BARE_MENTION, INFERRED
 from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
 from extractors.patterns.money import MONEY_RE, iso_currency
 
@@ -237,7 +238,7 @@ def _table(view: TextView, header_start: int, header_end: int) -> tuple[list[Hit
         )
         if product is not None:
             hits.append(
-                view.hit("commercial.products", product, row_start, line_end, 0.65, exact=True)
+                view.hit("commercial.products", product, row_start, line_end, INFERRED, exact=True)
             )
     return hits, table_end
 
@@ -252,7 +253,9 @@ def _added(view: TextView) -> list[Hit]:
             quantity=float(match.group("qty").replace(",", "")),
             unit=squash(match.group("unit")),
         )
-        hits.append(view.hit("commercial.products", product, match.start(), match.end(), 0.6))
+        hits.append(
+            view.hit("commercial.products", product, match.start(), match.end(), BARE_MENTION)
+        )
     return hits
 
 

@@ -9,6 +9,14 @@ import re
 from enum import StrEnum
 
 from extractors.facts import PartyRole
+from extractors.patterns.confidence import (
+    BARE_MENTION,
+    CHECKED_CLAUSE,
+    INFERRED,
+    KEPT_BY_CONTEXT,
+    LOOSE_WORDING,
+    PRECISE_WORDING,
+)
 from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.parties import name_keys
@@ -40,23 +48,23 @@ _MENTIONS: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
     (
         "security.hipaa_baa",
         re.compile(r"\b(?i:business\s+associate\s+(?:agreement|addendum|contract))\b|\bBAA\b"),
-        0.85,
+        PRECISE_WORDING,
         ("associate", "baa"),
     ),
-    ("security.hipaa_baa", re.compile(r"\bHIPAA\b"), 0.6, ("hipaa",)),
+    ("security.hipaa_baa", re.compile(r"\bHIPAA\b"), BARE_MENTION, ("hipaa",)),
     (
         "security.gdpr_dpa",
         re.compile(
             r"\bdata\s+processing\s+(?:agreement|addendum|terms|exhibit)\b|\bDPA\b",
             re.IGNORECASE,
         ),
-        0.8,
+        CHECKED_CLAUSE,
         ("data processing", "dpa"),
     ),
     (
         "security.gdpr_dpa",
         re.compile(r"\bGDPR\b|\bGeneral\s+Data\s+Protection\s+Regulation\b", re.IGNORECASE),
-        0.6,
+        BARE_MENTION,
         ("gdpr", "general data protection"),
     ),
     (
@@ -67,7 +75,7 @@ _MENTIONS: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
             r"\t\n]+(?:agreement|addendum)\b|\bIDTA\b",
             re.IGNORECASE,
         ),
-        0.85,
+        PRECISE_WORDING,
         ("contractual clauses", "scc", "model clauses", "data transfer", "idta"),
     ),
     (
@@ -78,7 +86,7 @@ _MENTIONS: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
             r"|\bAES[ \t-]?256\b",
             re.IGNORECASE,
         ),
-        0.85,
+        PRECISE_WORDING,
         ("rest", "aes"),
     ),
     (
@@ -92,13 +100,13 @@ _MENTIONS: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
             r"\t\n]+)?by\s+(?:the\s+)?customer\b",
             re.IGNORECASE,
         ),
-        0.85,
+        PRECISE_WORDING,
         ("customer-", "customer ", "own key", "own encryption", "byok", "hyok", "cmk"),
     ),
     (
         "security.scim",
         re.compile(r"\bSCIM\b|\bSystem\s+for\s+Cross-domain\s+Identity\b"),
-        0.85,
+        PRECISE_WORDING,
         ("scim", "cross-domain"),
     ),
     (
@@ -110,7 +118,7 @@ _MENTIONS: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
             r"\t\n]+(?:data|content)\b[^.;]{0,80}?\b(?:delet|destr|purg|eras)\w*",
             re.IGNORECASE,
         ),
-        0.75,
+        LOOSE_WORDING,
         ("delet", "destr", "purg", "eras"),
     ),
 )
@@ -121,13 +129,13 @@ _ASSURANCE: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
         re.compile(
             r"\bSOC[ \t-]?(?:2|II|two)\b|\bSSAE[ \t-]?1[68]\b|\bISAE[ \t-]?3402\b", re.IGNORECASE
         ),
-        0.85,
+        PRECISE_WORDING,
         ("soc", "ssae", "isae"),
     ),
     (
         "security.iso27001_certificate",
         re.compile(r"\bISO(?:/IEC)?[ \t-]?27001\b", re.IGNORECASE),
-        0.85,
+        PRECISE_WORDING,
         ("27001",),
     ),
     (
@@ -135,7 +143,7 @@ _ASSURANCE: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
         re.compile(
             r"\bpen(?:etration)?[ \t-]?test(?:s|ing|ed)?\b|\bpentest(?:s|ing)?\b", re.IGNORECASE
         ),
-        0.85,
+        PRECISE_WORDING,
         ("penetration", "pen test", "pen-test", "pentest"),
     ),
 )
@@ -338,12 +346,12 @@ def _sso(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     for name, pattern in _SSO:
         for match in view.finditer(pattern, (name.lower(), "openid"), before=5, after=30):
-            hits.append(view.hit("security.sso", name, match.start(), match.end(), 0.85))
+            hits.append(view.hit("security.sso", name, match.start(), match.end(), PRECISE_WORDING))
     if not hits:
         for match in view.finditer(
             _SSO_GENERIC, ("sign-on", "sign on", "sso"), before=15, after=20
         ):
-            hits.append(view.hit("security.sso", "SSO", match.start(), match.end(), 0.75))
+            hits.append(view.hit("security.sso", "SSO", match.start(), match.end(), LOOSE_WORDING))
     return hits
 
 
@@ -370,7 +378,13 @@ def _security_audits(view: TextView) -> list[Hit]:
             or re.search(r"security audits?", sentence, re.IGNORECASE)
         ):
             hits.append(
-                view.hit("security.security_audit_rights", True, match.start(), match.end(), 0.7)
+                view.hit(
+                    "security.security_audit_rights",
+                    True,
+                    match.start(),
+                    match.end(),
+                    KEPT_BY_CONTEXT,
+                )
             )
     return hits
 
@@ -403,7 +417,11 @@ def _residency(view: TextView) -> list[Hit]:
         for code, place_start, place_end in sorted(codes, key=lambda item: item[1]):
             if (code, place_start) not in seen:
                 seen.add((code, place_start))
-                hits.append(view.hit("security.data_residency", code, verb.start(), place_end, 0.7))
+                hits.append(
+                    view.hit(
+                        "security.data_residency", code, verb.start(), place_end, KEPT_BY_CONTEXT
+                    )
+                )
     return hits
 
 
@@ -422,7 +440,11 @@ def _breach_notice(view: TextView) -> list[Hit]:
         if 0 < hours <= 24 * 30:
             hits.append(
                 view.hit(
-                    "security.breach_notification_hours", hours, match.start(), match.end(), 0.8
+                    "security.breach_notification_hours",
+                    hours,
+                    match.start(),
+                    match.end(),
+                    CHECKED_CLAUSE,
                 )
             )
     return hits
@@ -463,7 +485,9 @@ def _retention(view: TextView) -> list[Hit]:
         if duration is None or duration.unit not in {"day", "week", "month", "year"}:
             continue
         word = verb.group(0).lower()
-        confidence = 0.8 if word.startswith(("delet", "destr", "purg", "eras")) else 0.65
+        confidence = (
+            CHECKED_CLAUSE if word.startswith(("delet", "destr", "purg", "eras")) else INFERRED
+        )
         if (start, nearest.start()) in seen:
             continue
         seen.add((start, nearest.start()))
@@ -489,7 +513,11 @@ def _deletion(view: TextView) -> list[Hit]:
     for match in view.finditer(_DELETE, ("delet", "destr", "purg", "eras"), before=5, after=20):
         start, end = view.sentence(match.start(), match.end())
         if _DELETED_THING.search(view.text, start, end):
-            hits.append(view.hit("security.data_deletion", True, match.start(), match.end(), 0.7))
+            hits.append(
+                view.hit(
+                    "security.data_deletion", True, match.start(), match.end(), KEPT_BY_CONTEXT
+                )
+            )
     return hits
 
 
@@ -501,7 +529,13 @@ def _subprocessors(view: TextView) -> list[Hit]:
         start, end = view.sentence(match.start(), match.end())
         if _SUBPROCESSOR_CONTROL.search(view.text, start, end):
             hits.append(
-                view.hit("security.subprocessor_approval", True, match.start(), match.end(), 0.75)
+                view.hit(
+                    "security.subprocessor_approval",
+                    True,
+                    match.start(),
+                    match.end(),
+                    LOOSE_WORDING,
+                )
             )
     return hits
 

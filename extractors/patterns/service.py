@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.patterns.confidence import LOOSE_WORDING, PRECISE_WORDING
 from extractors.patterns.core import CLAUSE_CHAR, MAX_MATCHES, Hit, TextView, words
 from extractors.patterns.dates import DURATION, parse_duration
 
@@ -57,7 +58,11 @@ def _uptime(view: TextView) -> list[Hit]:
     ):
         value = float(match.group("p") or match.group("q"))
         if 90 <= value <= 100:
-            hits.append(view.hit("service.uptime_percent", value, match.start(), match.end(), 0.85))
+            hits.append(
+                view.hit(
+                    "service.uptime_percent", value, match.start(), match.end(), PRECISE_WORDING
+                )
+            )
     return hits
 
 
@@ -115,7 +120,9 @@ def _response(view: TextView) -> list[Hit]:
     if found:
         # The commitment that matters for onboarding is the fastest one (top severity).
         hours, start, end = min(found, key=lambda item: (item[0], item[1]))
-        hits.append(view.hit("service.support_response_hours", round(hours, 2), start, end, 0.75))
+        hits.append(
+            view.hit("service.support_response_hours", round(hours, 2), start, end, LOOSE_WORDING)
+        )
     return hits
 
 
@@ -131,7 +138,13 @@ def _recovery(view: TextView) -> list[Hit]:
             duration = parse_duration(match.group("d"))
             if duration is not None:
                 hits.append(
-                    view.hit(path, round(duration.hours(), 2), match.start(), match.end(), 0.85)
+                    view.hit(
+                        path,
+                        round(duration.hours(), 2),
+                        match.start(),
+                        match.end(),
+                        PRECISE_WORDING,
+                    )
                 )
     return hits
 
@@ -140,5 +153,7 @@ def extract(view: TextView) -> list[Hit]:
     """Service-level hits."""
     hits = _uptime(view) + _response(view) + _recovery(view)
     for match in view.finditer(_CREDITS, ("credit",), before=90, after=90):
-        hits.append(view.hit("service.service_credits", True, match.start(), match.end(), 0.85))
+        hits.append(
+            view.hit("service.service_credits", True, match.start(), match.end(), PRECISE_WORDING)
+        )
     return hits

@@ -7,6 +7,14 @@ from __future__ import annotations
 import re
 
 from extractors.facts import DocumentKind, PartyRole
+from extractors.patterns.confidence import (
+    BORROWED,
+    CHECKED_CLAUSE,
+    INFERRED,
+    KEPT_BY_CONTEXT,
+    LOOSE_WORDING,
+    PRECISE_WORDING,
+)
 from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.document_kind import title_kind
 from extractors.patterns.entities import added_customers, table_entities
@@ -132,7 +140,7 @@ def _billing_countries(view: TextView) -> list[Hit]:
                     place[0].country,
                     match.start(),
                     place[2],
-                    0.75,
+                    LOOSE_WORDING,
                     exact=True,
                 )
             )
@@ -141,7 +149,7 @@ def _billing_countries(view: TextView) -> list[Hit]:
         country = country_near(text, match.end(), end)
         if country is not None:
             hits.append(
-                view.hit("tax.billing_countries", country, match.start(), end, 0.65, exact=True)
+                view.hit("tax.billing_countries", country, match.start(), end, INFERRED, exact=True)
             )
     return hits
 
@@ -183,7 +191,7 @@ def _country_columns(view: TextView) -> list[Hit]:
                             place.country,
                             row_start,
                             row_end,
-                            0.8,
+                            CHECKED_CLAUSE,
                             exact=True,
                         )
                     )
@@ -197,7 +205,12 @@ def _customer_countries(view: TextView) -> list[Hit]:
         if party.role is PartyRole.CUSTOMER and party.country:
             hits.append(
                 view.hit(
-                    "tax.billing_countries", party.country, party.start, party.end, 0.55, exact=True
+                    "tax.billing_countries",
+                    party.country,
+                    party.start,
+                    party.end,
+                    BORROWED,
+                    exact=True,
                 )
             )
     return hits
@@ -210,11 +223,17 @@ def _vat_numbers(view: TextView) -> list[Hit]:
         if sum(char.isdigit() for char in value) < 7:
             continue
         hits.append(
-            view.hit("tax.vat_numbers", value, match.start(), match.end(), 0.85, exact=True)
+            view.hit(
+                "tax.vat_numbers", value, match.start(), match.end(), PRECISE_WORDING, exact=True
+            )
         )
     for match in view.finditer(_MVA, ("mva",), before=20, after=5):
         value = " ".join(match.group("value").split())
-        hits.append(view.hit("tax.vat_numbers", value, match.start(), match.end(), 0.8, exact=True))
+        hits.append(
+            view.hit(
+                "tax.vat_numbers", value, match.start(), match.end(), CHECKED_CLAUSE, exact=True
+            )
+        )
     return hits
 
 
@@ -225,19 +244,28 @@ def _po_required(view: TextView) -> list[Hit]:
     for match in view.finditer(_PO, _PO_KEYS, before=5, after=30):
         start, end = view.sentence(match.start(), match.end())
         if _PO_REQUIRED.search(view.text, start, end):
-            hits.append(view.hit("tax.po_required", True, match.start(), match.end(), 0.7))
+            hits.append(
+                view.hit("tax.po_required", True, match.start(), match.end(), KEPT_BY_CONTEXT)
+            )
     return hits
 
 
 def _entity_countries(view: TextView) -> list[Hit]:
     """Countries of the entities a table lists as billed, or the text adds as customers."""
     hits = [
-        view.hit("tax.billing_countries", entity.country, entity.start, entity.end, 0.7, exact=True)
+        view.hit(
+            "tax.billing_countries",
+            entity.country,
+            entity.start,
+            entity.end,
+            KEPT_BY_CONTEXT,
+            exact=True,
+        )
         for entity in table_entities(view)
         if entity.country
     ]
     hits += [
-        view.hit("tax.billing_countries", party.country, start, end, 0.65)
+        view.hit("tax.billing_countries", party.country, start, end, INFERRED)
         for party, start, end in added_customers(view)
         if party.country
     ]
@@ -251,8 +279,8 @@ def extract(view: TextView) -> list[Hit]:
         billing = _customer_countries(view)
     hits = billing + _vat_numbers(view) + _po_required(view)
     for path, pattern, keys, confidence in (
-        ("tax.affiliates_covered", _AFFILIATES, ("affiliate",), 0.7),
-        ("tax.withholding_tax", _WITHHOLDING, ("withh", "gross"), 0.8),
+        ("tax.affiliates_covered", _AFFILIATES, ("affiliate",), KEPT_BY_CONTEXT),
+        ("tax.withholding_tax", _WITHHOLDING, ("withh", "gross"), CHECKED_CLAUSE),
     ):
         for match in view.finditer(pattern, keys, before=130, after=130):
             hits.append(view.hit(path, True, match.start(), match.end(), confidence))
@@ -268,5 +296,5 @@ def _tax_exempt(view: TextView) -> list[Hit]:
         sentence = view.text[start:end]
         if _WITHHOLDING_RELIEF.search(sentence) and not _INDIRECT_RX.search(sentence):
             continue
-        hits.append(view.hit("tax.tax_exempt", True, match.start(), match.end(), 0.8))
+        hits.append(view.hit("tax.tax_exempt", True, match.start(), match.end(), CHECKED_CLAUSE))
     return hits

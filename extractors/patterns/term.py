@@ -16,6 +16,19 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from extractors.facts import FactStatus
+from extractors.patterns.confidence import (
+    BARE_MENTION,
+    BORROWED,
+    CHECKED_CLAUSE,
+    DOUBTFUL,
+    KEPT_BY_CONTEXT,
+    LABELLED_FIELD,
+    LAST_RESORT,
+    LOOSE_WORDING,
+    PRECISE_WORDING,
+    SELF_DECLARED,
+    STAND_IN,
+)
 from extractors.patterns.core import MAX_MATCHES, Hit, TextView, words
 from extractors.patterns.dates import (
     DATE,
@@ -249,10 +262,10 @@ def _made_confidence(view: TextView, start: int, *, opening: bool) -> float | No
         under = (
             _UNDER.search(before) and not _SELF_DATED.search(before) and not _RECITAL.search(before)
         )
-        return (0.55 if under else 0.45) if opening else None
+        return (BORROWED if under else DOUBTFUL) if opening else None
     if _SELF.search(before):
-        return 0.95 if opening else 0.7
-    return 0.85 if opening else None
+        return SELF_DECLARED if opening else KEPT_BY_CONTEXT
+    return PRECISE_WORDING if opening else None
 
 
 def _signature_date(view: TextView) -> Hit | None:
@@ -278,7 +291,7 @@ def _signature_date(view: TextView) -> Hit | None:
     if not dated:
         return None
     value, start, end = max(dated, key=lambda item: (item[0], item[1]))
-    return view.hit("commercial.agreement_date", value, start, end, 0.5)
+    return view.hit("commercial.agreement_date", value, start, end, STAND_IN)
 
 
 def _opening_dates(view: TextView) -> list[Hit]:
@@ -300,7 +313,12 @@ def _opening_dates(view: TextView) -> list[Hit]:
         if found:
             hits.append(
                 view.hit(
-                    "commercial.agreement_date", found[2], match.start(), found[1], 0.75, exact=True
+                    "commercial.agreement_date",
+                    found[2],
+                    match.start(),
+                    found[1],
+                    LOOSE_WORDING,
+                    exact=True,
                 )
             )
     if not hits:
@@ -308,7 +326,13 @@ def _opening_dates(view: TextView) -> list[Hit]:
             found = _first_date_after(view, match.end(), 4)
             if found:
                 hits.append(
-                    view.hit("commercial.agreement_date", found[2], match.start(), found[1], 0.7)
+                    view.hit(
+                        "commercial.agreement_date",
+                        found[2],
+                        match.start(),
+                        found[1],
+                        KEPT_BY_CONTEXT,
+                    )
                 )
     return hits
 
@@ -327,7 +351,7 @@ def _amended_agreement_date(view: TextView) -> list[Hit]:
         # The amended agreement is the one the sentence amends or defines as "the Agreement".
         amended = bool(_AMENDS.search(sentence))
         hit = view.hit(
-            "commercial.agreement_date", date_found[2], match.start(), date_found[1], 0.8
+            "commercial.agreement_date", date_found[2], match.start(), date_found[1], CHECKED_CLAUSE
         )
         found.append((1.0 if amended else 0.0, hit))
     if not found:
@@ -342,7 +366,7 @@ def _agreement_dates(view: TextView) -> list[Hit]:
         # An amendment's own date dates the amendment, not the agreement it amends.
         return _amended_agreement_date(view)
     hits = _opening_dates(view)
-    if max((hit.confidence for hit in hits), default=0.0) < 0.7:
+    if max((hit.confidence for hit in hits), default=0.0) < KEPT_BY_CONTEXT:
         signature = _signature_date(view)
         if signature is not None:
             hits.append(signature)
@@ -350,7 +374,7 @@ def _agreement_dates(view: TextView) -> list[Hit]:
         # An undated text: the date in its title block, if any.
         for value, start, end in find_dates(text, 0, min(len(text), 1200)):
             if not _SOURCE_LINE.match(text, view.line(start)[0]):
-                hits.append(view.hit("commercial.agreement_date", value, start, end, 0.4))
+                hits.append(view.hit("commercial.agreement_date", value, start, end, LAST_RESORT))
                 break
     return hits
 
@@ -367,21 +391,29 @@ def _effective_dates(view: TextView) -> list[Hit]:
         before = list(find_dates(text, window_start, match.start()))
         if before and not text[before[-1][2] : match.start()].strip(" \t\n,()"):
             value, start, _ = before[-1]
-            hits.append(view.hit("commercial.effective_date", value, start, match.end(), 0.9))
+            hits.append(
+                view.hit("commercial.effective_date", value, start, match.end(), LABELLED_FIELD)
+            )
         elif before:
             value, start, _ = before[-1]
-            hits.append(view.hit("commercial.effective_date", value, start, match.end(), 0.75))
+            hits.append(
+                view.hit("commercial.effective_date", value, start, match.end(), LOOSE_WORDING)
+            )
     for match in view.finditer(_EFFECTIVE_AS_OF, _START_KEYS, before=40, after=60):
         found = _first_date_after(view, match.end(), 4)
         if found:
             hits.append(
-                view.hit("commercial.effective_date", found[2], match.start(), found[1], 0.85)
+                view.hit(
+                    "commercial.effective_date", found[2], match.start(), found[1], PRECISE_WORDING
+                )
             )
     for match in view.finditer(_EFFECTIVE_FIELD, (" date",), before=40, after=50):
         found = _first_date_after(view, match.end(), 6)
         if found:
             hits.append(
-                view.hit("commercial.effective_date", found[2], match.start(), found[1], 0.85)
+                view.hit(
+                    "commercial.effective_date", found[2], match.start(), found[1], PRECISE_WORDING
+                )
             )
     for match in view.finditer(
         _RUNS_FROM, (" from", "commencing", "starting", "beginning"), before=60, after=60
@@ -389,7 +421,9 @@ def _effective_dates(view: TextView) -> list[Hit]:
         found = _first_date_after(view, match.end(), 4)
         if found:
             hits.append(
-                view.hit("commercial.effective_date", found[2], match.start(), found[1], 0.6)
+                view.hit(
+                    "commercial.effective_date", found[2], match.start(), found[1], BARE_MENTION
+                )
             )
     return hits
 
@@ -397,8 +431,8 @@ def _effective_dates(view: TextView) -> list[Hit]:
 def _expiration_dates(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     for pattern, keys, confidence in (
-        (_EXPIRATION_FIELD, (" date",), 0.85),
-        (_EXPIRES, ("expir", "terminat", " end", "until", "through"), 0.7),
+        (_EXPIRATION_FIELD, (" date",), PRECISE_WORDING),
+        (_EXPIRES, ("expir", "terminat", " end", "until", "through"), KEPT_BY_CONTEXT),
     ):
         for match in view.finditer(pattern, keys, before=40, after=90):
             found = _first_date_after(view, match.end(), 6)
@@ -430,14 +464,20 @@ def _date_ranges(view: TextView) -> list[Hit]:
         months = months_between(start, end)
         if 0 < months <= 120:
             hits.append(
-                view.hit("commercial.term_months", months, match.start(), match.end(), 0.75)
+                view.hit(
+                    "commercial.term_months", months, match.start(), match.end(), LOOSE_WORDING
+                )
             )
             hits.append(
-                view.hit("commercial.expiration_date", end, match.start(), match.end(), 0.75)
+                view.hit(
+                    "commercial.expiration_date", end, match.start(), match.end(), LOOSE_WORDING
+                )
             )
             if not is_amendment(view):
                 hits.append(
-                    view.hit("commercial.effective_date", start, match.start(), match.end(), 0.6)
+                    view.hit(
+                        "commercial.effective_date", start, match.start(), match.end(), BARE_MENTION
+                    )
                 )
     return hits
 
@@ -451,12 +491,16 @@ def _term(view: TextView) -> list[Hit]:
         duration = parse_duration(match.group("duration"))
         months = duration.months() if duration else None
         if months and _TERM_SUBJECT.search(sentence) and not _RENEWAL_WORD.search(before):
-            hits.append(view.hit("commercial.term_months", months, match.start(), match.end(), 0.7))
+            hits.append(
+                view.hit(
+                    "commercial.term_months", months, match.start(), match.end(), KEPT_BY_CONTEXT
+                )
+            )
     for pattern, confidence in (
-        (_TERM_FIELD, 0.85),
-        (_TERM_LINE, 0.8),
-        (_TERM, 0.8),
-        (_PERIOD_FROM, 0.6),
+        (_TERM_FIELD, PRECISE_WORDING),
+        (_TERM_LINE, CHECKED_CLAUSE),
+        (_TERM, CHECKED_CLAUSE),
+        (_PERIOD_FROM, BARE_MENTION),
     ):
         for match in view.finditer(pattern, _TERM_KEYS, before=40, after=200):
             duration = parse_duration(match.group("duration"))
@@ -469,7 +513,7 @@ def _term(view: TextView) -> list[Hit]:
                 )
     if not any(hit.path == "commercial.term_months" for hit in hits):
         for match in view.finditer(_MONTH_TO_MONTH, ("month",), before=40, after=40):
-            hits.append(view.hit("commercial.term_months", 1, match.start(), match.end(), 0.5))
+            hits.append(view.hit("commercial.term_months", 1, match.start(), match.end(), STAND_IN))
     return hits
 
 
@@ -503,13 +547,13 @@ def _auto_renewal(view: TextView) -> list[Hit]:
             False,
             match.start(),
             match.end(),
-            0.85,
+            PRECISE_WORDING,
             status=FactStatus.EXCLUDED,
         )
         negated.append((hit.start, hit.end))
         hits.append(hit)
     for match in view.finditer(_AUTO_RENEW, _RENEW_KEYS, before=90, after=110):
-        hit = view.hit("commercial.auto_renewal", True, match.start(), match.end(), 0.85)
+        hit = view.hit("commercial.auto_renewal", True, match.start(), match.end(), PRECISE_WORDING)
         if any(start <= hit.start < end for start, end in negated):
             continue
         hits.append(hit)
@@ -518,7 +562,13 @@ def _auto_renewal(view: TextView) -> list[Hit]:
         if every is not None:
             each = 1 if every.group(0).lower().endswith("month") else 12
             hits.append(
-                view.hit("commercial.renewal_term_months", each, match.start(), every.end(), 0.75)
+                view.hit(
+                    "commercial.renewal_term_months",
+                    each,
+                    match.start(),
+                    every.end(),
+                    LOOSE_WORDING,
+                )
             )
             continue
         # The renewal wording itself, never the sentence before it (the initial term).
@@ -538,7 +588,7 @@ def _auto_renewal(view: TextView) -> list[Hit]:
                         months,
                         renewal.start(),
                         renewal.end(),
-                        0.8,
+                        CHECKED_CLAUSE,
                     )
                 )
                 break
@@ -554,7 +604,13 @@ def _renewal(view: TextView) -> list[Hit]:
         months = duration.months() if duration else None
         if months:
             hits.append(
-                view.hit("commercial.renewal_term_months", months, match.start(), match.end(), 0.85)
+                view.hit(
+                    "commercial.renewal_term_months",
+                    months,
+                    match.start(),
+                    match.end(),
+                    PRECISE_WORDING,
+                )
             )
     return hits + _notice(view)
 
@@ -585,7 +641,7 @@ def _notice(view: TextView) -> list[Hit]:
                     duration.days(),
                     period.start(),
                     tail.end(),
-                    0.8,
+                    CHECKED_CLAUSE,
                 )
             )
     return hits
