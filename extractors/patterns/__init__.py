@@ -40,7 +40,7 @@ from extractors.patterns import (
 )
 from extractors.patterns.core import Hit, TextView
 
-__all__ = ["PATTERN_VERSION", "PatternExtractor", "extract_hits"]
+__all__ = ["PATTERN_VERSION", "PatternExtractor", "extract_hits", "is_list_path"]
 
 PATTERN_VERSION = "1.7.0"
 
@@ -90,7 +90,8 @@ def _value_type(path: str) -> Any:
     )
 
 
-def _is_list(path: str) -> bool:
+def is_list_path(path: str) -> bool:
+    """Whether the fact at ``path`` holds a list (its hits each add items)."""
     return get_origin(_value_type(path)) is list
 
 
@@ -141,7 +142,7 @@ class PatternExtractor(Extractor):
                 False if _is_bool(path) else None,
                 status=FactStatus.EXCLUDED,
             )
-        if _is_list(path):
+        if is_list_path(path):
             return self._list_finding(document, path, present)
         return self._scalar_finding(document, path, present)
 

@@ -7,9 +7,10 @@ character span of the clause that says it. ``PatternExtractor`` turns hits into 
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -192,6 +193,18 @@ def alternation(options: list[str] | tuple[str, ...]) -> str:
     return "(?:" + "|".join(escaped) + ")"
 
 
+def reader_name(depth: int = 1) -> str:
+    """``module.function`` of the caller ``depth`` frames up: who read a hit.
+
+    A comprehension or lambda is named after the function it is written in.
+    """
+    frame = sys._getframe(depth + 1)
+    while frame.f_code.co_name.startswith("<") and frame.f_back is not None:
+        frame = frame.f_back
+    module = str(frame.f_globals.get("__name__", "")).rsplit(".", 1)[-1]
+    return f"{module}.{frame.f_code.co_name}"
+
+
 @dataclass(frozen=True)
 class Hit:
     """One piece of evidence for one path: the value it supports and the span that says it.
@@ -209,6 +222,14 @@ class Hit:
     status: FactStatus = FactStatus.PRESENT
     more: tuple[tuple[int, int], ...] = ()
     note: str | None = None
+    # The reader that found it ("legal._liquidated_damages"), named after the function that
+    # made the hit: ``python -m evals.wordings`` counts how often each reader fires and is
+    # right, so no count of documents has to live in the code.
+    reader: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.reader:
+            object.__setattr__(self, "reader", reader_name(2))
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -405,10 +426,12 @@ class TextView:
         *,
         status: FactStatus = FactStatus.PRESENT,
         exact: bool = False,
+        reader: str = "",
     ) -> Hit:
         """A hit quoting the sentence around ``[start, end)`` (or exactly that span)."""
         span = self.trim(start, end) if exact else self.sentence(start, end)
-        return Hit(path, value, span[0], span[1], confidence, status)
+        reader = reader or reader_name()
+        return Hit(path, value, span[0], span[1], confidence, status, reader=reader)
 
     def affirmed_clause(
         self,
@@ -431,13 +454,14 @@ class TextView:
         """
         if not self.mentions(*keywords):
             return []
+        reader = reader_name()
         hits: list[Hit] = []
         for match in self.finditer(pattern, keywords, before=before, after=after):
             start, end = self.sentence(match.start(), match.end())
             if denial_window is not None:
                 start, end = max(start, match.start() - denial_window), match.start()
             if not denied.search(self.text, start, end):
-                hits.append(self.hit(path, True, match.start(), match.end(), 0.8))
+                hits.append(self.hit(path, True, match.start(), match.end(), 0.8, reader=reader))
         return hits
 
     @cached_property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.patterns.core import TextView, enumeration
+from extractors.patterns.core import Hit, TextView, enumeration
 
 from .helpers import make_document, view
 
@@ -79,3 +79,17 @@ def test_keyword_positions_are_every_occurrence_however_they_are_looked_up() -> 
     assert few.positions(keywords) == sorted(
         offset for keyword in keywords for offset in _every_offset(few.lower, keyword)
     )
+
+
+def test_a_hit_names_the_reader_that_made_it() -> None:
+    from extractors.patterns import extract_hits
+    from tests.extractors.patterns.helpers import make_document
+
+    hits = extract_hits(make_document("The Service will be available 99.9% of the time."))
+    [uptime] = [hit for hit in hits if hit.path == "service.uptime_percent"]
+    assert uptime.reader == "service._uptime"
+    # Made outside a view (and inside a comprehension), a hit is named after its function.
+    made = [Hit("legal.non_solicit", True, 0, 1, 0.5) for _ in range(1)]
+    assert made[0].reader == "test_core.test_a_hit_names_the_reader_that_made_it"
+    # The reader is a label, not part of what the hit says.
+    assert made[0] == Hit("legal.non_solicit", True, 0, 1, 0.5, reader="elsewhere")
