@@ -39,7 +39,7 @@ from extractors.patterns.money import (
     iso_currency,
     view_amounts,
 )
-from extractors.patterns.tables import Row, cells, header_line, row_at
+from extractors.patterns.tables import Row, cells, header_line, is_delimited, row_at, split_cells
 from extractors.patterns.term import term_hits
 
 TCV_PATH = "commercial.total_contract_value"
@@ -110,7 +110,6 @@ _AMOUNT_COLUMN = re.compile(r"\b(?:fees?|amounts?|prices?|charges?|totals?|costs
 _PROSE = re.compile(
     r"\b(?:is|are|was|will|shall|may|must|be|been|has|have)\b|[.;](?:\s|$)", re.IGNORECASE
 )
-_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
 _TOTAL_ROW = re.compile(r"^[\s|*]*(?:grand\s+)?total\b", re.IGNORECASE)
 _SUBTOTAL_ROW = re.compile(r"^[\s|*]*sub-?\s?total\b", re.IGNORECASE)
 _ONE_TIME = re.compile(
@@ -243,7 +242,7 @@ class _Table:
 
 def _annual_column(header: str) -> int | None:
     """Index of the last annual column of a table header with cell separators."""
-    cells = _CELL_SPLIT.split(header.strip().strip("|"))
+    cells = split_cells(header)
     indexes = [i for i, cell in enumerate(cells) if _ANNUAL_COLUMN.search(cell)]
     return indexes[-1] if indexes else None
 
@@ -256,7 +255,7 @@ def _header(view: TextView, start: int, end: int) -> tuple[str | None, int | Non
         return None
     if next(find_amounts(line), None) is not None or _DIGIT.search(line):
         return None
-    tabular = "|" in line or "\t" in line
+    tabular = is_delimited(line)
     if not tabular and _AMOUNT_COLUMN.search(line, columns[-1].end()):
         # Another money column after the annual one, and no cells to tell them apart.
         return None
@@ -272,7 +271,7 @@ def _row_value(
     text = view.text
     row = text[start:end]
     if column is not None:
-        cells = _CELL_SPLIT.split(row.strip().strip("|"))
+        cells = split_cells(row)
         if column < len(cells) and cells[column].strip():
             offset = start + row.find(cells[column])
             found = _first_value(view, offset, offset + len(cells[column]), fallback)
@@ -315,12 +314,12 @@ def _read_table(
             # A table whose rows a blank line separates goes on while rows with cells follow.
             blank_after_row = bool(table.recurring)
             continue
-        if blank_after_row and not ("|" in line or "\t" in line):
+        if blank_after_row and not is_delimited(line):
             break
         blank_after_row = False
         if set(stripped) <= set("|-:=+ \t"):
             continue
-        tabular = "|" in line or "\t" in line
+        tabular = is_delimited(line)
         if len(line) > MAX_LINE or (
             not tabular and (_WORD_THEN_STOP.search(stripped) or len(stripped) > 160)
         ):

@@ -17,6 +17,7 @@ from extractors.patterns.confidence import INFERRED, KEPT_BY_CONTEXT
 from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
 from extractors.patterns.parties import LEGAL_NAME, country_near, known_parties, name_key
 from extractors.patterns.places import find_places
+from extractors.patterns.tables import is_delimited, split_cells
 
 CHECKS = frozenset({"commercial.parties", "tax.contracting_entities"})
 
@@ -31,7 +32,6 @@ _ENTITY_HEADER = re.compile(
     r"(?:\s+name)?[\s|\t]",
     re.IGNORECASE,
 )
-_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
 # Running text after the table: a long line that ends a sentence.
 _PROSE = re.compile(r"^.{60,}[.;]\s*$")
 _MAX_WRAP = 4
@@ -99,7 +99,7 @@ def table_entities(view: TextView) -> list[TableEntity]:
         header = text[line_start:line_end]
         if len(header) > 200 or not _ENTITY_HEADER.match(header):
             continue
-        tabular = "|" in header or "\t" in header
+        tabular = is_delimited(header)
         found.extend(_rows(view, line_end, tabular))
     view.shared["table_entities"] = found
     return found
@@ -120,7 +120,7 @@ def _rows(view: TextView, header_end: int, tabular: bool) -> list[TableEntity]:
         if not tabular and _PROSE.search(line.strip()):
             break  # running text again
         if tabular:
-            cells = _CELL_SPLIT.split(line.strip().strip("|"))
+            cells = split_cells(line)
             name = LEGAL_NAME.fullmatch(cells[0].strip()) if cells else None
             if name is None:
                 break

@@ -24,6 +24,7 @@ from extractors.patterns.core import (
 )
 from extractors.patterns.dates import DATE_RE, date_from_match, find_dates
 from extractors.patterns.money import find_amounts
+from extractors.patterns.tables import is_delimited, split_cells
 
 CHECKS = frozenset(
     {
@@ -225,7 +226,6 @@ _ACCEPTANCE = words(
     r")?deliverables?\b"
 )
 _MILESTONE_HEADER = re.compile(r"\bmilestones?\b|\bphase\b|\bdeliverable\b", re.IGNORECASE)
-_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
 _SENTENCE_BREAK = re.compile(r"(?<=\w\w)[.;]\s+[A-Z]")
 _ROW_LABEL = re.compile(
     r"^\s*(?:(?:milestone|phase)\s*)?(?:\d{1,2}[a-z]?|[A-Z]|M\d{1,2})\s*[:.)\-–]\s+"
@@ -382,7 +382,7 @@ def _milestone_name(row: str, before_date: str, wrapped: list[str]) -> str:
     complete and" / "approved by Bank" / "November 15, 2024"); those lines are read too,
     without the table's header and the bare row number.
     """
-    cells = [cell for cell in _CELL_SPLIT.split(row.strip().strip("|")) if cell.strip()]
+    cells = [cell for cell in split_cells(row) if cell.strip()]
     if len(cells) >= 2:
         # The first cell that is neither the date nor a row number.
         named = [
@@ -418,7 +418,7 @@ def _milestones(view: TextView) -> list[Hit]:
         header_start, header_end = view.line(header.start())
         header_text = view.text[header_start:header_end]
         # A heading or a table header, not a mention of milestones in running text.
-        if len(header_text.strip()) > 90 and "|" not in header_text and "\t" not in header_text:
+        if len(header_text.strip()) > 90 and not is_delimited(header_text):
             continue
         if len(header_text) <= MAX_LINE:
             hits.extend(_dated_rows(view, header_end + 1, seen))

@@ -16,6 +16,7 @@ from extractors.facts import Party, PartyRole
 from extractors.patterns.confidence import KEPT_BY_CONTEXT, PRECISE_WORDING
 from extractors.patterns.core import Hit, TextView, squash
 from extractors.patterns.places import PlaceKind, find_places, lookup
+from extractors.patterns.tables import is_delimited, split_cells
 
 CHECKS = frozenset({"commercial.parties", "tax.contracting_entities"})
 
@@ -286,13 +287,12 @@ _FIELD_ROLES: dict[str, PartyRole] = {
 # A table's header row ("Customer entity | State | Billing address | Users"): short cells, no
 # figures; the cell after the label is a column name, not a party.
 _HEADER_CELLS = 3
-_CELL = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
 
 
 def _is_table_header(view: TextView, offset: int) -> bool:
     """Whether the line at ``offset`` is the header row of a table of three or more columns."""
     start, end = view.line(offset)
-    cells = [cell for cell in _CELL.split(view.text[start:end].strip().strip("|")) if cell]
+    cells = [cell for cell in split_cells(view.text[start:end]) if cell]
     if len(cells) < _HEADER_CELLS:
         return False
     return not any(char.isdigit() for char in view.text[start:end]) and all(
@@ -561,8 +561,7 @@ def _letterhead(view: TextView, parties: list[_Party]) -> None:
         # letterhead: the letterhead is the provider's own name.
         if (
             _key(name) in taken
-            or "|" in line
-            or "\t" in line
+            or is_delimited(line)
             or _LABEL.match(line)
             or _ABOUT_THE_CUSTOMER.search(line)
         ):

@@ -31,6 +31,7 @@ from extractors.patterns.core import (
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
+from extractors.patterns.tables import split_cells
 
 CHECKS = contract_value.CHECKS | frozenset(
     {
@@ -177,7 +178,6 @@ _EDITION_SUFFIX = re.compile(r"\s[-–]\s+(?P<tier>[A-Z][a-z]+(?:\s+(?:Plus|Pro|
 _TIER_HEADER = re.compile(r"^(?:subscription\s+|service\s+)?(?:plan|tier|edition)$", re.IGNORECASE)
 _TABLE_WORD = re.compile(r"^(?:seats?|users?|staff|price|billing|quantity|qty|fees?|term)\b", re.I)
 _CUSTOM_KEYS = ("custom", "special", "non-standard", "negotiated", "promotional", "preferential")
-_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
 
 
 def _payment_days(view: TextView) -> list[Hit]:
@@ -395,15 +395,14 @@ def _plan_column(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     text = view.text
     for line_start, line_end in view.lines_with(("plan", "tier", "edition")):
-        line = text[line_start:line_end].strip().strip("|")
-        cells = [cell.strip() for cell in _CELL_SPLIT.split(line)]
+        cells = [cell.strip() for cell in split_cells(text[line_start:line_end])]
         column = next((i for i, cell in enumerate(cells) if _TIER_HEADER.match(cell)), None)
         if column is None or len(cells) < 2:
             continue
         row_start, row_end = view.line(line_end + 1)
         if set(text[row_start:row_end].strip()) <= set("|-: \t"):
             row_start, row_end = view.line(row_end + 1)
-        row = _CELL_SPLIT.split(text[row_start:row_end].strip().strip("|"))
+        row = split_cells(text[row_start:row_end])
         if column < len(row) and _TIER_WORD.search(row[column]):
             tier = _tier_of(row[column])
             hits.append(

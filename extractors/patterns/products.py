@@ -16,6 +16,7 @@ from extractors.facts import Product
 from extractors.patterns.confidence import BARE_MENTION, INFERRED
 from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
 from extractors.patterns.money import MONEY_RE, iso_currency
+from extractors.patterns.tables import is_delimited, split_cells
 
 _PRODUCT_WORD = re.compile(
     r"\b(?:products?|items?|services?|subscriptions?|descriptions?|sku|modules?|plans?|editions?"
@@ -52,7 +53,6 @@ _HEADER_KEYS = (
     "charge",
     "cost",
 )
-_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
 _TOTAL = re.compile(r"^[\s|*]*(?:grand\s+|sub-?\s?)?totals?\b", re.IGNORECASE)
 _NOT_A_PRODUCT = re.compile(
     r"\bone[- ]?(?:time|off)\b|\bset[- ]?up\b|\bimplementation\b|\bonboarding\b"
@@ -96,7 +96,7 @@ _ADDED = words(
 def _is_header(line: str) -> bool:
     if len(line) > 200 or not _PRODUCT_WORD.search(line) or _PROSE.search(line):
         return False
-    tabular = "|" in line or "\t" in line
+    tabular = is_delimited(line)
     if not tabular and len(line.split()) < 3:
         return False  # "Subscription Fees": a heading over the table, not its header
     if not (_QUANTITY_WORD.search(line) or _PRICE_WORD.search(line)):
@@ -166,14 +166,14 @@ def _text_product(row: str) -> Product | None:
 
 
 def _quantity_column(header: str) -> int | None:
-    cells = _CELL_SPLIT.split(header.strip().strip("|"))
+    cells = split_cells(header)
     column = next((i for i, cell in enumerate(cells) if _QUANTITY_COLUMN.search(cell)), None)
     return column if column else None
 
 
 def _cell_product(row: str, column: int | None) -> Product | None:
     """A product from a row with cell separators: its first cell, and the quantity column."""
-    cells = [cell.strip() for cell in _CELL_SPLIT.split(row.strip().strip("|").strip())]
+    cells = [cell.strip() for cell in split_cells(row, trim_inside=True)]
     name = squash(cells[0]) if cells else ""
     if not name or not re.search(r"[A-Za-z]{3}", name):
         return None
@@ -207,7 +207,7 @@ def _table(view: TextView, header_start: int, header_end: int) -> tuple[list[Hit
     """The products of the table under a header, and where the table ends."""
     text = view.text
     header = text[header_start:header_end]
-    tabular = "|" in header or "\t" in header
+    tabular = is_delimited(header)
     column = _quantity_column(header) if tabular else None
     hits: list[Hit] = []
     table_end = header_end

@@ -7,6 +7,7 @@ import re
 from extractors.patterns.confidence import LOOSE_WORDING, PRECISE_WORDING
 from extractors.patterns.core import CLAUSE_CHAR, MAX_MATCHES, Hit, TextView, words
 from extractors.patterns.dates import DURATION, parse_duration
+from extractors.patterns.tables import is_delimited
 
 CHECKS = frozenset(
     {
@@ -72,11 +73,11 @@ def _table_responses(view: TextView) -> list[tuple[float, int, int]]:
     text = view.text
     for line_start, line_end in view.lines_with(("respon",)):
         line = text[line_start:line_end]
-        if "|" not in line and "\t" not in line:
+        if not is_delimited(line):
             continue
         for row_start, row_end in view.lines_after(line_end + 1, limit=12):
             row = text[row_start:row_end]
-            if "|" not in row and "\t" not in row:
+            if not is_delimited(row):
                 break
             durations = list(_DURATION_RX.finditer(text, row_start, row_end))
             if durations:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from extractors.patterns.core import MAX_LINE, NOT_AFTER_ABBREVIATION, TextView
 
+# What separates two cells of a Markdown or DOCX row: a pipe or a tab, with the spaces around it.
+_CELL_SEPARATOR = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
 # What separates two cells: a pipe, a tab, a run of spaces, a run of dot leaders.
 _CELL_BREAK = re.compile(
     r"[^\S\n]*(?:\||\t)[^\S\n]*|[^\S\n]{2,}|[^\S\n]*(?:\.{3,}|\u2026+|_{3,})[^\S\n]*"
@@ -71,6 +73,28 @@ def cells(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     return tuple((a, b) for a, b in spans if text[a:b].strip())
 
 
+def is_delimited(line: str) -> bool:
+    """Whether ``line`` tells its cells apart with pipes or tabs (a Markdown or DOCX row)."""
+    return "|" in line or "\t" in line
+
+
+def split_cells(line: str, *, trim_inside: bool = False) -> list[str]:
+    """The cells of a row whose cells pipes or tabs separate, left to right.
+
+    The line's outer whitespace and then its outer pipes are dropped, and the line is split at
+    each pipe or tab together with the spaces around it: "| Plan | Seats |" gives
+    [" Plan", "Seats "] (the outer cells keep the spaces next to the dropped pipes), a blank
+    cell between two pipes gives "" (a run of tabs is one separator), and a line with neither
+    gives itself. A tab right after a leading pipe (or before a trailing one) still separates,
+    giving an empty first (or last) cell, unless ``trim_inside``: then the whitespace left
+    inside the outer pipes is dropped too.
+    """
+    inner = line.strip().strip("|")
+    if trim_inside:
+        inner = inner.strip()
+    return _CELL_SEPARATOR.split(inner)
+
+
 def is_rule(line: str) -> bool:
     """Whether ``line`` only draws a table rule."""
     return bool(line.strip()) and bool(_RULE.match(line))
@@ -80,7 +104,7 @@ def _is_prose(view: TextView, start: int, end: int) -> bool:
     if end - start > MAX_LINE:
         return True
     line = view.text[start:end]
-    if "|" in line or "\t" in line or _CELL_BREAK.search(line.strip()):
+    if is_delimited(line) or _CELL_BREAK.search(line.strip()):
         return False
     if len(line) > _ROW_LIMIT or _PROSE.search(line):
         return True

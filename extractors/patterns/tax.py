@@ -20,8 +20,7 @@ from extractors.patterns.document_kind import title_kind
 from extractors.patterns.entities import added_customers, table_entities
 from extractors.patterns.parties import country_near
 from extractors.patterns.places import find_places, lookup
-
-_CELL_SPLIT = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
+from extractors.patterns.tables import is_delimited, split_cells
 
 CHECKS = frozenset(
     {
@@ -171,17 +170,17 @@ def _country_columns(view: TextView) -> list[Hit]:
     text = view.text
     for line_start, line_end in view.lines_with(("country",)):
         header = text[line_start:line_end]
-        if "|" not in header and "\t" not in header:
+        if not is_delimited(header):
             continue
-        cells = [cell.strip().lower() for cell in _CELL_SPLIT.split(header.strip().strip("|"))]
+        cells = [cell.strip().lower() for cell in split_cells(header)]
         column = next((i for i, cell in enumerate(cells) if "country" in cell), None)
         if column is None or not re.search(r"entit|bill|invoice|legal", header, re.IGNORECASE):
             continue
         for row_start, row_end in view.lines_after(line_end + 1):
             row = text[row_start:row_end]
-            if "|" not in row and "\t" not in row:
+            if not is_delimited(row):
                 break
-            row_cells = _CELL_SPLIT.split(row.strip().strip("|"))
+            row_cells = split_cells(row)
             if column < len(row_cells):
                 place = lookup(row_cells[column].strip())
                 if place is not None:
