@@ -28,14 +28,40 @@ def decide_with_settings(
     facts: FactRecord, *, policy: Policy, context: CaseContext, settings: Settings
 ) -> Decision:
     """The decision by the engine ``settings`` choose, isolated when they ask for it."""
-    if settings.rules_engine == "reference" or not settings.rules_isolation:
+    decider = _isolated_decider(policy, settings)
+    if decider is None:
         return decide(facts, policy=policy, context=context, engine=settings.rules_engine)
-    key = (str(policy.directory), policy.version)
-    with _LOCK:
-        decider = _DECIDERS.get(key)
-        if decider is None:
-            decider = _DECIDERS[key] = IsolatedDecider(policy, timeout_s=settings.rules_timeout_s)
     return decider.decide(facts, context)
+
+
+async def decide_with_settings_async(
+    facts: FactRecord, *, policy: Policy, context: CaseContext, settings: Settings
+) -> Decision:
+    """``decide_with_settings`` for a coroutine, with no thread in between.
+
+    The isolated engine's worker is spoken to by the event loop itself
+    (``IsolatedDecider.decide_async``); an engine in this process decides right here, in a
+    fraction of a millisecond, which is less than handing the case to a thread would cost.
+    """
+    decider = _isolated_decider(policy, settings)
+    if decider is None:
+        return decide(facts, policy=policy, context=context, engine=settings.rules_engine)
+    return await decider.decide_async(facts, context)
+
+
+def _isolated_decider(policy: Policy, settings: Settings) -> IsolatedDecider | None:
+    """The process's decider for ``policy``, None when settings decide in-process."""
+    if settings.rules_engine == "reference" or not settings.rules_isolation:
+        return None
+    key = (str(policy.directory), policy.version)
+    decider = _DECIDERS.get(key)
+    if decider is None:
+        with _LOCK:
+            decider = _DECIDERS.get(key)
+            if decider is None:
+                decider = IsolatedDecider(policy, timeout_s=settings.rules_timeout_s)
+                _DECIDERS[key] = decider
+    return decider
 
 
 def decide_advisory_with_settings(

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from app.api.problems import field_errors
 from app.api.schemas import Recommendation, RecommendationRequest
-from app.deciding import decide_with_settings
+from app.deciding import decide_with_settings_async
 from app.errors import InvalidRequestError
 from app.settings import Settings
 from app.views.case_view import decision_summary
@@ -26,12 +26,16 @@ def parse_recommendation_request(body: bytes) -> RecommendationRequest:
         ) from error
 
 
-def recommend(
+async def recommend(
     *, request: RecommendationRequest, policy: Policy, settings: Settings
 ) -> Recommendation:
-    """The decision on ``request``'s facts by the service's policy and engine, and in a sentence."""
+    """The decision on ``request``'s facts by the service's policy and engine, and in a sentence.
+
+    A coroutine: the event loop hands the case to the rules engine's worker and reads its
+    answer itself (``decide_with_settings_async``), with no thread in between.
+    """
     try:
-        decision = decide_with_settings(
+        decision = await decide_with_settings_async(
             request.facts,
             policy=policy,
             context=request.context or CaseContext(),

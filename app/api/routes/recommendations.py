@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from app.api.deps import CurrentUser, EngineDep, IdempotencyKeyDep, PolicyDep, SettingsDep
@@ -49,9 +48,7 @@ async def create_recommendation(
 
     async def produce() -> Response:
         payload = parse_recommendation_request(body)
-        recommendation = await run_in_threadpool(
-            lambda: recommend(request=payload, policy=policy, settings=settings)
-        )
+        recommendation = await recommend(request=payload, policy=policy, settings=settings)
         return JSONResponse(dump(recommendation))
 
     if idempotency_key is None:
