@@ -25,6 +25,14 @@ NORMALISATION_VERSION = "4"
 
 # UAX #15 stream-safe text format: at most 30 non-starters in a row.
 MAX_COMBINING_MARKS = 30
+# Every non-starter is at or above U+0300 (a test checks it against the Unicode tables), so
+# a text without 31 characters in a row from there up has no run to cut: nearly every page.
+# That is told at once, without the class of every non-starter, whose table takes a quarter
+# of a second to build and compile in each new parser process.
+FIRST_NON_STARTER = 0x300
+_MAYBE_LONG_MARK_RUN = re.compile(
+    f"[^\\x00-{re.escape(chr(FIRST_NON_STARTER - 1))}]{{{MAX_COMBINING_MARKS + 1}}}"
+)
 
 # Curly quotes and primes become ASCII quotes, one character for one. Contracts mix both
 # forms at random (often within one sentence), so every consumer (patterns, the quotes a
@@ -58,6 +66,8 @@ def normalise_page_text(text: str) -> str:
 
 def cap_combining_marks(text: str) -> str:
     """``text`` with every run of more than 30 combining marks cut to its first 30."""
+    if _MAYBE_LONG_MARK_RUN.search(text) is None:
+        return text
     return _long_mark_runs().sub(r"\1", text)
 
 

@@ -17,7 +17,14 @@ import pytest
 
 from extractors.errors import ErrorCode, IngestError
 from extractors.ingest import IngestLimits, ingest_bytes
-from extractors.ingest.normalise import MAX_COMBINING_MARKS, normalise_page_text
+from extractors.ingest.normalise import (
+    FIRST_NON_STARTER,
+    MAX_COMBINING_MARKS,
+    _is_non_starter,
+    _long_mark_runs,
+    cap_combining_marks,
+    normalise_page_text,
+)
 from extractors.ingest.raw import COMBINING_MARKS_DROPPED
 from tests.extractors.ingest import hostile
 from tests.extractors.ingest.conftest import assert_still_parses
@@ -51,6 +58,27 @@ def test_runs_of_combining_marks_keep_their_first_thirty() -> None:
 
     assert text == unicodedata.normalize("NFC", "Fee a" + marks[:MAX_COMBINING_MARKS] + " due")
     assert normalise_page_text("Cafe\u0301 x" + "\u0301" * 30) == "Café x" + "\u0301" * 30
+
+
+def test_no_character_below_the_first_non_starter_is_one() -> None:
+    # The quick look for a run of marks skips every text with none of these characters.
+    assert not any(_is_non_starter(chr(code)) for code in range(FIRST_NON_STARTER))
+    assert _is_non_starter(chr(FIRST_NON_STARTER))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ежемесячная плата составляет 100 евро и подлежит оплате в течение 30 дней",
+        "ab" + "\u0301" * 31 + "c",
+        "x" + "\u0301" * 30 + "y",
+        "Ω" * 29 + "\u0301\u0316" * 16,
+        "Λ" * 40 + " \u0301" * 40,
+        "",
+    ],
+)
+def test_the_quick_look_cuts_what_the_full_class_cuts(text: str) -> None:
+    assert cap_combining_marks(text) == _long_mark_runs().sub(r"\1", text)
 
 
 def test_normalising_a_million_combining_marks_takes_linear_time() -> None:
