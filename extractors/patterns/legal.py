@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Indemnity, LiabilityCap, PartyRole
+from extractors.patterns.clauses import (
+    LIQUIDATED_DAMAGES,
+    POST_TERMINATION_SERVICES,
+    SOURCE_CODE_ESCROW,
+    THIRD_PARTY_BENEFICIARY,
+)
 from extractors.patterns.confidence import CHECKED_CLAUSE, KEPT_BY_CONTEXT, LOOSE_WORDING
 from extractors.patterns.core import (
-    DENIAL,
-    DENIAL_WINDOW,
-    NEAR_DENIAL,
     Hit,
     TextView,
     enumeration,
@@ -29,6 +32,7 @@ from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts
 from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
 from extractors.patterns.parties import defined_roles
+from extractors.patterns.vocabulary import read_concept
 
 CHECKS = frozenset(
     {
@@ -474,214 +478,6 @@ def _non_solicit(view: TextView) -> list[Hit]:
     return hits
 
 
-# Damages a party must pay, named as liquidated: the wordings that award them (a list of
-# damages excluded from liability names them without awarding any). On CUAD these
-# wordings flag 20 contracts, all labelled as having liquidated damages.
-_LIQUIDATED = words(
-    r"\bas\s+liquidated\s+damages\b"
-    r"|\bliquidated\s+damages\s+(?:in\s+the\s+amount|of|equal|equivalent)\b"
-    r"|\b(?:pay|paid|payable)\b[^.;]{0,120}?\bliquidated\s+damages\b"
-    r"|\bliquidated\s+damages\b[^.;]{0,120}?\b(?:not\s+a\s+penalty|reasonable\s+estimate"
-    r"|pre-?estimate)"
-    # A sum declared to be liquidated damages, or a right to them.
-    r"|\b(?:deemed|constitute|considered|represents?|be) (?:to be )?(?:a reasonable amount of )?"
-    r"liquidated damages\b"
-    r"|\b(?:receive|recover|collect|claim) liquidated damages\b"
-)
-
-
-# CUAD's definition counts "a fee upon the termination of a contract" as liquidated damages,
-# and buying out the agreement is paying one; buying out equipment or shares is not. On
-# CUAD these wordings flag 2 contracts, both labelled, which the classifier always misses.
-_BUY_OUT = words(
-    r"\bbuy[\s-]*out (?:this|the) (?:agreement|contract)\b"
-    r"|\b(?:contract|agreement) buy[\s-]*out (?:payment|fee|amount|price)\b"
-)
-
-
-# Sentences run on past section numbers ("pursuant to Section 6.1").
-_NOT_END = r"(?:[^.;]|\.\d)"
-
-
-# A fee a party must pay because the agreement ends early, and a penalty a party must pay:
-# damages fixed in advance under other names. On CUAD these wordings flag 20 contracts, 19
-# labelled; the other sets a late-delivery penalty. "No obligation to pay cancellation
-# charges" or "without any termination fee" is a denial; "terminated without cause" earlier
-# in the sentence is not. Charges for cancelled orders and a third party's "cancellation
-# penalties" passed on end no contract and stay out.
-_TERMINATION_FEE = words(
-    r"\b(?:pay|pays|paid|payable|receive|entitled to)\b[^.;]{0,80}?\b(?:an? |the )?"
-    r"(?:early[- ]termination|termination|cancell?ation|break[- ]?up|kill)"
-    r" (?:fee|payment|charge)s?\b"
-    r"|\bpayment of (?:an? |the )?(?:early[- ])?termination fees?\b"
-    r"|\b(?:early[- ])?termination penalt(?:y|ies)\b"
-    r"|\b(?:pay|pays|paid|payable)\b[^.;]{0,80}?\b(?:as )?an? penalty\b"
-    r"|\bpayment penalties\b"
-    r"|\bpenalty (?:of|equal to|in the amount of) [^.;]{0,40}?(?:per ?cent|%|\$|dollars)"
-)
-
-
-# Paying what the agreement would have earned had it run on: "payments in an amount equal to
-# [***] of the amounts that would have been payable ... had the Agreement not been so
-# terminated". On CUAD this flags 2 contracts, both labelled.
-_AS_IF_NOT_TERMINATED = words(
-    rf"\bwould have been (?:payable|paid|due|earned)\b{_NOT_END}{{0,200}}?\bhad (?:this|the) "
-    r"(?:Agreement|contract) not been (?:so )?terminated\b"
-)
-
-
-# A sum a party must pay for breaking a promise, fixed in the promise itself: "in the event
-# that a Party solicits and then hires an employee in violation of this Section 14.4, the
-# hiring Party shall ... pay the other Party an amount equal to ...". Section numbers do not
-# end the sentence. On CUAD this flags 4 contracts, all labelled, 2 of them read by nothing
-# else here.
-_SUM_FOR_BREACH = words(
-    rf"\b(?:breach|breaches|violation|violates?)\b{_NOT_END}{{0,200}}?\b(?:shall|will|must"
-    rf"|agrees? to)\b{_NOT_END}{{0,100}}?\bpay\b{_NOT_END}{{0,80}}?\b(?:an amount (?:equal|of)"
-    r"|a sum|the sum of|an equivalent of|a penalty)\b"
-)
-
-
-def _liquidated_damages(view: TextView) -> list[Hit]:
-    hits: list[Hit] = []
-    if view.mentions("liquidated"):
-        hits += [
-            view.hit("legal.liquidated_damages", True, match.start(), match.end(), CHECKED_CLAUSE)
-            for match in view.finditer(_LIQUIDATED, ("liquidated",), before=140, after=140)
-        ]
-    hits += view.affirmed_clause(
-        "legal.liquidated_damages",
-        _TERMINATION_FEE,
-        ("fee", "payment", "charge", "penalt"),
-        NEAR_DENIAL,
-        before=160,
-        after=120,
-        denial_window=DENIAL_WINDOW,
-    )
-    hits += view.affirmed_clause(
-        "legal.liquidated_damages",
-        _AS_IF_NOT_TERMINATED,
-        ("would have been",),
-        NEAR_DENIAL,
-        before=20,
-        after=320,
-        denial_window=DENIAL_WINDOW,
-    )
-    for match in view.finditer(_SUM_FOR_BREACH, ("breach", "violat"), before=20, after=420):
-        # The promise to pay is inside the match: "neither party shall be required to pay".
-        start = max(view.sentence(match.start(), match.end())[0], match.start() - DENIAL_WINDOW)
-        if not NEAR_DENIAL.search(view.text, start, match.end()):
-            hits.append(
-                view.hit(
-                    "legal.liquidated_damages", True, match.start(), match.end(), KEPT_BY_CONTEXT
-                )
-            )
-    if view.mentions("buy"):
-        hits += [
-            view.hit("legal.liquidated_damages", True, match.start(), match.end(), KEPT_BY_CONTEXT)
-            for match in view.finditer(_BUY_OUT, ("buy",), before=30, after=60)
-        ]
-    return hits
-
-
-# A source-code escrow in the wordings that set one up: an escrow agent releasing the
-# deposited materials, release conditions for the source code, its custody or deposit in
-# escrow. Escrow of money ("the Escrow Agent shall release the Purchase Price") names no
-# code. On CUAD these wordings flag 8 contracts, 7 of them labelled as having a source-code
-# escrow (the eighth lets the licensee disclose code to escrow providers), 3 of which the
-# classifier misses in most partitions into folds.
-_ESCROW = words(
-    r"\bescrow agent\b[^.;]{0,80}?\breleas\w*\b[^.;]{0,80}?"
-    r"\b(?:materials|source|code|software|technology|deposit)"
-    r"|\brelease conditions?\b[^.;]{0,200}?\bsource code\b"
-    r"|\bsource code\b[^.;]{0,200}?\brelease conditions?\b"
-    r"|\bsource code (?:custody|escrow)\b"
-    r"|\bsource code\b[^.;]{0,80}?\b(?:in|into) escrow\b"
-    r"|\bescrowed source code\b"
-)
-
-
-def _source_code_escrow(view: TextView) -> list[Hit]:
-    keywords = ("escrow", "release condition", "source code")
-    return view.affirmed_clause(
-        "legal.source_code_escrow", _ESCROW, keywords, DENIAL, before=220, after=220
-    )
-
-
-# Somebody named a third-party beneficiary ("Licensor's Affiliates are intended third party
-# beneficiaries of Section 4"), as opposed to the usual denial that names nobody. On CUAD
-# this flags 18 contracts, 17 labelled as having one (the eighteenth names underwriters).
-# Only a denial shortly before counts: "This Agreement does not confer any rights upon any
-# person other than the Parties, except that Team and SCSA are intended third party
-# beneficiaries" names two.
-_BENEFICIARY = words(
-    r"\b(?:is|are|shall be|will be|be deemed|deemed to be|deemed|as) (?:an? |the )?"
-    r"(?:(?:intended|express(?:ed)?|expressly|direct|specific) (?:and )?){0,3}"
-    r"third[\s-]+part(?:y|ies) (?:creditor )?beneficiar"
-)
-
-
-# The English form: "each Customer Group Company may enforce clause 12 in its own right"
-# under the Contracts (Rights of Third Parties) Act. CUAD has none; the SaaS set has one.
-_ENFORCES = words(
-    r"\b(?:may|can|shall be entitled to|is entitled to|are entitled to|will be entitled to"
-    r"|shall have the right to) enforce\b[^.;]{0,100}?\bin (?:its|their|his|her) own right\b"
-)
-
-
-def _third_party_beneficiary(view: TextView) -> list[Hit]:
-    # "No person ... is a third party beneficiary": the denial comes before the words.
-    return view.affirmed_clause(
-        "legal.third_party_beneficiary",
-        _BENEFICIARY,
-        ("beneficiar",),
-        NEAR_DENIAL,
-        before=80,
-        after=10,
-        denial_window=120,
-    ) + view.affirmed_clause(
-        "legal.third_party_beneficiary",
-        _ENFORCES,
-        ("own right",),
-        NEAR_DENIAL,
-        before=160,
-        after=20,
-        denial_window=40,
-    )
-
-
-# Services a provider owes once the agreement has ended: transition or exit assistance, and
-# the customer's data handed back or left open for export. On CUAD these wordings flag 17
-# contracts, 13 labelled; of the other four, one sets up disengagement assistance, one hands
-# data back on termination and two are themselves transition-services agreements.
-_AFTER_END = (
-    r"(?:termination|expiration|expiry"
-    r"|end of (?:the |a |an |this |any |each )?(?:subscription|agreement|term|contract)\w*)"
-)
-_DATA_OUT = r"(?:export|retrieve|download|extract|return|provide)\w*"
-_POST_TERMINATION = words(
-    r"\b(?:transition(?:al)?|exit|termination|disengagement|wind[- ]down) assistance\b"
-    r"|\bexit (?:plan|management)\b"
-    r"|\btransition services\b(?! agreement)"
-    rf"|\b(?:upon|after|following|on|within [^.;]{{0,30}}? (?:of|after)) (?:the |any )?{_AFTER_END}"
-    rf"\b[^.;]{{0,150}}?\b{_DATA_OUT}\b[^.;]{{0,60}}?\bdata\b"
-    rf"|\b{_DATA_OUT}\b[^.;]{{0,60}}?\bdata\b[^.;]{{0,100}}?\b(?:after|following|upon) "
-    rf"(?:the |any )?{_AFTER_END}\b"
-)
-
-
-def _post_termination_services(view: TextView) -> list[Hit]:
-    return view.affirmed_clause(
-        "legal.post_termination_services",
-        _POST_TERMINATION,
-        ("assistance", "exit", "transition", "terminat", "expir", "end of"),
-        NEAR_DENIAL,
-        before=200,
-        after=260,
-        denial_window=DENIAL_WINDOW,
-    )
-
-
 def extract(view: TextView) -> list[Hit]:
     """Liability, indemnity, termination-for-convenience, warranty, non-solicit,
     liquidated-damages, source-code escrow, third-party beneficiary and post-termination
@@ -695,8 +491,8 @@ def extract(view: TextView) -> list[Hit]:
         + _termination_for_convenience(view)
         + _warranty(view)
         + _non_solicit(view)
-        + _liquidated_damages(view)
-        + _source_code_escrow(view)
-        + _third_party_beneficiary(view)
-        + _post_termination_services(view)
+        + read_concept(view, LIQUIDATED_DAMAGES)
+        + read_concept(view, SOURCE_CODE_ESCROW)
+        + read_concept(view, THIRD_PARTY_BENEFICIARY)
+        + read_concept(view, POST_TERMINATION_SERVICES)
     )
