@@ -14,10 +14,14 @@ concept, add a ``ClauseConcept`` here and read it in its topic module with
 
 from __future__ import annotations
 
+import re
+
 from extractors.patterns.confidence import CHECKED_CLAUSE, KEPT_BY_CONTEXT
 from extractors.patterns.vocabulary import (
     DENIED_IN_SENTENCE,
     ClauseConcept,
+    Denial,
+    DenialScope,
     Wording,
     denied_before,
     denied_through,
@@ -202,17 +206,115 @@ POST_TERMINATION_SERVICES = ClauseConcept(
     ),
 )
 
-# Every clause concept, in the order the extractor reads them.
+# "Customer commits to subscription fees of not less than USD 750,000 in each contract year":
+# the payment reader takes the amount that follows from the same wording.
+COMMITMENT_TO_SPEND = Wording(
+    "commits to spend at least",
+    r"\bcommits?\b(?:,[^,.;]{0,60},)? to (?:[\w-]+ ){0,4}?(?:fees|spend|spending|purchases?"
+    r"|payments?|revenue)\b[^.;]{0,40}?\b(?:not less than|no less than|at least|a minimum of"
+    r"|minimum of|in excess of)\b",
+    keywords=("commit",),
+    before=20,
+    after=240,
+    tier=CHECKED_CLAUSE,
+    denial=denied_before(),
+)
+
+MINIMUM_COMMITMENT = ClauseConcept(
+    path="commercial.minimum_commitment",
+    meaning="a minimum a party must buy or pay, whether or not its amount is given",
+    wordings=(
+        # "a minimum recoupable guarantee of *****", "subject to a minimum total charge of
+        # $2,000", "shall purchase from Manufacturer at least ...".
+        Wording(
+            "a minimum purchase, spend or charge",
+            r"\bminimum (?:annual |aggregate |monthly |quarterly |yearly |purchase |spend(?:ing)? "
+            r"|revenue |order |contract |usage |royalty |sales? |recoupable |total |guaranteed )*"
+            r"(?:commitment|purchase|spend|fees?|order|billing|payment|volume|royalt(?:y|ies)"
+            r"|guarantee|charge)s?\b"
+            r"|\bshall (?:purchase|order|buy) (?:from [^.;]{0,60}?)?(?:at least|a minimum of"
+            r"|not less than|no less than)\b",
+            keywords=("minimum", "purchase", "order", "buy"),
+            before=60,
+            after=160,
+            tier=CHECKED_CLAUSE,
+            denial=denied_before(),
+        ),
+        COMMITMENT_TO_SPEND,
+    ),
+)
+
+_OTHERS = (
+    r"(?:distributors?|customers?|licensees?|resellers?|purchasers?|buyers?|dealers?|clients?"
+    r"|suppliers?|agents?|third[- ]part(?:y|ies))"
+)
+_AMOUNTS = r"(?:prices?|pricing|fees?|rates?|royalt(?:y|ies)|charges?)"
+
+MOST_FAVOURED_NATION = ClauseConcept(
+    path="commercial.most_favoured_nation",
+    meaning="terms or prices no worse than those a party gives any other customer",
+    wordings=(
+        # The name itself, or terms no less favourable than any other customer's ("... than
+        # those offered to agents, distributors or ... any customers"). "No less favourable
+        # care than its own" compares nothing with other customers and stays out. A sentence
+        # that denies the promise is the negation reader's; its own "not less" makes it.
+        Wording(
+            "most favoured or no less favourable than others",
+            r"\bmost[ -]favou?red[ -](?:nations?|customers?|licensees?|pricing|terms)\b"
+            r"|\bmost favou?rable (?:treatment|terms|prices?|pricing)\b"
+            r"|\btreated no less favou?rabl\w*"
+            r"|\b(?:no|not) (?:be )?less favou?rabl\w*\b[^.;]{0,80}?\bthan\b[^.;]{0,120}?"
+            rf"\b(?:any|all|each|other)\b[^.;]{{0,40}}?\b{_OTHERS}\b",
+            keywords=("favo",),
+            before=120,
+            after=220,
+            tier=CHECKED_CLAUSE,
+            denial=Denial(
+                DenialScope.SENTENCE,
+                re.compile(
+                    r"\b(?:never|neither|nor|nothing|without)\b|\bnot?\b(?!\s+(?:be\s+)?less)",
+                    re.I,
+                ),
+            ),
+        ),
+        # The same promise as a ceiling: "such fees shall not exceed the fees charged by
+        # Licensor to unaffiliated third parties". Its own "not" makes the promise, so only
+        # words shortly before the price deny it; a liability cap "will not exceed the fees
+        # paid by Allscripts" names no one else and stays out.
+        Wording(
+            "prices no higher than those charged to others",
+            rf"\b{_AMOUNTS}\b[^.;]{{0,60}}?\b(?:(?:shall|will|may|to) )?"
+            r"(?:not (?:exceed|be (?:greater|higher|more) than)"
+            r"|be no (?:greater|higher|more) than|no (?:greater|higher) than)"
+            rf" (?:the|those|that) (?:lowest (?:of (?:the )?)?[^.;]{{0,30}}?)?{_AMOUNTS}\b"
+            r"[^.;]{0,60}?"
+            r"\b(?:charged|offered|paid|given|granted|extended|provided|available)\b[^.;]{0,60}?"
+            r"\b(?:unaffiliated|third[- ]part(?:y|ies)|subsequent|(?:any|all) other)\b",
+            keywords=("exceed", "greater than", "higher than"),
+            before=200,
+            after=260,
+            tier=CHECKED_CLAUSE,
+            denial=denied_before(),
+        ),
+    ),
+)
+
+# Every clause concept: what ``describe`` lists, and what a test checks is read somewhere.
 CLAUSE_CONCEPTS: tuple[ClauseConcept, ...] = (
     LIQUIDATED_DAMAGES,
     SOURCE_CODE_ESCROW,
     THIRD_PARTY_BENEFICIARY,
     POST_TERMINATION_SERVICES,
+    MINIMUM_COMMITMENT,
+    MOST_FAVOURED_NATION,
 )
 
 __all__ = [
     "CLAUSE_CONCEPTS",
+    "COMMITMENT_TO_SPEND",
     "LIQUIDATED_DAMAGES",
+    "MINIMUM_COMMITMENT",
+    "MOST_FAVOURED_NATION",
     "POST_TERMINATION_SERVICES",
     "SOURCE_CODE_ESCROW",
     "THIRD_PARTY_BENEFICIARY",

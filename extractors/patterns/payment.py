@@ -9,6 +9,11 @@ import re
 
 from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
+from extractors.patterns.clauses import (
+    COMMITMENT_TO_SPEND,
+    MINIMUM_COMMITMENT,
+    MOST_FAVOURED_NATION,
+)
 from extractors.patterns.confidence import (
     BARE_MENTION,
     BORROWED,
@@ -32,6 +37,7 @@ from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
 from extractors.patterns.tables import split_cells
+from extractors.patterns.vocabulary import read_concept
 
 CHECKS = contract_value.CHECKS | frozenset(
     {
@@ -134,12 +140,6 @@ _MINIMUM = words(
     r"\bminimum (?:annual |aggregate |monthly |quarterly |purchase |spend(?:ing)? |revenue |order "
     r"|contract |usage )*"
     r"(?:commitment|purchase|spend|fees?|order|amount|billing|payment|volume)s?\b"
-)
-# "Customer commits to subscription fees of not less than USD 750,000 in each contract year".
-_COMMITS = words(
-    r"\bcommits?\b(?:,[^,.;]{0,60},)? to (?:[\w-]+ ){0,4}?(?:fees|spend|spending|purchases?"
-    r"|payments?|revenue)\b[^.;]{0,40}?\b(?:not less than|no less than|at least|a minimum of"
-    r"|minimum of|in excess of)\b"
 )
 _CAP = words(
     rf"\b(?:increase|raise|uplift|escalat(?:e|ion)|adjust(?:ment)?)\w*\b[^.;]{{0,120}}?"
@@ -295,7 +295,7 @@ def _minimum_amount(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     if not view_amounts(view):
         return hits
-    for pattern, keys in ((_MINIMUM, ("minimum",)), (_COMMITS, ("commit",))):
+    for pattern, keys in ((_MINIMUM, ("minimum",)), (COMMITMENT_TO_SPEND.regex, ("commit",))):
         for match in view.finditer(pattern, keys, before=5, after=200):
             found = _amount_after(view, match.end(), 120, same_line=False)
             if found is None or "." in view.text[match.end() : found[0]].replace(".00", ""):
@@ -310,36 +310,6 @@ def _minimum_amount(view: TextView) -> list[Hit]:
                 )
             )
     return hits
-
-
-# A minimum a party must buy or pay, whether or not its amount is given ("a minimum
-# recoupable guarantee of *****", "subject to a minimum total charge of $2,000", "shall
-# purchase from Manufacturer at least ..."). On CUAD these wordings flag 49 contracts, 46
-# labelled as having a minimum commitment; the other three set a minimum order quantity,
-# credit goods against one, or agree to set one later.
-_MINIMUM_TERMS = words(
-    r"\bminimum (?:annual |aggregate |monthly |quarterly |yearly |purchase |spend(?:ing)? "
-    r"|revenue |order |contract |usage |royalty |sales? |recoupable |total |guaranteed )*"
-    r"(?:commitment|purchase|spend|fees?|order|billing|payment|volume|royalt(?:y|ies)"
-    r"|guarantee|charge)s?\b"
-    r"|\bshall (?:purchase|order|buy) (?:from [^.;]{0,60}?)?(?:at least|a minimum of"
-    r"|not less than|no less than)\b"
-)
-
-
-def _minimum_commitment(view: TextView) -> list[Hit]:
-    path = "commercial.minimum_commitment"
-    return view.affirmed_clause(
-        path,
-        _MINIMUM_TERMS,
-        ("minimum", "purchase", "order", "buy"),
-        NEAR_DENIAL,
-        before=60,
-        after=160,
-        denial_window=DENIAL_WINDOW,
-    ) + view.affirmed_clause(
-        path, _COMMITS, ("commit",), NEAR_DENIAL, before=20, after=240, denial_window=DENIAL_WINDOW
-    )
 
 
 def _price_cap(view: TextView) -> list[Hit]:
@@ -474,65 +444,6 @@ def _plan_from_products(view: TextView, product_hits: list[Hit]) -> list[Hit]:
     return []
 
 
-# A most-favoured-nation promise in the words that make one: the name itself, or terms no
-# less favourable than any other customer's. Too few contracts hold one for the classifier
-# to learn them all (21 of CUAD's 398); "no less favourable care than its own" compares
-# nothing with other customers and stays out. On CUAD these wordings flag 6 contracts: 5
-# labelled MFN, and one pricing "on a most favored customer basis" that the labels leave out.
-# Wider comparisons (any agents or distributors, "the most favorable treatment") add 4
-# contracts, all labelled.
-_OTHERS = (
-    r"(?:distributors?|customers?|licensees?|resellers?|purchasers?|buyers?|dealers?|clients?"
-    r"|suppliers?|agents?|third[- ]part(?:y|ies))"
-)
-_MFN = words(
-    r"\bmost[ -]favou?red[ -](?:nations?|customers?|licensees?|pricing|terms)\b"
-    r"|\bmost favou?rable (?:treatment|terms|prices?|pricing)\b"
-    r"|\btreated no less favou?rabl\w*"
-    # "... than those offered to agents, distributors or ... any customers", "... than the
-    # terms in effect with any of Entrust's resellers".
-    r"|\b(?:no|not) (?:be )?less favou?rabl\w*\b[^.;]{0,80}?\bthan\b[^.;]{0,120}?"
-    rf"\b(?:any|all|each|other)\b[^.;]{{0,40}}?\b{_OTHERS}\b"
-)
-# A sentence that denies the promise is the negation module's to read.
-_DENIED = re.compile(
-    r"\b(?:never|neither|nor|nothing|without)\b|\bnot?\b(?!\s+(?:be\s+)?less)", re.I
-)
-
-
-# The same promise as a ceiling: one party's prices no higher than those it charges others
-# ("such fees shall not exceed the fees charged by Licensor to unaffiliated third parties").
-# Its own "not" makes the promise, so only words shortly before the price can deny it ("(i)
-# there will be no increases ... and (ii) the pricing ... shall be no greater than the lowest
-# price charged ... to any third party" makes it). On CUAD it flags 5 contracts, all labelled
-# MFN; a liability cap "will not exceed the fees paid by Allscripts" names no one else and
-# stays out.
-_AMOUNTS = r"(?:prices?|pricing|fees?|rates?|royalt(?:y|ies)|charges?)"
-_PARITY = words(
-    rf"\b{_AMOUNTS}\b[^.;]{{0,60}}?\b(?:(?:shall|will|may|to) )?"
-    r"(?:not (?:exceed|be (?:greater|higher|more) than)"
-    r"|be no (?:greater|higher|more) than|no (?:greater|higher) than)"
-    rf" (?:the|those|that) (?:lowest (?:of (?:the )?)?[^.;]{{0,30}}?)?{_AMOUNTS}\b[^.;]{{0,60}}?"
-    r"\b(?:charged|offered|paid|given|granted|extended|provided|available)\b[^.;]{0,60}?"
-    rf"\b(?:unaffiliated|third[- ]part(?:y|ies)|subsequent|(?:any|all) other)\b"
-)
-
-
-def _most_favoured_nation(view: TextView) -> list[Hit]:
-    path = "commercial.most_favoured_nation"
-    return view.affirmed_clause(
-        path, _MFN, ("favo",), _DENIED, before=120, after=220
-    ) + view.affirmed_clause(
-        path,
-        _PARITY,
-        ("exceed", "greater than", "higher than"),
-        NEAR_DENIAL,
-        before=200,
-        after=260,
-        denial_window=DENIAL_WINDOW,
-    )
-
-
 def extract(view: TextView) -> list[Hit]:
     """Payment, pricing, order and most-favoured-nation hits."""
     plan = _plan(view)
@@ -544,10 +455,10 @@ def extract(view: TextView) -> list[Hit]:
         + _frequency(view)
         + _discount(view)
         + _minimum_amount(view)
-        + _minimum_commitment(view)
+        + read_concept(view, MINIMUM_COMMITMENT)
         + contract_value.extract(view)
         + _price_cap(view)
         + plan
         + ordered
-        + _most_favoured_nation(view)
+        + read_concept(view, MOST_FAVOURED_NATION)
     )
