@@ -6,11 +6,9 @@ measured and tested is what runs.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -35,76 +33,30 @@ from app.cases import (
 from app.db import session_scope
 from app.deciding import decide_advisory_with_settings
 from app.errors import UploadRefusedError
+from app.jobs.reading import Upload, UploadOutcome, ingest_limits, read_uploads
 from app.jobs.store import create_job
 from app.models import Case, CaseStatus, DocumentStatus
 from app.settings import Settings
 from app.stored_cases import case_context
 from app.triage import triage_documents
-from extractors.document import Document
-from extractors.errors import IngestError
 from extractors.facts import FactRecord
-from extractors.ingest import IngestLimits, display_filename, ingest_bytes, read_upload_file
 from rules import Decision, OnboardingPath, Policy
 
+# Reading uploads lives in app.jobs.reading, which needs no database; its names are the
+# pipeline's too.
+__all__ = [
+    "Accepted",
+    "Upload",
+    "UploadOutcome",
+    "accept_uploads",
+    "decide_case",
+    "ingest_limits",
+    "read_uploads",
+    "store_outcomes",
+]
 
-@dataclass(frozen=True)
-class Upload:
-    """Bytes as received, with the name the user gave them (never trusted for the type)."""
-
-    data: bytes
-    filename: str | None = None
-
-    @classmethod
-    def from_path(cls, path: Path, *, max_bytes: int) -> Upload:
-        """Read a regular file, never more than ``max_bytes`` (IngestError otherwise)."""
-        return cls(data=read_upload_file(path, max_bytes), filename=path.name)
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-@dataclass(frozen=True)
-class UploadOutcome:
-    """What became of one upload: a document, or the reason it was refused."""
-
-    filename: str | None
-    sha256: str
-    document: Document | None = None
-    error: IngestError | None = None
-    already_stored: bool = False
-
-
-def ingest_limits(settings: Settings) -> IngestLimits:
-    """The ingestion limits configured for this deployment."""
-    return IngestLimits(
-        max_bytes=int(settings.max_upload_mb * 1_000_000),
-        max_pages=settings.max_pages,
-        max_chars=settings.max_chars,
-        timeout_base_s=settings.parse_timeout_base_s,
-        timeout_per_page_s=settings.parse_timeout_per_page_s,
-        timeout_cap_s=settings.parse_timeout_cap_s,
-        memory_bytes=settings.parse_memory_mb * 1_000_000,
-    )
-
-
-def read_uploads(uploads: Sequence[Upload], *, settings: Settings) -> list[UploadOutcome]:
-    """Ingest each upload (sandboxed, time- and memory-bounded) outside any transaction.
-
-    Reading happens before the database is touched, so a slow parse never holds SQLite's
-    write lock and a refused upload leaves nothing half-stored.
-    """
-    limits = ingest_limits(settings)
-    outcomes: list[UploadOutcome] = []
-    for upload in uploads:
-        try:
-            document = ingest_bytes(upload.data, filename=upload.filename, limits=limits)
-        except IngestError as error:
-            name = display_filename(upload.filename) if upload.filename else None
-            outcomes.append(UploadOutcome(name, upload.sha256, None, error))
-            continue
-        outcomes.append(UploadOutcome(document.filename, upload.sha256, document))
-    return outcomes
+# Reads the uploads a request or command brings (``read_uploads`` for the settings).
+UploadReader = Callable[[Sequence[Upload]], list[UploadOutcome]]
 
 
 def store_outcomes(
@@ -166,13 +118,15 @@ def accept_uploads(
     case_id: str | None = None,
     keep_refusals: bool = False,
     uploaded_by: str | None = None,
+    reader: UploadReader | None = None,
 ) -> Accepted:
     """Request time: read the uploads, store them and a queued job in one transaction.
 
     With ``keep_refusals`` false (the API) an unreadable upload refuses the whole request
     and nothing is stored; with it true (the CLI) the refusal is recorded on the case,
     whose decision then asks for a readable copy. ``uploaded_by`` (a user id) is kept on a
-    new case, so that user cannot approve it.
+    new case, so that user cannot approve it. ``reader`` reads the uploads not stored yet
+    (``read_uploads``, unless the caller started reading them already: ``ReadAhead.read``).
     """
     if case_id is not None:
         with session_scope(engine) as session:
@@ -184,7 +138,8 @@ def accept_uploads(
             if case_id is None
             or not _already_ingested(session=session, case_id=case_id, sha256=u.sha256)
         ]
-    read = {o.sha256: o for o in read_uploads(fresh, settings=settings)}
+    outcomes_read = reader(fresh) if reader else read_uploads(fresh, settings=settings)
+    read = {o.sha256: o for o in outcomes_read}
     refusals = [(o.filename, o.error) for o in read.values() if o.error is not None]
     if refusals and not keep_refusals:
         raise UploadRefusedError(refusals)

@@ -26,7 +26,7 @@ from app.cli.warm import (
 )
 
 if TYPE_CHECKING:
-    from app.pipeline import Upload
+    from app.jobs.reading import Upload
     from app.settings import Settings
     from rules import Policy
 
@@ -88,9 +88,17 @@ def run(
         return
     # The parser process starts, and the extractors load, while this process imports the
     # database and the pipeline: each would otherwise be waited for in turn. The files are
-    # read one after the other, so one parser process is all the command needs.
+    # read one after the other, so one parser process is all the command needs, and their
+    # reading starts as soon as they are in memory (``ReadAhead``), not once the database
+    # is ready.
     start_parsers(workers=1)
     in_background(load_extractors, settings)
+    policy = _valid_policy(settings)
+    in_background(start_decider, settings, policy)
+    uploads = _read_files(files, max_bytes=int(settings.max_upload_mb * 1_000_000))
+    from app.jobs.reading import ReadAhead
+
+    ahead = ReadAhead(uploads, settings=settings)
     # Imported here, not at the top: reading and deciding pull in the extractors, the
     # rules engine and the database, which `triage --help` does not need.
     from app.cases import find_case_by_documents
@@ -99,10 +107,7 @@ def run(
     from app.jobs.inline import run_triage
     from app.views.case_view import load_case_view
 
-    policy = _valid_policy(settings)
-    in_background(start_decider, settings, policy)
     engine = get_engine(settings.database_url)
-    uploads = _read_files(files, max_bytes=int(settings.max_upload_mb * 1_000_000))
     reused: str | None = None
     if case is None and not new_case:
         with session_scope(engine) as session:
@@ -118,6 +123,7 @@ def run(
             policy=policy,
             reference=reference,
             case_id=case or reused,
+            reader=ahead.read,
         )
     with session_scope(engine) as session:
         view = load_case_view(session=session, case_id=result.case_id)
@@ -165,7 +171,7 @@ def _run_remotely(
 
 def _read_files(files: list[Path], *, max_bytes: int) -> list[Upload]:
     """Each file's bytes, read with the size cap; an unreadable path stops before any case."""
-    from app.pipeline import Upload
+    from app.jobs.reading import Upload
     from extractors.errors import IngestError
 
     uploads: list[Upload] = []

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from rules import Policy
 
 
+# Every warm-up started, so that whoever closes what they start (tests) can wait for them.
+_STARTED: list[threading.Thread] = []
+
+
 def in_background(work: Callable[..., object], *args: object) -> threading.Thread:
     """``work(*args)`` in a daemon thread, any error ignored."""
 
@@ -28,7 +32,18 @@ def in_background(work: Callable[..., object], *args: object) -> threading.Threa
 
     thread = threading.Thread(target=run, name=f"warm-{work.__name__}", daemon=True)
     thread.start()
+    _STARTED[:] = [*(started for started in _STARTED if started.is_alive()), thread]
     return thread
+
+
+def wait_for_warm_ups(timeout_s: float) -> None:
+    """Wait (at most ``timeout_s`` for each) for the warm-ups started so far to end.
+
+    A command that fails early returns while its rules worker may still be starting: a test
+    that stops the workers after the command waits here first, or one starts after it.
+    """
+    while _STARTED:
+        _STARTED.pop().join(timeout_s)
 
 
 def start_parsers(workers: int | None = None) -> None:

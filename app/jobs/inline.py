@@ -16,7 +16,7 @@ from app.db import session_scope
 from app.errors import CaseFailedError
 from app.jobs.process import JobResult, process_job
 from app.models import CaseStatus
-from app.pipeline import Upload, UploadOutcome, accept_uploads
+from app.pipeline import Upload, UploadOutcome, UploadReader, accept_uploads
 from app.settings import Settings
 from extractors.facts import FactRecord
 from rules import Decision, Policy
@@ -62,11 +62,13 @@ def run_triage(
     policy: Policy,
     reference: str | None = None,
     case_id: str | None = None,
+    reader: UploadReader | None = None,
 ) -> TriageResult:
     """Create (or continue) a case with these uploads and decide it, in the caller's thread.
 
     The same two steps as the service: the uploads and a job are committed first, then
     the job runs, so a crash in between leaves a queued job that any worker resumes.
+    ``reader`` reads the uploads (see ``accept_uploads``).
     """
     accepted = accept_uploads(
         engine=engine,
@@ -75,6 +77,7 @@ def run_triage(
         reference=reference,
         case_id=case_id,
         keep_refusals=True,
+        reader=reader,
     )
     process_job(accepted.job_id, engine=engine, settings=settings, policy=policy)
     with session_scope(engine) as session:

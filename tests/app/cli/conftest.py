@@ -13,6 +13,7 @@ from typer.testing import CliRunner, Result
 
 from app import deciding
 from app.cli.main import app
+from app.cli.warm import wait_for_warm_ups
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE = REPO / "app" / "samples" / "kepler-maritime"
@@ -32,8 +33,10 @@ ORDER_FORM = (
 
 @pytest.fixture(autouse=True)
 def _close_deciders() -> Iterator[None]:
-    # The rules engine runs in a worker process; no test leaves one behind.
+    # The rules engine runs in a worker process; no test leaves one behind, not even one
+    # a command that failed early was still starting.
     yield
+    wait_for_warm_ups(timeout_s=60)
     deciding.close_deciders()
 
 
