@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import re
 
-from extractors.patterns.confidence import CHECKED_CLAUSE, KEPT_BY_CONTEXT
+from extractors.patterns.assurance import demanded
+from extractors.patterns.confidence import (
+    BARE_MENTION,
+    CHECKED_CLAUSE,
+    KEPT_BY_CONTEXT,
+    LOOSE_WORDING,
+    PRECISE_WORDING,
+)
 from extractors.patterns.vocabulary import (
     DENIED_IN_SENTENCE,
     ClauseConcept,
@@ -299,6 +306,204 @@ MOST_FAVOURED_NATION = ClauseConcept(
     ),
 )
 
+# --- Security and compliance: a mention in the text is the finding ---------------------
+
+HIPAA_BAA = ClauseConcept(
+    path="security.hipaa_baa",
+    meaning="a HIPAA business associate agreement between the parties",
+    wordings=(
+        Wording(
+            "business associate agreement",
+            r"\b(?i:business\s+associate\s+(?:agreement|addendum|contract))\b|\bBAA\b",
+            keywords=("associate", "baa"),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+            flags=0,
+        ),
+        Wording(
+            "HIPAA named",
+            r"\bHIPAA\b",
+            keywords=("hipaa",),
+            before=120,
+            after=120,
+            tier=BARE_MENTION,
+            flags=0,
+        ),
+    ),
+)
+
+GDPR_DPA = ClauseConcept(
+    path="security.gdpr_dpa",
+    meaning="a data processing agreement under the GDPR",
+    wordings=(
+        Wording(
+            "data processing agreement",
+            r"\bdata\s+processing\s+(?:agreement|addendum|terms|exhibit)\b|\bDPA\b",
+            keywords=("data processing", "dpa"),
+            before=120,
+            after=120,
+            tier=CHECKED_CLAUSE,
+        ),
+        Wording(
+            "GDPR named",
+            r"\bGDPR\b|\bGeneral\s+Data\s+Protection\s+Regulation\b",
+            keywords=("gdpr", "general data protection"),
+            before=120,
+            after=120,
+            tier=BARE_MENTION,
+        ),
+    ),
+)
+
+STANDARD_CONTRACTUAL_CLAUSES = ClauseConcept(
+    path="security.standard_contractual_clauses",
+    meaning="the EU standard contractual clauses or the UK transfer agreement for data exports",
+    wordings=(
+        Wording(
+            "standard contractual clauses or IDTA",
+            r"\bstandard\s+contractual\s+clauses\b|\bSCCs?\b|\bmodel\s+clauses\b"
+            r"|\binternational\s+data\s+transfer[ \t\n]+(?:agreement|addendum)\b|\bIDTA\b",
+            keywords=("contractual clauses", "scc", "model clauses", "data transfer", "idta"),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+        ),
+    ),
+)
+
+ENCRYPTION_AT_REST = ClauseConcept(
+    path="security.encryption_at_rest",
+    meaning="data encrypted where it is stored",
+    wordings=(
+        Wording(
+            "encrypted at rest",
+            r"\bencrypt\w*\b[^.;]{0,100}?\bat[ \t\n-]+rest\b|\bat[ \t\n-]+rest\b[^.;]{0,60}?"
+            r"\bencrypt\w*|\bAES[ \t-]?256\b",
+            keywords=("rest", "aes"),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+        ),
+    ),
+)
+
+CUSTOMER_MANAGED_KEYS = ClauseConcept(
+    path="security.customer_managed_keys",
+    meaning="encryption keys the customer manages or brings",
+    wordings=(
+        Wording(
+            "customer-managed or own keys",
+            r"\bcustomer[ \t\n-]+(?:managed|controlled|supplied|held|provided|owned)[ \t\n-]+"
+            r"(?:encryption\s+)?keys?\b"
+            r"|\bbring[ \t\n-]+your[ \t\n-]+own[ \t\n-]+(?:encryption[ \t\n-]+)?keys?\b"
+            r"|\bBYOK\b|\bHYOK\b|\bCMKs?\b"
+            r"|\bkeys?\s+(?:are\s+)?(?:managed|controlled|held)\s+(?:solely[ \t\n]+)?by\s+"
+            r"(?:the\s+)?customer\b",
+            keywords=("customer-", "customer ", "own key", "own encryption", "byok", "hyok", "cmk"),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+        ),
+    ),
+)
+
+SCIM = ClauseConcept(
+    path="security.scim",
+    meaning="user provisioning over SCIM",
+    wordings=(
+        Wording(
+            "SCIM named",
+            r"\bSCIM\b|\bSystem\s+for\s+Cross-domain\s+Identity\b",
+            keywords=("scim", "cross-domain"),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+            flags=0,
+        ),
+    ),
+)
+
+DATA_DELETION = ClauseConcept(
+    path="security.data_deletion",
+    meaning="the customer's data deleted or destroyed",
+    wordings=(
+        Wording(
+            "customer data deleted",
+            r"\b(?:delet|destr|purg|eras)\w*\b[^.;]{0,80}?\b(?:customer|personal|client)[ \t\n]+"
+            r"(?:data|content|information)\b"
+            r"|\b(?:customer|personal|client)[ \t\n]+(?:data|content)\b[^.;]{0,80}?"
+            r"\b(?:delet|destr|purg|eras)\w*",
+            keywords=("delet", "destr", "purg", "eras"),
+            before=120,
+            after=120,
+            tier=LOOSE_WORDING,
+        ),
+    ),
+)
+
+# --- Assurance the customer may demand: a mention counts where its sentence demands it -----
+
+SOC2_REPORT = ClauseConcept(
+    path="security.soc2_report",
+    meaning="the customer may demand the provider's SOC 2 (or SSAE 18, ISAE 3402) report",
+    wordings=(
+        Wording(
+            "SOC 2 report demanded",
+            r"\bSOC[ \t-]?(?:2|II|two)\b|\bSSAE[ \t-]?1[68]\b|\bISAE[ \t-]?3402\b",
+            keywords=("soc", "ssae", "isae"),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+            kept_where=demanded,
+        ),
+    ),
+)
+
+ISO27001_CERTIFICATE = ClauseConcept(
+    path="security.iso27001_certificate",
+    meaning="the customer may demand the provider's ISO/IEC 27001 certificate",
+    wordings=(
+        Wording(
+            "ISO 27001 demanded",
+            r"\bISO(?:/IEC)?[ \t-]?27001\b",
+            keywords=("27001",),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+            kept_where=demanded,
+        ),
+    ),
+)
+
+PENETRATION_TEST = ClauseConcept(
+    path="security.penetration_test",
+    meaning="the customer may demand penetration tests or their results",
+    wordings=(
+        Wording(
+            "penetration test demanded",
+            r"\bpen(?:etration)?[ \t-]?test(?:s|ing|ed)?\b|\bpentest(?:s|ing)?\b",
+            keywords=("penetration", "pen test", "pen-test", "pentest"),
+            before=120,
+            after=120,
+            tier=PRECISE_WORDING,
+            kept_where=demanded,
+        ),
+    ),
+)
+
+# Read by the security module in this order.
+SECURITY_MENTIONS: tuple[ClauseConcept, ...] = (
+    HIPAA_BAA,
+    GDPR_DPA,
+    STANDARD_CONTRACTUAL_CLAUSES,
+    ENCRYPTION_AT_REST,
+    CUSTOMER_MANAGED_KEYS,
+    SCIM,
+    DATA_DELETION,
+)
+ASSURANCES: tuple[ClauseConcept, ...] = (SOC2_REPORT, ISO27001_CERTIFICATE, PENETRATION_TEST)
+
 # Every clause concept: what ``describe`` lists, and what a test checks is read somewhere.
 CLAUSE_CONCEPTS: tuple[ClauseConcept, ...] = (
     LIQUIDATED_DAMAGES,
@@ -307,15 +512,19 @@ CLAUSE_CONCEPTS: tuple[ClauseConcept, ...] = (
     POST_TERMINATION_SERVICES,
     MINIMUM_COMMITMENT,
     MOST_FAVOURED_NATION,
+    *SECURITY_MENTIONS,
+    *ASSURANCES,
 )
 
 __all__ = [
+    "ASSURANCES",
     "CLAUSE_CONCEPTS",
     "COMMITMENT_TO_SPEND",
     "LIQUIDATED_DAMAGES",
     "MINIMUM_COMMITMENT",
     "MOST_FAVOURED_NATION",
     "POST_TERMINATION_SERVICES",
+    "SECURITY_MENTIONS",
     "SOURCE_CODE_ESCROW",
     "THIRD_PARTY_BENEFICIARY",
 ]

@@ -6,11 +6,10 @@ retention and deletion, sub-processor approval.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
 from extractors.facts import PartyRole
+from extractors.patterns.clauses import ASSURANCES, SECURITY_MENTIONS
 from extractors.patterns.confidence import (
-    BARE_MENTION,
     CHECKED_CLAUSE,
     INFERRED,
     KEPT_BY_CONTEXT,
@@ -21,6 +20,7 @@ from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.parties import name_keys
 from extractors.patterns.places import find_places
+from extractors.patterns.vocabulary import read_concept
 
 CHECKS = frozenset(
     {
@@ -42,202 +42,6 @@ CHECKS = frozenset(
         "security.subprocessor_approval",
     }
 )
-
-# (path, pattern, confidence, keywords): a mention in the text is the finding.
-_MENTIONS: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
-    (
-        "security.hipaa_baa",
-        re.compile(r"\b(?i:business\s+associate\s+(?:agreement|addendum|contract))\b|\bBAA\b"),
-        PRECISE_WORDING,
-        ("associate", "baa"),
-    ),
-    ("security.hipaa_baa", re.compile(r"\bHIPAA\b"), BARE_MENTION, ("hipaa",)),
-    (
-        "security.gdpr_dpa",
-        re.compile(
-            r"\bdata\s+processing\s+(?:agreement|addendum|terms|exhibit)\b|\bDPA\b",
-            re.IGNORECASE,
-        ),
-        CHECKED_CLAUSE,
-        ("data processing", "dpa"),
-    ),
-    (
-        "security.gdpr_dpa",
-        re.compile(r"\bGDPR\b|\bGeneral\s+Data\s+Protection\s+Regulation\b", re.IGNORECASE),
-        BARE_MENTION,
-        ("gdpr", "general data protection"),
-    ),
-    (
-        "security.standard_contractual_clauses",
-        re.compile(
-            r"\bstandard\s+contractual\s+clauses\b|\bSCCs?\b|\bmodel\s+clauses\b"
-            r"|\binternational\s+data\s+transfer[ "
-            r"\t\n]+(?:agreement|addendum)\b|\bIDTA\b",
-            re.IGNORECASE,
-        ),
-        PRECISE_WORDING,
-        ("contractual clauses", "scc", "model clauses", "data transfer", "idta"),
-    ),
-    (
-        "security.encryption_at_rest",
-        re.compile(
-            r"\bencrypt\w*\b[^.;]{0,100}?\bat[ \t\n-]+rest\b|\bat[ "
-            r"\t\n-]+rest\b[^.;]{0,60}?\bencrypt\w*"
-            r"|\bAES[ \t-]?256\b",
-            re.IGNORECASE,
-        ),
-        PRECISE_WORDING,
-        ("rest", "aes"),
-    ),
-    (
-        "security.customer_managed_keys",
-        re.compile(
-            r"\bcustomer[ \t\n-]+(?:managed|controlled|supplied|held|provided|owned)[ "
-            r"\t\n-]+(?:encryption\s+)?keys?\b"
-            r"|\bbring[ \t\n-]+your[ \t\n-]+own[ \t\n-]+(?:encryption[ "
-            r"\t\n-]+)?keys?\b|\bBYOK\b|\bHYOK\b|\bCMKs?\b"
-            r"|\bkeys?\s+(?:are\s+)?(?:managed|controlled|held)\s+(?:solely[ "
-            r"\t\n]+)?by\s+(?:the\s+)?customer\b",
-            re.IGNORECASE,
-        ),
-        PRECISE_WORDING,
-        ("customer-", "customer ", "own key", "own encryption", "byok", "hyok", "cmk"),
-    ),
-    (
-        "security.scim",
-        re.compile(r"\bSCIM\b|\bSystem\s+for\s+Cross-domain\s+Identity\b"),
-        PRECISE_WORDING,
-        ("scim", "cross-domain"),
-    ),
-    (
-        "security.data_deletion",
-        re.compile(
-            r"\b(?:delet|destr|purg|eras)\w*\b[^.;]{0,80}?\b(?:customer|personal|client)[ "
-            r"\t\n]+(?:data|content|information)\b"
-            r"|\b(?:customer|personal|client)[ "
-            r"\t\n]+(?:data|content)\b[^.;]{0,80}?\b(?:delet|destr|purg|eras)\w*",
-            re.IGNORECASE,
-        ),
-        LOOSE_WORDING,
-        ("delet", "destr", "purg", "eras"),
-    ),
-)
-# Assurance the customer may demand; a mention is a finding only where the sentence demands it.
-_ASSURANCE: tuple[tuple[str, re.Pattern[str], float, tuple[str, ...]], ...] = (
-    (
-        "security.soc2_report",
-        re.compile(
-            r"\bSOC[ \t-]?(?:2|II|two)\b|\bSSAE[ \t-]?1[68]\b|\bISAE[ \t-]?3402\b", re.IGNORECASE
-        ),
-        PRECISE_WORDING,
-        ("soc", "ssae", "isae"),
-    ),
-    (
-        "security.iso27001_certificate",
-        re.compile(r"\bISO(?:/IEC)?[ \t-]?27001\b", re.IGNORECASE),
-        PRECISE_WORDING,
-        ("27001",),
-    ),
-    (
-        "security.penetration_test",
-        re.compile(
-            r"\bpen(?:etration)?[ \t-]?test(?:s|ing|ed)?\b|\bpentest(?:s|ing)?\b", re.IGNORECASE
-        ),
-        PRECISE_WORDING,
-        ("penetration", "pen test", "pen-test", "pentest"),
-    ),
-)
-
-# How a sentence about an assurance reads. A commitment (the provider "shall" deliver or keep
-# it) or a right of the customer to it is a demand; the provider describing its standard offer
-# ("our SOC 2 report is available on request", "a programme consistent with ISO/IEC 27001",
-# "we perform annual penetration tests") is not. A promise in the future tense ("will provide")
-# is a demand unless the sentence reads as the offer; a sentence with neither, a heading or a
-# list of certifications, demands nothing.
-_ASSURANCE_VERBS = (
-    r"(?:provide|deliver|furnish|send|share|supply|submit|make|maintain|obtain|undergo|perform"
-    r"|conduct|engage|commission|procure|complete|permit|allow|retain|hold|keep|achieve|remain"
-    r"|renew|have)"
-)
-_CUSTOMER_SLOT = "<customer>"
-
-
-class Reading(StrEnum):
-    """What one cue says about the sentence it is in."""
-
-    DEMAND = "demand"
-    PROMISE = "promise"  # a demand unless the sentence also reads as the offer
-    OFFER = "offer"
-
-
-_ASSURANCE_CUES: tuple[tuple[Reading, str], ...] = (
-    # The provider is bound to it.
-    (
-        Reading.DEMAND,
-        r"\b(?:shall|must|agrees?\s+to|undertakes?\s+to|commits?\s+to|covenants?\s+to"
-        r"|is\s+(?:required|obliged|obligated)\s+to)(?!\s+not\b)"
-        rf"(?:\s+[\w,()-]+){{0,4}}?\s+{_ASSURANCE_VERBS}\b",
-    ),
-    # The customer has a right to it or asks for it.
-    (
-        Reading.DEMAND,
-        rf"\b{_CUSTOMER_SLOT}(?:\s+or\s+its\s+[\w-]+)?\s+(?:may(?!\s+not\b)|can(?!not\b)"
-        r"|(?:shall\s+have|has|reserves)\s+the\s+right|is\s+entitled|requires?|will\s+require)\b",
-    ),
-    (
-        Reading.DEMAND,
-        rf"\b(?:at|upon|on)\s+(?:the\s+)?{_CUSTOMER_SLOT}['’]s\s+(?:written\s+|reasonable\s+)?"
-        r"request",
-    ),
-    (Reading.DEMAND, rf"\b(?:requested|required)\s+by\s+(?:the\s+)?{_CUSTOMER_SLOT}"),
-    # Delivered to the customer, in the future tense: "Helix will provide both to Customer".
-    (
-        Reading.DEMAND,
-        rf"\bwill(?:\s+[\w,()-]+){{0,3}}?\s+{_ASSURANCE_VERBS}\b[^.;]{{0,120}}?"
-        rf"\b(?:to|with|for)\s+(?:the\s+)?{_CUSTOMER_SLOT}",
-    ),
-    (
-        Reading.DEMAND,
-        rf"\bwill(?:\s+[\w,()-]+){{0,3}}?\s+{_ASSURANCE_VERBS}\s+(?:the\s+)?{_CUSTOMER_SLOT}",
-    ),
-    (Reading.PROMISE, rf"\bwill(?!\s+not\b)(?:\s+[\w,()-]+){{0,3}}?\s+{_ASSURANCE_VERBS}\b"),
-    # The provider's standard offer.
-    (
-        Reading.OFFER,
-        r"\bavailable\b|\b(?:we|our|us)\b|\b(?:consistent|aligned|in\s+line|in\s+accordance)"
-        r"\s+with\b|\b(?:based|modell?ed)\s+on\b|\bincluded\s+in\b|\bincludes\b",
-    ),
-)
-
-
-def _compiled_cues(view: TextView) -> list[tuple[Reading, re.Pattern[str]]]:
-    """The cues with the customer slot naming the customer: its role words and defined names."""
-    cached = view.shared.get("assurance_cues")
-    if isinstance(cached, list):
-        return cached
-    names = sorted(
-        (key for key, role in name_keys(view).items() if role is PartyRole.CUSTOMER),
-        key=len,
-        reverse=True,
-    )
-    alternatives = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
-    # "Customer Data" is what the test covers, not who receives the report.
-    customer = rf"(?:{alternatives})\b(?!\s+(?:data|content|information|materials|systems)\b)"
-    compiled = [
-        (reading, re.compile(pattern.replace(_CUSTOMER_SLOT, customer), re.IGNORECASE))
-        for reading, pattern in _ASSURANCE_CUES
-    ]
-    view.shared["assurance_cues"] = compiled
-    return compiled
-
-
-def demanded(view: TextView, sentence: str) -> bool:
-    """Whether a sentence about a report, certificate or test makes it the customer's demand."""
-    readings = {reading for reading, cue in _compiled_cues(view) if cue.search(sentence)}
-    if Reading.DEMAND in readings:
-        return True
-    return Reading.PROMISE in readings and Reading.OFFER not in readings
-
 
 _SSO: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("SAML", re.compile(r"\bSAML\b")),
@@ -324,22 +128,12 @@ _SUBPROCESSOR_CONTROL = re.compile(
 
 
 def _mentions(view: TextView) -> list[Hit]:
-    hits: list[Hit] = []
-    for path, pattern, confidence, keys in _MENTIONS:
-        for match in view.finditer(pattern, keys, before=120, after=120):
-            hits.append(view.hit(path, True, match.start(), match.end(), confidence))
-    return hits
+    return [hit for concept in SECURITY_MENTIONS for hit in read_concept(view, concept)]
 
 
 def _assurance(view: TextView) -> list[Hit]:
     """SOC 2, ISO 27001 and penetration tests where the sentence demands them."""
-    hits: list[Hit] = []
-    for path, pattern, confidence, keys in _ASSURANCE:
-        for match in view.finditer(pattern, keys, before=120, after=120):
-            start, end = view.sentence(match.start(), match.end())
-            if demanded(view, view.text[start:end]):
-                hits.append(view.hit(path, True, match.start(), match.end(), confidence))
-    return hits
+    return [hit for concept in ASSURANCES for hit in read_concept(view, concept)]
 
 
 def _sso(view: TextView) -> list[Hit]:

@@ -16,7 +16,7 @@ wording cannot give (amounts, durations, parties).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -87,11 +87,16 @@ class Wording:
     after: int
     tier: float
     denial: Denial = NO_DENIAL
+    # Case matters for acronyms that are also words ("BAA", "SCIM"): pass 0.
+    flags: int = re.IGNORECASE
+    # A test of the sentence around a match that keeps it: "the customer demands it", not
+    # "the provider offers it" (None: every match not denied is kept).
+    kept_where: Callable[[TextView, str], bool] | None = None
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
         """The compiled pattern, spaces widened (compiled on first use, then kept)."""
-        return words(self.pattern)
+        return words(self.pattern, self.flags)
 
 
 @dataclass(frozen=True)
@@ -116,10 +121,13 @@ def read_wording(view: TextView, path: str, wording: Wording) -> list[Hit]:
     for match in view.finditer(
         wording.regex, wording.keywords, before=wording.before, after=wording.after
     ):
-        if not wording.denial.denies(view, match.start(), match.end()):
-            hits.append(
-                view.hit(path, True, match.start(), match.end(), wording.tier, reader=reader)
-            )
+        if wording.denial.denies(view, match.start(), match.end()):
+            continue
+        if wording.kept_where is not None:
+            start, end = view.sentence(match.start(), match.end())
+            if not wording.kept_where(view, view.text[start:end]):
+                continue
+        hits.append(view.hit(path, True, match.start(), match.end(), wording.tier, reader=reader))
     return hits
 
 
