@@ -306,6 +306,97 @@ MOST_FAVOURED_NATION = ClauseConcept(
     ),
 )
 
+# --- Implementation: work the provider does before the customer goes live --------------
+
+PROFESSIONAL_SERVICES = ClauseConcept(
+    path="implementation.professional_services",
+    meaning="implementation, onboarding or consulting services beside the subscription",
+    wordings=(
+        Wording(
+            "implementation or consulting services",
+            r"\b(?:professional|implementation|onboarding|consulting|configuration|deployment) "
+            r"services\b"
+            r"|\bstatement of work\b|\bSOW\b|\b(?:implementation|onboarding) (?:package|project)\b"
+            r"|\b\d+ hours (?:of )?(?:remote |on-?site )?(?:consulting|consultancy"
+            r"|implementation work)\b",
+            keywords=("services", "statement of work", "sow", "package", "project", "consult"),
+            before=80,
+            after=120,
+            tier=KEPT_BY_CONTEXT,
+        ),
+    ),
+)
+
+DATA_MIGRATION = ClauseConcept(
+    path="implementation.data_migration",
+    meaning="the customer's existing data moved into the service",
+    wordings=(
+        # Data, records or history migrated, or legacy data loaded; and anything migrated
+        # from a source ("migration of open tickets ... from the district's Zendesk account").
+        Wording(
+            "data migrated",
+            r"\bdata migration\b|\bmigrat(?:e|ion|ing)\b[^.;]{0,60}?\b(?:data|records|history"
+            r"|historical|content)\b"
+            r"|\b(?:historical|legacy) (?:data|records)\b[^.;]{0,60}?"
+            r"\b(?:import|load|migrat|transfer|convert)\w*"
+            r"|\bmigrat(?:e|ed|ion|ing)\b[^.;]{0,100}?\bfrom\b",
+            keywords=("migrat", "legacy", "historical"),
+            before=80,
+            after=120,
+            tier=LOOSE_WORDING,
+        ),
+    ),
+)
+
+TRAINING = ClauseConcept(
+    path="implementation.training",
+    meaning="training the provider gives the customer's users or administrators",
+    wordings=(
+        Wording(
+            "training sessions or users trained",
+            r"\btraining (?:sessions?|services|courses?|programs?|programmes?|hours|days|credits"
+            r"|workshops?|materials)\b"
+            r"|\b(?:administrator|admin|end[- ]user|user|onsite|on-site|live|virtual"
+            r"|instructor-led|train-the-trainer) training\b"
+            r"|\btrain (?:the )?(?:customer|client|users|administrators|admins|personnel|staff"
+            r"|employees)\b"
+            r"|\btraining\b[^.;\n]{0,30}?[:|\t]"
+            r"|\btrain[- ]the[- ]trainer\b|\btraining (?:for|of) (?:\w+ ){0,2}?(?:users"
+            r"|administrators|admins|agents|staff|employees|personnel|key users)\b",
+            keywords=("train",),
+            before=80,
+            after=120,
+            tier=KEPT_BY_CONTEXT,
+        ),
+    ),
+)
+
+ACCEPTANCE_CRITERIA = ClauseConcept(
+    path="implementation.acceptance_criteria",
+    meaning="deliverables the customer accepts against criteria or tests",
+    wordings=(
+        Wording(
+            "acceptance tests or criteria",
+            r"\bacceptance (?:criteria|tests?|testing|procedures?|period|certificate|process"
+            r"|sign-?off)\b"
+            r"|\buser acceptance\b|\bUAT\b|\bdeemed accepted\b|\bacceptance of (?:each |the )?"
+            r"deliverables?\b",
+            keywords=("accept", "uat"),
+            before=80,
+            after=120,
+            tier=LOOSE_WORDING,
+        ),
+    ),
+)
+
+# Read by the implementation module in this order.
+IMPLEMENTATION_WORK: tuple[ClauseConcept, ...] = (
+    PROFESSIONAL_SERVICES,
+    DATA_MIGRATION,
+    TRAINING,
+    ACCEPTANCE_CRITERIA,
+)
+
 # --- Security and compliance: a mention in the text is the finding ---------------------
 
 HIPAA_BAA = ClauseConcept(
@@ -512,6 +603,7 @@ CLAUSE_CONCEPTS: tuple[ClauseConcept, ...] = (
     POST_TERMINATION_SERVICES,
     MINIMUM_COMMITMENT,
     MOST_FAVOURED_NATION,
+    *IMPLEMENTATION_WORK,
     *SECURITY_MENTIONS,
     *ASSURANCES,
 )
@@ -520,6 +612,7 @@ __all__ = [
     "ASSURANCES",
     "CLAUSE_CONCEPTS",
     "COMMITMENT_TO_SPEND",
+    "IMPLEMENTATION_WORK",
     "LIQUIDATED_DAMAGES",
     "MINIMUM_COMMITMENT",
     "MOST_FAVOURED_NATION",

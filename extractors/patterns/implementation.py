@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Milestone
+from extractors.patterns.clauses import IMPLEMENTATION_WORK
 from extractors.patterns.confidence import (
     BARE_MENTION,
     CHECKED_CLAUSE,
@@ -25,6 +26,7 @@ from extractors.patterns.core import (
 from extractors.patterns.dates import DATE_RE, date_from_match, find_dates
 from extractors.patterns.money import find_amounts
 from extractors.patterns.tables import is_delimited, split_cells
+from extractors.patterns.vocabulary import read_concept
 
 CHECKS = frozenset(
     {
@@ -174,11 +176,6 @@ _ITEM_NAME = re.compile(
     r"\s*(?:the\s+)?(?:[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?['’]s\s+)?"
     r"(?P<name>[A-Z][\w/&.-]*(?:[^\S\n]+[A-Z0-9][\w/&.-]*){0,2})"
 )
-_PROFESSIONAL = words(
-    r"\b(?:professional|implementation|onboarding|consulting|configuration|deployment) services\b"
-    r"|\bstatement of work\b|\bSOW\b|\b(?:implementation|onboarding) (?:package|project)\b"
-    r"|\b\d+ hours (?:of )?(?:remote |on-?site )?(?:consulting|consultancy|implementation work)\b"
-)
 _FEE_LABEL = words(
     r"\b(?:(?:professional|implementation|onboarding|consulting|set-?up|setup|deployment|"
     r"configuration) "
@@ -198,32 +195,10 @@ _HOURS_CONTEXT = re.compile(
     r"|professional|engagement|retainer",
     re.IGNORECASE,
 )
-_MIGRATION = words(
-    r"\bdata migration\b|\bmigrat(?:e|ion|ing)\b[^.;]{0,60}?\b(?:data|records|history|historical|"
-    r"content)\b"
-    r"|\b(?:historical|legacy) "
-    r"(?:data|records)\b[^.;]{0,60}?\b(?:import|load|migrat|transfer|convert)\w*"
-)
-_TRAINING = words(
-    r"\btraining (?:sessions?|services|courses?|programs?|programmes?|hours|days|credits|"
-    r"workshops?|materials)\b"
-    r"|\b(?:administrator|admin|end[- "
-    r"]user|user|onsite|on-site|live|virtual|instructor-led|train-the-trainer)"
-    r" training\b|\btrain (?:the "
-    r")?(?:customer|client|users|administrators|admins|personnel|staff|employees)\b"
-    r"|\btraining\b[^.;\n]{0,30}?[:|\t]"
-    r"|\btrain[- ]the[- ]trainer\b|\btraining (?:for|of) (?:\w+ ){0,2}?(?:users|administrators"
-    r"|admins|agents|staff|employees|personnel|key users)\b"
-)
 _GO_LIVE = words(
     r"\b(?:go[- ]live|production launch|launch date|cut-?over|production (?:start|go-live)|live "
     r"date|(?:target|planned|scheduled) (?:launch|roll-?out))\b"
     r"(?: date)?[^.;]{0,60}?(?=" + DATE_RE.pattern + ")"
-)
-_ACCEPTANCE = words(
-    r"\bacceptance (?:criteria|tests?|testing|procedures?|period|certificate|process|sign-?off)\b"
-    r"|\buser acceptance\b|\bUAT\b|\bdeemed accepted\b|\bacceptance of (?:each |the "
-    r")?deliverables?\b"
 )
 _MILESTONE_HEADER = re.compile(r"\bmilestones?\b|\bphase\b|\bdeliverable\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=\w\w)[.;]\s+[A-Z]")
@@ -297,7 +272,7 @@ def _named_before_and_listed(view: TextView) -> list[Hit]:
 # comes from once, not a system to connect to.
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?$", re.IGNORECASE)
 _EXPORT_AFTER = re.compile(r"\s+(?:data\s+)?(?:export|extract|dump)s?\b", re.IGNORECASE)
-_MIGRATION = re.compile(r"migrat|export|extract|legacy|historical", re.IGNORECASE)
+_ONE_OFF_SOURCE = re.compile(r"migrat|export|extract|legacy|historical", re.IGNORECASE)
 
 
 def _migration_source(view: TextView, start: int, end: int, s_start: int, s_end: int) -> bool:
@@ -306,7 +281,7 @@ def _migration_source(view: TextView, start: int, end: int, s_start: int, s_end:
         return True
     return bool(
         _FROM_BEFORE.search(text, max(s_start, start - 40), start)
-        and _MIGRATION.search(text, s_start, s_end)
+        and _ONE_OFF_SOURCE.search(text, s_start, s_end)
     )
 
 
@@ -526,22 +501,6 @@ def extract(view: TextView) -> list[Hit]:
         + _milestones(view)
         + _go_live(view)
     )
-    for path, pattern, keys, confidence in (
-        (
-            "implementation.professional_services",
-            _PROFESSIONAL,
-            ("services", "statement of work", "sow", "package", "project", "consult"),
-            KEPT_BY_CONTEXT,
-        ),
-        (
-            "implementation.data_migration",
-            _MIGRATION,
-            ("migrat", "legacy", "historical"),
-            LOOSE_WORDING,
-        ),
-        ("implementation.training", _TRAINING, ("train",), KEPT_BY_CONTEXT),
-        ("implementation.acceptance_criteria", _ACCEPTANCE, ("accept", "uat"), LOOSE_WORDING),
-    ):
-        for match in view.finditer(pattern, keys, before=80, after=120):
-            hits.append(view.hit(path, True, match.start(), match.end(), confidence))
+    for concept in IMPLEMENTATION_WORK:
+        hits += read_concept(view, concept)
     return hits
