@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.api.idempotency import IDEMPOTENCY_HEADER
 from app.auth.models import Role, User
@@ -20,9 +21,13 @@ from app.auth.permissions import (
     authorize_roles,
     permission_for,
 )
-from app.auth.service import ForbiddenError, UnauthenticatedError, authenticate_token
+from app.auth.service import (
+    ForbiddenError,
+    UnauthenticatedError,
+    authenticate_and_remember,
+    recently_authenticated,
+)
 from app.auth.throttle import SignInThrottle
-from app.db import session_scope
 from app.jobs.queue import JobQueue
 from app.models import Case
 from app.settings import Settings
@@ -57,16 +62,36 @@ async def get_sign_in_throttle(request: Request) -> SignInThrottle:
     return throttle
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+# The dependencies read ``app.state`` in coroutines: a plain function would be run in the
+# thread pool, a hand-over (and a wait for the GIL) per dependency per request.
+
+
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def _engine(request: Request) -> Engine:
+    return get_engine(request)
+
+
+async def _policy(request: Request) -> Policy:
+    return get_policy(request)
+
+
+async def _queue(request: Request) -> JobQueue:
+    return get_queue(request)
+
+
+def get_session(engine: Annotated[Engine, Depends(_engine)]) -> Iterator[Session]:
     """A read session for the request (writes go through the service functions' own)."""
     with Session(engine) as session:
         yield session
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
-PolicyDep = Annotated[Policy, Depends(get_policy)]
-QueueDep = Annotated[JobQueue, Depends(get_queue)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+EngineDep = Annotated[Engine, Depends(_engine)]
+PolicyDep = Annotated[Policy, Depends(_policy)]
+QueueDep = Annotated[JobQueue, Depends(_queue)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SignInThrottleDep = Annotated[SignInThrottle, Depends(get_sign_in_throttle)]
 IdempotencyKeyDep = Annotated[
@@ -104,17 +129,19 @@ def presented_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
-def _authenticate(request: Request, engine: Engine) -> User:
+async def _authenticate(request: Request, engine: Engine) -> User:
+    """The request's user: a token checked in the last ``TOKEN_RECHECK_S`` is trusted
+    without I/O (``app.auth.service.recently_authenticated``), else the database is asked
+    in the thread pool."""
     known = getattr(request.state, "user", None)
     if isinstance(known, User):
         return known
     token = presented_token(request)
     if token is None:
         raise UnauthenticatedError("Send an API token: Authorization: Bearer <token>.")
-    with session_scope(engine) as session:
-        user = authenticate_token(session=session, token=token)
-        session.flush()
-        session.expunge(user)
+    user = recently_authenticated(engine=engine, token=token)
+    if user is None:
+        user = await run_in_threadpool(authenticate_and_remember, engine=engine, token=token)
     request.state.user = user
     return user
 
@@ -133,9 +160,9 @@ def route_template(request: Request) -> str | None:
     return template if isinstance(template, str) else None
 
 
-def authorize_request(
+async def authorize_request(
     request: Request,
-    engine: Annotated[Engine, Depends(get_engine)],
+    engine: EngineDep,
     bearer: BearerDep = None,
     cookie: SessionCookieDep = None,
 ) -> User | None:
@@ -151,9 +178,24 @@ def authorize_request(
     operation = (request.method, template or request.url.path)
     if operation in PUBLIC:
         return None
-    user = _authenticate(request, engine)
-    enforce_permission(request, engine=engine, user=user, operation=operation)
+    user = await _authenticate(request, engine)
+    if _reads_case(request, operation):
+        await run_in_threadpool(
+            enforce_permission, request, engine=engine, user=user, operation=operation
+        )
+    else:
+        enforce_permission(request, engine=engine, user=user, operation=operation)
     return user
+
+
+def _reads_case(request: Request, operation: tuple[str, str]) -> bool:
+    """Whether ``enforce_permission`` reads the case in the path (I/O) for ``operation``."""
+    permission = permission_for(*operation)
+    return (
+        permission is not None
+        and permission.own_case is not CaseRule.ANY
+        and "case_id" in request.path_params
+    )
 
 
 def enforce_permission(
@@ -179,12 +221,9 @@ def enforce_permission(
             authorize_case_action(user=user, case=case, permission=permission)
 
 
-def get_current_user(
-    request: Request,
-    engine: Annotated[Engine, Depends(get_engine)],
-) -> User:
+async def get_current_user(request: Request, engine: EngineDep) -> User:
     """The signed-in user of the request (bearer token or session cookie), or 401."""
-    return _authenticate(request, engine)
+    return await _authenticate(request, engine)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -192,14 +231,14 @@ Authorized = Depends(authorize_request)
 """The dependency every ``/v1`` router carries (``dependencies=[Authorized]``)."""
 
 
-def require_roles(*roles: Role) -> Callable[[User], User]:
+def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency that lets through only users holding one of ``roles`` (admin always).
 
     The permission table is the policy; this is for a check a route adds on its own.
     """
     allowed = frozenset(roles) | {Role.ADMIN}
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if not (user.role_set & allowed):
             names = ", ".join(sorted(role.value for role in allowed))
             raise ForbiddenError(f"This needs one of the roles: {names}.")

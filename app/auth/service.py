@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from app.auth.models import ApiToken, Role, User
@@ -15,6 +21,7 @@ from app.auth.secrets import (
     verify_password,
     waste_password_check,
 )
+from app.db import session_scope
 from app.errors import InvalidRequestError, NotFoundError, TriageError
 from app.models import utcnow
 
@@ -120,26 +127,120 @@ def find_token(*, session: Session, token: str) -> ApiToken | None:
 
 
 def authenticate_token(*, session: Session, token: str) -> User:
-    """The active user a bearer token belongs to, or UnauthenticatedError."""
-    row = find_token(session=session, token=token)
-    if row is None:
+    """The active user a bearer token belongs to, or UnauthenticatedError.
+
+    One query reads the token's row and its user's together.
+    """
+    return _authenticate_row(session=session, token=token)[0]
+
+
+def _authenticate_row(*, session: Session, token: str) -> tuple[User, ApiToken]:
+    found = session.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == col(ApiToken.user_id), isouter=True)
+        .where(ApiToken.token_hash == token_digest(token))
+    ).first()
+    if found is None:
         raise UnauthenticatedError("The token is not valid.")
+    row, user = found
     if row.revoked_at is not None:
         raise UnauthenticatedError("The token has been revoked.")
     now = utcnow()
     if row.expires_at is not None and _aware(row.expires_at) <= now:
         raise UnauthenticatedError("The session has expired; sign in again.")
-    user = session.get(User, row.user_id)
     if user is None or user.disabled:
         raise UnauthenticatedError("The token's user is disabled.")
     if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
         row.last_used_at = now
         session.add(row)
+    return user, row
+
+
+# How long a process goes on accepting a token it has checked without asking the database
+# again. A token revoked or a user disabled through this process (signing out, the service
+# functions below) is refused by it as soon as that is committed; through another process
+# (``triage users disable``, another API worker), by every process within this many seconds.
+# An expired session is refused at once everywhere.
+TOKEN_RECHECK_S = 1.0
+# Tokens remembered at most; past it, the process forgets them all and asks again.
+_REMEMBERED_MAX = 10_000
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A token found valid: its user's columns and when it stops being trusted."""
+
+    user: dict[str, Any]
+    expires_at: datetime | None
+    trusted_until: float  # _monotonic()
+
+
+_CHECKED: dict[tuple[str, str], _Checked] = {}
+_CHECKED_LOCK = threading.Lock()
+_monotonic = time.monotonic  # the tests move this clock on
+
+
+def recently_authenticated(*, engine: Engine, token: str) -> User | None:
+    """The user of a token this process found valid less than ``TOKEN_RECHECK_S`` ago, else
+    None (then ``authenticate_and_remember`` asks the database). No I/O.
+
+    A session token's expiry is checked every time; the user is a copy of its own,
+    detached as a user read from the database would be.
+    """
+    checked = _CHECKED.get((str(engine.url), token_digest(token)))
+    if checked is None or _monotonic() >= checked.trusted_until:
+        return None
+    if checked.expires_at is not None and checked.expires_at <= utcnow():
+        return None
+    user = User(**checked.user)
+    make_transient_to_detached(user)
     return user
+
+
+def authenticate_and_remember(*, engine: Engine, token: str) -> User:
+    """``authenticate_token`` in a session of its own; the user comes back detached, and
+    the token is trusted for ``TOKEN_RECHECK_S`` (``recently_authenticated``)."""
+    checked_at = _monotonic()
+    with session_scope(engine) as session:
+        user, row = _authenticate_row(session=session, token=token)
+        columns = user.model_dump()
+        expires_at = _aware(row.expires_at) if row.expires_at is not None else None
+        session.flush()
+        session.expunge(user)
+    key = (str(engine.url), token_digest(token))
+    with _CHECKED_LOCK:
+        if len(_CHECKED) >= _REMEMBERED_MAX:
+            _CHECKED.clear()
+        _CHECKED[key] = _Checked(columns, expires_at, checked_at + TOKEN_RECHECK_S)
+    return user
+
+
+def forget_tokens(*, token: str | None = None, user_id: str | None = None) -> None:
+    """Stop trusting a token, or every token of a user, without asking the database."""
+    digest = token_digest(token) if token is not None else None
+    with _CHECKED_LOCK:
+        for key, checked in list(_CHECKED.items()):
+            if key[1] == digest or (user_id is not None and checked.user["id"] == user_id):
+                del _CHECKED[key]
+
+
+def _forget_when_committed(
+    session: Session, *, token: str | None = None, user_id: str | None = None
+) -> None:
+    # Now, and again once the change is committed: a request that read the token between
+    # the two must not keep trusting what it read.
+    forget_tokens(token=token, user_id=user_id)
+    event.listen(
+        session,
+        "after_commit",
+        lambda _session: forget_tokens(token=token, user_id=user_id),
+        once=True,
+    )
 
 
 def revoke_token(*, session: Session, token: str) -> bool:
     """Revoke a token (signing out); False when it was unknown or already revoked."""
+    _forget_when_committed(session, token=token)
     row = find_token(session=session, token=token)
     if row is None or row.revoked_at is not None:
         return False
@@ -183,6 +284,7 @@ def active_tokens(*, session: Session, user: User) -> list[ApiToken]:
 def disable_user(*, session: Session, email: str) -> User:
     """Disable a user and revoke their tokens."""
     user = get_user_by_email(session=session, email=email)
+    _forget_when_committed(session, user_id=user.id)
     user.disabled = True
     session.add(user)
     for token in session.exec(select(ApiToken).where(col(ApiToken.user_id) == user.id)):
