@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from app.api.deps import CurrentUser, EngineDep, IdempotencyKeyDep, PolicyDep, SettingsDep
 from app.api.idempotency import idempotent, json_content_digest, request_fingerprint
 from app.api.openapi import json_body, problem_responses
 from app.api.recommending import parse_recommendation_request, recommend
-from app.api.schemas import Recommendation, RecommendationRequest, dump
+from app.api.schemas import Recommendation, RecommendationRequest
 from app.uploads import UnsupportedMediaTypeError, read_capped
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 CREATE_SCOPE = "POST /v1/recommendations"
 MAX_BODY_BYTES = 2_000_000
+JSON = "application/json"
 
 
 @router.post(
@@ -49,7 +50,9 @@ async def create_recommendation(
     async def produce() -> Response:
         payload = parse_recommendation_request(body)
         recommendation = await recommend(request=payload, policy=policy, settings=settings)
-        return JSONResponse(dump(recommendation))
+        # The model's own JSON, as ``dump`` and JSONResponse would give it, without
+        # parsing it into Python objects and writing them out again.
+        return Response(recommendation.model_dump_json(by_alias=True), media_type=JSON)
 
     if idempotency_key is None:
         # Nothing to keep: the body's canonical digest would be work for no one.

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app.api.recommending import parse_recommendation_request
+from app.api.schemas import RecommendationRequest
 from app.deciding import decide_with_settings
+from app.errors import InvalidRequestError
 from app.settings import Settings
 from extractors.facts import FactRecord
 from rules import CaseContext, load_policy
+from rules.sampling import REALISTIC, RandomChooser, sample_case
 
 
 def present(value: Any) -> dict[str, Any]:
@@ -150,3 +156,31 @@ def test_a_retried_recommendation_is_replayed(client: TestClient) -> None:
     other = client.post("/v1/recommendations", json={"facts": UNUSUAL_DEAL}, headers=headers)
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
+
+
+def test_the_request_is_read_as_the_model_reads_it() -> None:
+    """One validation straight from the JSON, the same facts and context as the model's."""
+    policy = load_policy()
+    chooser = RandomChooser(11)
+    for _ in range(40):
+        facts, context = sample_case(chooser, policy, REALISTIC)
+        body = json.dumps(
+            {"facts": facts.model_dump(mode="json"), "context": context.model_dump(mode="json")}
+        ).encode()
+        read = parse_recommendation_request(body)
+        expected = RecommendationRequest.model_validate_json(body)
+        assert (read.facts, read.context) == (expected.facts, expected.context)
+        assert read.facts == facts
+    # The form only the model's own validator takes: the facts as a JSON string.
+    quoted = json.dumps({"facts": json.dumps(PLAIN_US_DEAL)}).encode()
+    assert parse_recommendation_request(quoted).facts == FactRecord.model_validate(PLAIN_US_DEAL)
+    misspelt = json.dumps({"facts": {"tax": {"billing_country": present(["US"])}}}).encode()
+    with pytest.raises(InvalidRequestError) as refused:
+        parse_recommendation_request(misspelt)
+    assert refused.value.extra["errors"] == [
+        {
+            "loc": ["facts", "tax", "billing_country"],
+            "msg": "Extra inputs are not permitted",
+            "type": "extra_forbidden",
+        }
+    ]
