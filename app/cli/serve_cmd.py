@@ -8,7 +8,9 @@ jobs it claimed; a job cut short by a hard kill is resumed by its lease running 
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
+from collections.abc import AsyncIterator
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit, urlunsplit
@@ -18,9 +20,11 @@ import typer
 from app.logs import configure_logging, logging_config
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from app.settings import Settings
 
-APP_FACTORY = "app.api.main:create_app"
+APP_FACTORY = "app.cli.serve_cmd:create_served_app"
 DEFAULT_SHUTDOWN_TIMEOUT_S = 20
 
 
@@ -68,6 +72,39 @@ def serve(
         timeout_graceful_shutdown=shutdown_timeout,
         server_header=False,
     )
+
+
+def create_served_app() -> FastAPI:
+    """The app uvicorn serves: ``app.api.main.create_app`` that, once started, leaves what
+    it has loaded out of the garbage collector's full collections (``freeze_heap``)."""
+    from app.api.main import create_app
+
+    app = create_app()
+    started = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
+        async with started(served):
+            freeze_heap()
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def freeze_heap() -> None:
+    """Keep every object alive now (the extractors, the modules, the app) out of the
+    garbage collector's full collections for the life of the process (``gc.freeze``).
+
+    They live as long as the process does, and there are some 160,000 of them: a full
+    collection that walks them all takes 50-150 ms, a pause that every request in flight
+    waits through, and under load the requests set one off every second or two (whatever
+    is alive at a young collection is promoted towards the old generation). Frozen, a full
+    collection walks only what was made since. Nothing frozen is ever freed, which costs
+    nothing for objects kept until exit.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _warm_up(settings: Settings) -> None:

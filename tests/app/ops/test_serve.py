@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 from collections.abc import Iterator
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 import typer
 import uvicorn
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from app.cli import serve_cmd
@@ -40,7 +42,7 @@ def test_serve_runs_the_app_factory_with_a_grace_period(
     assert "http://127.0.0.1:9123/docs" in result.output
     assert "jobs: local" in result.output
     (args, kwargs) = calls[0]
-    assert args == ("app.api.main:create_app",)
+    assert args == ("app.cli.serve_cmd:create_served_app",)
     assert kwargs["factory"] is True
     assert kwargs["port"] == 9123
     assert kwargs["timeout_graceful_shutdown"] == 7
@@ -56,6 +58,23 @@ def test_serve_refuses_an_unknown_log_level(monkeypatch: pytest.MonkeyPatch) -> 
     result = CliRunner().invoke(command(), [])
     assert result.exit_code == 2
     assert "log_level" in result.output
+
+
+def test_the_served_app_freezes_the_heap_once_started_and_answers_as_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is loaded by startup is left out of full collections; requests are unchanged."""
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    app = serve_cmd.create_served_app()
+    assert frozen == []
+    with TestClient(app) as client:
+        # Frozen after the app's own startup, which loaded the policy.
+        assert frozen == [True]
+        assert app.state.policy is not None
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/v1/cases").status_code == 401
+    assert frozen == [True]
 
 
 def test_the_startup_line_hides_passwords() -> None:
