@@ -54,6 +54,9 @@ LIQUIDATED_DAMAGES = ClauseConcept(
             r"|\b(?:deemed|constitute|considered|represents?|be) (?:to be )?"
             r"(?:a reasonable amount of )?liquidated damages\b"
             r"|\b(?:receive|recover|collect|claim) liquidated damages\b",
+            example=(
+                "Supplier shall pay Customer, as liquidated damages, USD 500 for each day of delay."
+            ),
             keywords=("liquidated",),
             before=140,
             after=140,
@@ -74,6 +77,10 @@ LIQUIDATED_DAMAGES = ClauseConcept(
             r"|\b(?:pay|pays|paid|payable)\b[^.;]{0,80}?\b(?:as )?an? penalty\b"
             r"|\bpayment penalties\b"
             r"|\bpenalty (?:of|equal to|in the amount of) [^.;]{0,40}?(?:per ?cent|%|\$|dollars)",
+            example=(
+                "If Customer ends the Agreement early, Customer shall pay an early "
+                "termination fee of USD 10,000."
+            ),
             keywords=("fee", "payment", "charge", "penalt"),
             before=160,
             after=120,
@@ -86,6 +93,10 @@ LIQUIDATED_DAMAGES = ClauseConcept(
             "payable as if not terminated",
             rf"\bwould have been (?:payable|paid|due|earned)\b{_NOT_END}{{0,200}}?\bhad "
             r"(?:this|the) (?:Agreement|contract) not been (?:so )?terminated\b",
+            example=(
+                "Licensee shall pay an amount equal to the royalties that would have "
+                "been payable had the Agreement not been terminated."
+            ),
             keywords=("would have been",),
             before=20,
             after=320,
@@ -102,6 +113,10 @@ LIQUIDATED_DAMAGES = ClauseConcept(
             rf"\b(?:breach|breaches|violation|violates?)\b{_NOT_END}{{0,200}}?\b(?:shall|will|must"
             rf"|agrees? to)\b{_NOT_END}{{0,100}}?\bpay\b{_NOT_END}{{0,80}}?\b(?:an amount "
             r"(?:equal|of)|a sum|the sum of|an equivalent of|a penalty)\b",
+            example=(
+                "If a Party hires an employee in breach of Section 14.4, the hiring "
+                "Party shall pay the other Party an amount equal to that employee's annual salary."
+            ),
             keywords=("breach", "violat"),
             before=20,
             after=420,
@@ -114,6 +129,10 @@ LIQUIDATED_DAMAGES = ClauseConcept(
             "buy-out of the agreement",
             r"\bbuy[\s-]*out (?:this|the) (?:agreement|contract)\b"
             r"|\b(?:contract|agreement) buy[\s-]*out (?:payment|fee|amount|price)\b",
+            example=(
+                "Company may buy out this Agreement by paying the buy-out price set "
+                "out in Schedule B."
+            ),
             keywords=("buy",),
             before=30,
             after=60,
@@ -138,6 +157,10 @@ SOURCE_CODE_ESCROW = ClauseConcept(
             r"|\bsource code (?:custody|escrow)\b"
             r"|\bsource code\b[^.;]{0,80}?\b(?:in|into) escrow\b"
             r"|\bescrowed source code\b",
+            example=(
+                "Vendor shall deposit the Source Code into escrow with the Escrow "
+                "Agent within thirty days."
+            ),
             keywords=("escrow", "release condition", "source code"),
             before=220,
             after=220,
@@ -161,6 +184,7 @@ THIRD_PARTY_BENEFICIARY = ClauseConcept(
             r"\b(?:is|are|shall be|will be|be deemed|deemed to be|deemed|as) (?:an? |the )?"
             r"(?:(?:intended|express(?:ed)?|expressly|direct|specific) (?:and )?){0,3}"
             r"third[\s-]+part(?:y|ies) (?:creditor )?beneficiar",
+            example="Licensor's Affiliates are intended third party beneficiaries of Section 4.",
             keywords=("beneficiar",),
             before=80,
             after=10,
@@ -174,6 +198,7 @@ THIRD_PARTY_BENEFICIARY = ClauseConcept(
             r"\b(?:may|can|shall be entitled to|is entitled to|are entitled to|will be entitled "
             r"to|shall have the right to) enforce\b[^.;]{0,100}?\bin (?:its|their|his|her) own "
             r"right\b",
+            example="Each Customer Group Company may enforce clause 12 in its own right.",
             keywords=("own right",),
             before=160,
             after=20,
@@ -204,6 +229,10 @@ POST_TERMINATION_SERVICES = ClauseConcept(
             rf"{_AFTER_END}\b[^.;]{{0,150}}?\b{_DATA_OUT}\b[^.;]{{0,60}}?\bdata\b"
             rf"|\b{_DATA_OUT}\b[^.;]{{0,60}}?\bdata\b[^.;]{{0,100}}?\b(?:after|following|upon) "
             rf"(?:the |any )?{_AFTER_END}\b",
+            example=(
+                "Upon termination, Provider shall allow Customer to export its data "
+                "for thirty days."
+            ),
             keywords=("assistance", "exit", "transition", "terminat", "expir", "end of"),
             before=200,
             after=260,
@@ -220,6 +249,9 @@ COMMITMENT_TO_SPEND = Wording(
     r"\bcommits?\b(?:,[^,.;]{0,60},)? to (?:[\w-]+ ){0,4}?(?:fees|spend|spending|purchases?"
     r"|payments?|revenue)\b[^.;]{0,40}?\b(?:not less than|no less than|at least|a minimum of"
     r"|minimum of|in excess of)\b",
+    example=(
+        "Customer commits to subscription fees of not less than USD 750,000 in each contract year."
+    ),
     keywords=("commit",),
     before=20,
     after=240,
@@ -241,6 +273,7 @@ MINIMUM_COMMITMENT = ClauseConcept(
             r"|guarantee|charge)s?\b"
             r"|\bshall (?:purchase|order|buy) (?:from [^.;]{0,60}?)?(?:at least|a minimum of"
             r"|not less than|no less than)\b",
+            example="Customer agrees to a minimum annual commitment of USD 50,000.",
             keywords=("minimum", "purchase", "order", "buy"),
             before=60,
             after=160,
@@ -272,6 +305,7 @@ MOST_FAVOURED_NATION = ClauseConcept(
             r"|\btreated no less favou?rabl\w*"
             r"|\b(?:no|not) (?:be )?less favou?rabl\w*\b[^.;]{0,80}?\bthan\b[^.;]{0,120}?"
             rf"\b(?:any|all|each|other)\b[^.;]{{0,40}}?\b{_OTHERS}\b",
+            example="Supplier shall treat Customer on a most favoured customer basis.",
             keywords=("favo",),
             before=120,
             after=220,
@@ -297,6 +331,10 @@ MOST_FAVOURED_NATION = ClauseConcept(
             r"[^.;]{0,60}?"
             r"\b(?:charged|offered|paid|given|granted|extended|provided|available)\b[^.;]{0,60}?"
             r"\b(?:unaffiliated|third[- ]part(?:y|ies)|subsequent|(?:any|all) other)\b",
+            example=(
+                "Such fees shall not exceed the fees charged by Licensor to "
+                "unaffiliated third parties."
+            ),
             keywords=("exceed", "greater than", "higher than"),
             before=200,
             after=260,
@@ -307,6 +345,10 @@ MOST_FAVOURED_NATION = ClauseConcept(
 )
 
 # --- Implementation: work the provider does before the customer goes live --------------
+# Services are denied by a word just before them: "No set-up, implementation, data
+# migration or onboarding charges are payable" orders no migration. Acceptance is not:
+# its wordings carry their own conditions ("Products not rejected within ten days shall be
+# deemed accepted").
 
 PROFESSIONAL_SERVICES = ClauseConcept(
     path="implementation.professional_services",
@@ -319,10 +361,12 @@ PROFESSIONAL_SERVICES = ClauseConcept(
             r"|\bstatement of work\b|\bSOW\b|\b(?:implementation|onboarding) (?:package|project)\b"
             r"|\b\d+ hours (?:of )?(?:remote |on-?site )?(?:consulting|consultancy"
             r"|implementation work)\b",
+            example="Provider shall deliver the Professional Services described in the SOW.",
             keywords=("services", "statement of work", "sow", "package", "project", "consult"),
             before=80,
             after=120,
             tier=KEPT_BY_CONTEXT,
+            denial=denied_before(),
         ),
     ),
 )
@@ -340,10 +384,12 @@ DATA_MIGRATION = ClauseConcept(
             r"|\b(?:historical|legacy) (?:data|records)\b[^.;]{0,60}?"
             r"\b(?:import|load|migrat|transfer|convert)\w*"
             r"|\bmigrat(?:e|ed|ion|ing)\b[^.;]{0,100}?\bfrom\b",
+            example="Provider will migrate five years of historical invoice data.",
             keywords=("migrat", "legacy", "historical"),
             before=80,
             after=120,
             tier=LOOSE_WORDING,
+            denial=denied_before(),
         ),
     ),
 )
@@ -363,10 +409,12 @@ TRAINING = ClauseConcept(
             r"|\btraining\b[^.;\n]{0,30}?[:|\t]"
             r"|\btrain[- ]the[- ]trainer\b|\btraining (?:for|of) (?:\w+ ){0,2}?(?:users"
             r"|administrators|admins|agents|staff|employees|personnel|key users)\b",
+            example="Provider will deliver two administrator training sessions.",
             keywords=("train",),
             before=80,
             after=120,
             tier=KEPT_BY_CONTEXT,
+            denial=denied_before(),
         ),
     ),
 )
@@ -381,6 +429,7 @@ ACCEPTANCE_CRITERIA = ClauseConcept(
             r"|sign-?off)\b"
             r"|\buser acceptance\b|\bUAT\b|\bdeemed accepted\b|\bacceptance of (?:each |the )?"
             r"deliverables?\b",
+            example="Each deliverable is subject to user acceptance testing.",
             keywords=("accept", "uat"),
             before=80,
             after=120,
@@ -406,6 +455,7 @@ HIPAA_BAA = ClauseConcept(
         Wording(
             "business associate agreement",
             r"\b(?i:business\s+associate\s+(?:agreement|addendum|contract))\b|\bBAA\b",
+            example="The parties shall enter into a Business Associate Agreement.",
             keywords=("associate", "baa"),
             before=120,
             after=120,
@@ -415,6 +465,7 @@ HIPAA_BAA = ClauseConcept(
         Wording(
             "HIPAA named",
             r"\bHIPAA\b",
+            example="Provider shall comply with HIPAA.",
             keywords=("hipaa",),
             before=120,
             after=120,
@@ -431,6 +482,7 @@ GDPR_DPA = ClauseConcept(
         Wording(
             "data processing agreement",
             r"\bdata\s+processing\s+(?:agreement|addendum|terms|exhibit)\b|\bDPA\b",
+            example="The Data Processing Addendum forms part of this Agreement.",
             keywords=("data processing", "dpa"),
             before=120,
             after=120,
@@ -439,6 +491,7 @@ GDPR_DPA = ClauseConcept(
         Wording(
             "GDPR named",
             r"\bGDPR\b|\bGeneral\s+Data\s+Protection\s+Regulation\b",
+            example="Each party shall comply with the GDPR.",
             keywords=("gdpr", "general data protection"),
             before=120,
             after=120,
@@ -455,6 +508,7 @@ STANDARD_CONTRACTUAL_CLAUSES = ClauseConcept(
             "standard contractual clauses or IDTA",
             r"\bstandard\s+contractual\s+clauses\b|\bSCCs?\b|\bmodel\s+clauses\b"
             r"|\binternational\s+data\s+transfer[ \t\n]+(?:agreement|addendum)\b|\bIDTA\b",
+            example="Transfers outside the EEA are made under the Standard Contractual Clauses.",
             keywords=("contractual clauses", "scc", "model clauses", "data transfer", "idta"),
             before=120,
             after=120,
@@ -471,6 +525,7 @@ ENCRYPTION_AT_REST = ClauseConcept(
             "encrypted at rest",
             r"\bencrypt\w*\b[^.;]{0,100}?\bat[ \t\n-]+rest\b|\bat[ \t\n-]+rest\b[^.;]{0,60}?"
             r"\bencrypt\w*|\bAES[ \t-]?256\b",
+            example="Customer Data is encrypted at rest with AES-256.",
             keywords=("rest", "aes"),
             before=120,
             after=120,
@@ -491,6 +546,7 @@ CUSTOMER_MANAGED_KEYS = ClauseConcept(
             r"|\bBYOK\b|\bHYOK\b|\bCMKs?\b"
             r"|\bkeys?\s+(?:are\s+)?(?:managed|controlled|held)\s+(?:solely[ \t\n]+)?by\s+"
             r"(?:the\s+)?customer\b",
+            example="Customer may use customer-managed encryption keys.",
             keywords=("customer-", "customer ", "own key", "own encryption", "byok", "hyok", "cmk"),
             before=120,
             after=120,
@@ -506,6 +562,7 @@ SCIM = ClauseConcept(
         Wording(
             "SCIM named",
             r"\bSCIM\b|\bSystem\s+for\s+Cross-domain\s+Identity\b",
+            example="Provider supports user provisioning over SCIM 2.0.",
             keywords=("scim", "cross-domain"),
             before=120,
             after=120,
@@ -525,6 +582,7 @@ DATA_DELETION = ClauseConcept(
             r"(?:data|content|information)\b"
             r"|\b(?:customer|personal|client)[ \t\n]+(?:data|content)\b[^.;]{0,80}?"
             r"\b(?:delet|destr|purg|eras)\w*",
+            example="Provider shall delete all Customer Data within thirty days of termination.",
             keywords=("delet", "destr", "purg", "eras"),
             before=120,
             after=120,
@@ -542,6 +600,7 @@ SOC2_REPORT = ClauseConcept(
         Wording(
             "SOC 2 report demanded",
             r"\bSOC[ \t-]?(?:2|II|two)\b|\bSSAE[ \t-]?1[68]\b|\bISAE[ \t-]?3402\b",
+            example="Provider shall provide Customer with its SOC 2 Type II report every year.",
             keywords=("soc", "ssae", "isae"),
             before=120,
             after=120,
@@ -558,6 +617,7 @@ ISO27001_CERTIFICATE = ClauseConcept(
         Wording(
             "ISO 27001 demanded",
             r"\bISO(?:/IEC)?[ \t-]?27001\b",
+            example="Provider shall maintain ISO 27001 certification throughout the term.",
             keywords=("27001",),
             before=120,
             after=120,
@@ -574,6 +634,10 @@ PENETRATION_TEST = ClauseConcept(
         Wording(
             "penetration test demanded",
             r"\bpen(?:etration)?[ \t-]?test(?:s|ing|ed)?\b|\bpentest(?:s|ing)?\b",
+            example=(
+                "Provider shall conduct an annual penetration test and share the "
+                "results with Customer."
+            ),
             keywords=("penetration", "pen test", "pen-test", "pentest"),
             before=120,
             after=120,

@@ -82,6 +82,9 @@ class Wording:
 
     name: str
     pattern: str
+    # A sentence it reads: the tests check every wording reads its example through the
+    # whole extractor, and ``describe`` shows it.
+    example: str
     keywords: tuple[str, ...]
     before: int
     after: int
@@ -151,4 +154,5 @@ def describe(concepts: Sequence[ClauseConcept]) -> str:
                 f"  - {wording.name} (near {', '.join(wording.keywords)}; "
                 f"confidence {wording.tier:g}; denial: {wording.denial.scope.value})"
             )
+            lines.append(f"    e.g. {wording.example!r}")
     return "\n".join(lines)

@@ -22,7 +22,18 @@ def concept(denial: Denial, pattern: str = r"\bpay (?:a|an) widget fee\b") -> Cl
     return ClauseConcept(
         path="legal.liquidated_damages",
         meaning="a fee for widgets",
-        wordings=(Wording("widget fee", pattern, ("widget",), 120, 120, 0.8, denial),),
+        wordings=(
+            Wording(
+                "widget fee",
+                pattern,
+                "Customer shall pay a widget fee.",
+                ("widget",),
+                120,
+                120,
+                0.8,
+                denial,
+            ),
+        ),
     )
 
 
@@ -84,3 +95,4 @@ def test_describe_lists_every_wording_with_its_reading() -> None:
     text = describe([concept(denied_before(40))])
     assert "legal.liquidated_damages: a fee for widgets" in text
     assert "widget fee (near widget; confidence 0.8; denial: before)" in text
+    assert "e.g. 'Customer shall pay a widget fee.'" in text
