@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from functools import cached_property, wraps
+from typing import Any, TypeVar
 
 from extractors.document import Document, MediaType
 from extractors.facts import FactStatus
@@ -254,6 +254,8 @@ class TextView:
         self.lower = _fold(document.text)
         # Results one module computes and others reuse (e.g. the parties' defined names).
         self.shared: dict[str, Any] = {}
+        # Readings of the whole document, by the ``per_view`` function that makes them.
+        self._readings: dict[Callable[..., Any], Any] = {}
         self._positions: dict[tuple[str, ...], list[int]] = {}
         self._keyword_offsets: dict[str, list[int]] = {}
         self._windows_cache: dict[tuple[tuple[str, ...], int, int], _Windows] = {}
@@ -499,6 +501,28 @@ class TextView:
         start = self.text.rfind("\n", 0, offset) + 1
         end = self.text.find("\n", offset)
         return start, len(self.text) if end < 0 else end
+
+
+_Reading = TypeVar("_Reading")
+
+
+def per_view(read: Callable[[TextView], _Reading]) -> Callable[[TextView], _Reading]:
+    """A reading of the whole document that several readers use (its title, its parties):
+    made once per view, on first use, by whichever reader asks first.
+
+    A reader that needs another's result calls that function, so the dependency is explicit
+    and no reader relies on the order the topic modules run in.
+    """
+
+    @wraps(read)
+    def once(view: TextView) -> _Reading:
+        readings = view._readings
+        if read not in readings:
+            readings[read] = read(view)
+        result: _Reading = readings[read]
+        return result
+
+    return once
 
 
 # PDF text is full of no-break and thin spaces; keywords are looked up with plain ones.

@@ -10,7 +10,7 @@ import re
 
 from extractors.facts import DocumentKind
 from extractors.patterns.confidence import BARE_MENTION, KEPT_BY_CONTEXT, PRECISE_WORDING, STAND_IN
-from extractors.patterns.core import Hit, TextView
+from extractors.patterns.core import Hit, TextView, per_view
 
 CHECKS = frozenset({"commercial.document_kinds"})
 
@@ -89,6 +89,7 @@ def _title_kind(line: str) -> DocumentKind | None:
     return None
 
 
+@per_view
 def _title(view: TextView) -> tuple[DocumentKind, int, int, float] | None:
     """The kind the title names, with its span and how sure the reading is."""
     text = view.text
@@ -114,9 +115,7 @@ def _title(view: TextView) -> tuple[DocumentKind, int, int, float] | None:
 
 def title_kind(view: TextView) -> DocumentKind | None:
     """The kind of document the title names (an amendment, an order form, ...), if any."""
-    if "title" not in view.shared:
-        view.shared["title"] = _title(view)
-    title = view.shared["title"]
+    title = _title(view)
     return title[0] if title is not None else None
 
 
@@ -131,8 +130,7 @@ _OPENS_AS_AMENDMENT = re.compile(
 
 def is_amendment(view: TextView) -> bool:
     """Whether the document is an amendment: its heading, or its opening words, say so."""
-    title_kind(view)
-    title = view.shared["title"]
+    title = _title(view)
     if title is None or title[0] is not DocumentKind.AMENDMENT:
         return False
     return title[3] >= PRECISE_WORDING or _OPENS_AS_AMENDMENT.match(view.text[:200]) is not None
@@ -143,8 +141,7 @@ def extract(view: TextView) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
     title_end = min(len(text), _TITLE_ZONE)
-    title_kind(view)
-    title = view.shared["title"]
+    title = _title(view)
     if title is not None:
         kind, start, end, confidence = title
         hits.append(view.hit("commercial.document_kinds", kind, start, end, confidence, exact=True))
@@ -154,8 +151,8 @@ def extract(view: TextView) -> list[Hit]:
             r"\s*(?:#|exhibit|schedule|annex|appendix|attachment|addendum)", line, re.IGNORECASE
         ):
             continue
-        kind = _title_kind(line)
-        if kind in {
+        attached = _title_kind(line)
+        if attached in {
             DocumentKind.DPA,
             DocumentKind.SECURITY_ADDENDUM,
             DocumentKind.SOW,
@@ -164,7 +161,7 @@ def extract(view: TextView) -> list[Hit]:
             hits.append(
                 view.hit(
                     "commercial.document_kinds",
-                    kind,
+                    attached,
                     match.start(),
                     match.end(),
                     KEPT_BY_CONTEXT,

@@ -29,7 +29,7 @@ from extractors.patterns.confidence import (
     SELF_DECLARED,
     STAND_IN,
 )
-from extractors.patterns.core import MAX_MATCHES, Hit, TextView, words
+from extractors.patterns.core import MAX_MATCHES, Hit, TextView, per_view, words
 from extractors.patterns.dates import (
     DATE,
     DATE_RE,
@@ -517,14 +517,10 @@ def _term(view: TextView) -> list[Hit]:
     return hits
 
 
+@per_view
 def term_hits(view: TextView) -> list[Hit]:
     """Hits for the term's length (and its end, where a date range gives it), found once."""
-    cached = view.shared.get("term")
-    if isinstance(cached, list):
-        return cached
-    hits = _term(view)
-    view.shared["term"] = hits
-    return hits
+    return _term(view)
 
 
 def _auto_renewal(view: TextView) -> list[Hit]:
