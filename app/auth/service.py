@@ -7,10 +7,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from app.auth.models import ApiToken, Role, User
@@ -168,9 +166,9 @@ _REMEMBERED_MAX = 10_000
 
 @dataclass(frozen=True)
 class _Checked:
-    """A token found valid: its user's columns and when it stops being trusted."""
+    """A token found valid: its user (detached) and when it stops being trusted."""
 
-    user: dict[str, Any]
+    user: User
     expires_at: datetime | None
     trusted_until: float  # _monotonic()
 
@@ -184,17 +182,16 @@ def recently_authenticated(*, engine: Engine, token: str) -> User | None:
     """The user of a token this process found valid less than ``TOKEN_RECHECK_S`` ago, else
     None (then ``authenticate_and_remember`` asks the database). No I/O.
 
-    A session token's expiry is checked every time; the user is a copy of its own,
-    detached as a user read from the database would be.
+    A session token's expiry is checked every time. The user is the detached instance the
+    check read, the same for every request in the window: read it, never change it (no
+    route does; a copy would cost more than the rest of the check).
     """
     checked = _CHECKED.get((str(engine.url), token_digest(token)))
     if checked is None or _monotonic() >= checked.trusted_until:
         return None
     if checked.expires_at is not None and checked.expires_at <= utcnow():
         return None
-    user = User(**checked.user)
-    make_transient_to_detached(user)
-    return user
+    return checked.user
 
 
 def authenticate_and_remember(*, engine: Engine, token: str) -> User:
@@ -203,7 +200,6 @@ def authenticate_and_remember(*, engine: Engine, token: str) -> User:
     checked_at = _monotonic()
     with session_scope(engine) as session:
         user, row = _authenticate_row(session=session, token=token)
-        columns = user.model_dump()
         expires_at = _aware(row.expires_at) if row.expires_at is not None else None
         session.flush()
         session.expunge(user)
@@ -211,7 +207,7 @@ def authenticate_and_remember(*, engine: Engine, token: str) -> User:
     with _CHECKED_LOCK:
         if len(_CHECKED) >= _REMEMBERED_MAX:
             _CHECKED.clear()
-        _CHECKED[key] = _Checked(columns, expires_at, checked_at + TOKEN_RECHECK_S)
+        _CHECKED[key] = _Checked(user, expires_at, checked_at + TOKEN_RECHECK_S)
     return user
 
 
@@ -220,7 +216,7 @@ def forget_tokens(*, token: str | None = None, user_id: str | None = None) -> No
     digest = token_digest(token) if token is not None else None
     with _CHECKED_LOCK:
         for key, checked in list(_CHECKED.items()):
-            if key[1] == digest or (user_id is not None and checked.user["id"] == user_id):
+            if key[1] == digest or (user_id is not None and checked.user.id == user_id):
                 del _CHECKED[key]
 
 
