@@ -144,6 +144,14 @@ def read_concept(view: TextView, concept: ClauseConcept) -> list[Hit]:
     return hits
 
 
+def tier_name(value: float) -> str:
+    """The confidence ladder's name for ``value`` ("CHECKED_CLAUSE 0.8")."""
+    from extractors.patterns import confidence
+
+    names = [name for name, tier in vars(confidence).items() if name.isupper() and tier == value]
+    return f"{names[0]} {value:g}" if names else f"confidence {value:g}"
+
+
 def describe(concepts: Sequence[ClauseConcept]) -> str:
     """The vocabulary in words: each concept, its meaning, and each wording's reading."""
     lines: list[str] = []
@@ -152,7 +160,7 @@ def describe(concepts: Sequence[ClauseConcept]) -> str:
         for wording in concept.wordings:
             lines.append(
                 f"  - {wording.name} (near {', '.join(wording.keywords)}; "
-                f"confidence {wording.tier:g}; denial: {wording.denial.scope.value})"
+                f"{tier_name(wording.tier)}; denial: {wording.denial.scope.value})"
             )
             lines.append(f"    e.g. {wording.example!r}")
     return "\n".join(lines)

@@ -94,5 +94,5 @@ def test_a_document_without_the_keywords_is_not_scanned() -> None:
 def test_describe_lists_every_wording_with_its_reading() -> None:
     text = describe([concept(denied_before(40))])
     assert "legal.liquidated_damages: a fee for widgets" in text
-    assert "widget fee (near widget; confidence 0.8; denial: before)" in text
+    assert "widget fee (near widget; CHECKED_CLAUSE 0.8; denial: before)" in text
     assert "e.g. 'Customer shall pay a widget fee.'" in text
