@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
+from extractors.patterns import confidence
 from extractors.patterns.core import DENIAL, DENIAL_WINDOW, NEAR_DENIAL, Hit, TextView, words
 
 
@@ -146,8 +147,6 @@ def read_concept(view: TextView, concept: ClauseConcept) -> list[Hit]:
 
 def tier_name(value: float) -> str:
     """The confidence ladder's name for ``value`` ("CHECKED_CLAUSE 0.8")."""
-    from extractors.patterns import confidence
-
     names = [name for name, tier in vars(confidence).items() if name.isupper() and tier == value]
     return f"{names[0]} {value:g}" if names else f"confidence {value:g}"
 
