@@ -9,6 +9,7 @@ import typer
 
 from app.cli.console import make_console
 from app.cli.errors import handles_errors
+from app.cli.heap import no_collection_at_exit, start_up_without_collection
 from app.cli.options import (
     BriefOption,
     ExitCode,
@@ -90,43 +91,50 @@ def run(
     # database and the pipeline: each would otherwise be waited for in turn. The files are
     # read one after the other, so one parser process is all the command needs, and their
     # reading starts as soon as they are in memory (``ReadAhead``), not once the database
-    # is ready.
-    start_parsers(workers=1)
-    in_background(load_extractors, settings)
-    policy = _valid_policy(settings)
-    in_background(start_decider, settings, policy)
-    uploads = _read_files(files, max_bytes=int(settings.max_upload_mb * 1_000_000))
-    from app.jobs.reading import ReadAhead
+    # is ready. Start-up runs without garbage collection (``app.cli.heap``).
+    no_collection_at_exit()
+    with start_up_without_collection():
+        start_parsers(workers=1)
+        in_background(load_extractors, settings)
+        policy = _valid_policy(settings)
+        in_background(start_decider, settings, policy)
+        uploads = _read_files(files, max_bytes=int(settings.max_upload_mb * 1_000_000))
+        from app.jobs.reading import ReadAhead
 
-    ahead = ReadAhead(uploads, settings=settings)
-    # Imported here, not at the top: reading and deciding pull in the extractors, the
-    # rules engine and the database, which `triage --help` does not need.
-    from app.cases import find_case_by_documents
-    from app.cli.show import print_view
-    from app.db import get_engine, session_scope
-    from app.jobs.inline import run_triage
-    from app.views.case_view import load_case_view
+        ahead = ReadAhead(uploads, settings=settings)
+        # Imported here, not at the top: reading and deciding pull in the extractors, the
+        # rules engine and the database, which `triage --help` does not need.
+        from app.cases import find_case_by_documents
+        from app.cli.show import print_view
+        from app.db import dispose_engines, get_engine, session_scope
+        from app.jobs.inline import run_triage
+        from app.views.case_view import load_case_view
 
-    engine = get_engine(settings.database_url)
-    reused: str | None = None
-    if case is None and not new_case:
-        with session_scope(engine) as session:
-            known = find_case_by_documents(
-                session=session, sha256s={u.sha256 for u in uploads}, reference=reference
+        engine = get_engine(settings.database_url)
+    try:
+        reused: str | None = None
+        if case is None and not new_case:
+            with session_scope(engine) as session:
+                known = find_case_by_documents(
+                    session=session, sha256s={u.sha256 for u in uploads}, reference=reference
+                )
+                reused = known.id if known is not None else None
+        with make_console(stderr=True).status("Reading, extracting and deciding…"):
+            result = run_triage(
+                engine=engine,
+                uploads=uploads,
+                settings=settings,
+                policy=policy,
+                reference=reference,
+                case_id=case or reused,
+                reader=ahead.read,
             )
-            reused = known.id if known is not None else None
-    with make_console(stderr=True).status("Reading, extracting and deciding…"):
-        result = run_triage(
-            engine=engine,
-            uploads=uploads,
-            settings=settings,
-            policy=policy,
-            reference=reference,
-            case_id=case or reused,
-            reader=ahead.read,
-        )
-    with session_scope(engine) as session:
-        view = load_case_view(session=session, case_id=result.case_id)
+        with session_scope(engine) as session:
+            view = load_case_view(session=session, case_id=result.case_id)
+    finally:
+        # The connections are closed now (SQLite writes its log back into the database
+        # file), not left to a collection at exit that no longer comes.
+        dispose_engines()
     note = f"Same documents as case {reused}: decided again." if reused else None
     print_view(view, output=output, brief=brief, note=note)
     if any(outcome.error is not None for outcome in result.outcomes):
