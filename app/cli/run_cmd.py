@@ -76,23 +76,26 @@ def run(
         raise typer.BadParameter("--case adds to a case; --new-case opens one", param_hint="--case")
     settings = get_settings()
     server = server or settings.server_url
+    no_collection_at_exit()
     if server:
-        _run_remotely(
-            server=server,
-            settings=settings,
-            files=files,
-            reference=reference,
-            case=case,
-            output=output,
-            brief=brief,
-        )
+        # As the service's client, the command only builds what it keeps until it exits
+        # (the case view's modules, imported while the service works): no collection at all.
+        with start_up_without_collection():
+            _run_remotely(
+                server=server,
+                settings=settings,
+                files=files,
+                reference=reference,
+                case=case,
+                output=output,
+                brief=brief,
+            )
         return
     # The parser process starts, and the extractors load, while this process imports the
     # database and the pipeline: each would otherwise be waited for in turn. The files are
     # read one after the other, so one parser process is all the command needs, and their
     # reading starts as soon as they are in memory (``ReadAhead``), not once the database
     # is ready. Start-up runs without garbage collection (``app.cli.heap``).
-    no_collection_at_exit()
     with start_up_without_collection():
         start_parsers(workers=1)
         in_background(load_extractors, settings)

@@ -59,11 +59,14 @@ def start_parsers(workers: int | None = None) -> None:
 
 def load_extractors(settings: Settings) -> None:
     """Import and build the configured extractors (regexes compiled, clause model read),
-    as the triage of a case asks for them."""
+    as the triage of a case asks for them, and the text splitter that cuts a document into
+    their chunks (imported on its first cut: a tenth of a second or more)."""
     from app.ai.config import model_settings
+    from extractors.chunking import chunk_text
     from extractors.registry import get_extractors
 
     get_extractors(settings.offline_extractors, model_settings(settings))
+    chunk_text("Warm.")
 
 
 def load_extractors_fully(settings: Settings) -> None:

@@ -62,3 +62,18 @@ def test_the_output_width_is_columns_else_the_terminal_else_100(
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert output_width(stream_is_tty=tty) == width
+
+
+def test_loading_the_extractors_loads_the_text_splitter_the_first_case_needs() -> None:
+    code = (
+        "import sys\n"
+        "from app.cli.warm import load_extractors\n"
+        "from app.settings import get_settings\n"
+        "assert 'langchain_text_splitters' not in sys.modules\n"
+        "load_extractors(get_settings())\n"
+        "print('langchain_text_splitters' in sys.modules)"
+    )
+    result = subprocess.run(  # the interpreter under test, never a shell
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.split() == ["True"]
