@@ -17,6 +17,7 @@ The total contract value is only ever read as stated, never multiplied out of an
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -38,8 +39,17 @@ from extractors.patterns.money import (
     find_amounts,
     iso_currency,
     view_amounts,
+    view_amounts_in,
 )
-from extractors.patterns.tables import Row, cells, header_line, is_delimited, row_at, split_cells
+from extractors.patterns.tables import (
+    Row,
+    cells,
+    header_currency,
+    header_line,
+    is_delimited,
+    row_at,
+    split_cells,
+)
 from extractors.patterns.term import term_hits
 
 TCV_PATH = "commercial.total_contract_value"
@@ -112,6 +122,17 @@ _PROSE = re.compile(
 )
 _TOTAL_ROW = re.compile(r"^[\s|*]*(?:grand\s+)?total\b", re.IGNORECASE)
 _SUBTOTAL_ROW = re.compile(r"^[\s|*]*sub-?\s?total\b", re.IGNORECASE)
+# A total named anywhere in a row's label: "Annual subscription total", "Monthly total /
+# Total mensuel", "Total quarterly Charges"; a subtotal is a part of it.
+_TOTAL_LABEL = re.compile(r"(?<![\w-])total(?![\w-])", re.IGNORECASE)
+_SUBTOTAL_LABEL = re.compile(r"\bsub-?\s?total\b", re.IGNORECASE)
+# A payment receipt's restatement of the lines it paid: "Charged today", "Amount paid".
+_RECEIPT_RX = re.compile(
+    r"\b(?:charged|paid|due|billed)\s+(?:today|now)\b"
+    r"|\b(?:amount|total|sum)\s+(?:paid|charged|received|billed\s+today)\b"
+    r"|\bpayment\s+(?:received|made|taken)\b",
+    re.IGNORECASE,
+)
 _ONE_TIME = re.compile(
     r"\bone[- ]?(?:time|off)\b|\bset[- ]?up\b|\bimplementation\b|\bonboarding\b|\bprofessional\s+"
     r"services\b|\bconsult\w*|\btraining\b|\bmigration\b|\binstallation\b|\bnon-?recurring\b"
@@ -168,7 +189,7 @@ def sole_currency(view: TextView) -> str | None:
 def _first_value(view: TextView, start: int, end: int, fallback: str | None) -> _Found | None:
     """The first amount in ``[start, end)``; a bare figure takes the ``fallback`` currency."""
     text = view.text
-    money = next(find_amounts(text, start, end), None)
+    money = next(view_amounts_in(view, start, end), None)
     figure = _FIGURE.search(text, start, end)
     if money is not None and (figure is None or money.start <= figure.start()):
         return _Found(money.money, money.start, money.end)
@@ -332,9 +353,14 @@ def _read_table(
         pending_start = None
         table.end = line_end
         row_text = text[row_start:line_end]
-        if _SUBTOTAL_ROW.match(row_text):
+        # A row labelled as the total of the lines above ("Annual subscription total") is
+        # not one more line, wherever its label says so.
+        label = text[row_start : found.start]
+        if _SUBTOTAL_ROW.match(row_text) or _SUBTOTAL_LABEL.search(label):
             continue
-        if _TOTAL_ROW.match(row_text):
+        if _RECEIPT_RX.search(label):
+            continue  # "Charged today": a payment of the lines above, not another line
+        if _TOTAL_ROW.match(row_text) or _TOTAL_LABEL.search(label):
             if _ONE_TIME.search(row_text):
                 continue
             table.total = view.hit(
@@ -702,6 +728,7 @@ class _FeeLine:
     period_stated: bool = True
     derived: bool = False
     in_row: bool = True
+    total: bool = False  # a row totalling the lines above it for the same period
 
 
 def _period(text: str) -> str | None:
@@ -783,7 +810,11 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
         + "\n".join(line for line in row.head.split("\n") if not re.search(r"\d", line))
     )
     row_text = text[row.start : row.end]
-    if _TOTAL_START.match(row_text) or _TOTAL_RX.search(label) or _NOT_THE_FEES_RX.search(label):
+    if _RECEIPT_RX.search(label):
+        return None  # "Charged today | $900.00": a receipt restating the lines above
+    if _TOTAL_START.match(row_text) or _TOTAL_RX.search(label):
+        return _total_line(view, row, label, context, amounts)
+    if _NOT_THE_FEES_RX.search(label):
         return None
     priced = [
         _read_amount(view, amount, following.start if following else row.end)
@@ -834,6 +865,40 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
     )
     return _FeeLine(
         per_year, money.currency, ((row.start, row.end),), how, derived=period != "year"
+    )
+
+
+def _total_line(
+    view: TextView, row: Row, label: str, context: str, amounts: list[Amount]
+) -> _FeeLine | None:
+    """The row totalling the fee lines above it ("Total quarterly Charges 9,750.00"), if it is.
+
+    Its period is the one its label, its amount or its column names; a subtotal, a tax row,
+    a tax-inclusive total and a total of one-time fees are not the year's recurring fees.
+    """
+    if (
+        not _TOTAL_LABEL.search(label)
+        or _SUBTOTAL_LABEL.search(label)
+        or _TAX_RX.search(label)
+        or _NOT_THE_FEES_RX.search(label)
+        or _ONE_TIME_RX.search(label)
+        or (_ONE_TIME_RX.search(context) and not _RECURRING_RX.search(label))
+    ):
+        return None
+    last = amounts[-1]
+    priced = _read_amount(view, last, row.end)
+    if priced.once or priced.unit is not None:
+        return None
+    period = priced.period or _lead_period(label) or _head_period(row, view, last)
+    money = last.money
+    span = ((row.start, row.end),)
+    if period is None:
+        how = f"total {_figure_text(money)}"
+        return _FeeLine(money.amount, money.currency, span, how, False, True, total=True)
+    factor = _PER_YEAR[period]
+    how = f"total {_figure_text(money)} per {period}" + (f" x {factor}" if factor != 1 else "")
+    return _FeeLine(
+        money.amount * factor, money.currency, span, how, derived=factor != 1, total=True
     )
 
 
@@ -988,11 +1053,45 @@ def _lead_period(lead: str) -> str | None:
     return _period(cues[-1].group(0)) if cues else None
 
 
+def _header_figures(view: TextView) -> list[Amount]:
+    """Bare figures in the rows of tables whose header names their currency.
+
+    "Quarterly Charge (USD)" over "Driver App 240 drivers 1,200.00": the row's figure is
+    USD 1,200.00 though the row names no currency.
+    """
+    cached = view.shared.get("header_figures")
+    if isinstance(cached, list):
+        return cached
+    text = view.text
+    known = view_amounts(view)
+    starts = [amount.start for amount in known]
+    by_head: dict[str, str | None] = {}
+    found: list[Amount] = []
+    for match in _FIGURE.finditer(text):
+        at = bisect.bisect_right(starts, match.start()) - 1
+        if at >= 0 and known[at].end > match.start():
+            continue  # the figure of an amount with its currency
+        row = row_at(view, match.start())
+        if row is None or not row.head:
+            continue
+        if row.head not in by_head:
+            by_head[row.head] = header_currency(row.head)
+        currency = by_head[row.head]
+        value = figure_value(match.group("f"))
+        if currency is None or value is None:
+            continue
+        money = Money(amount=float(value), currency=currency)
+        found.append(Amount(money, match.start("f"), match.end("f")))
+    view.shared["header_figures"] = found
+    return found
+
+
 def _fee_lines(view: TextView, taken: list[tuple[int, int]]) -> list[_FeeLine]:
     """Every recurring fee line of the document, in text order, outside ``taken`` spans."""
     by_row: dict[int, tuple[Row, list[Amount]]] = {}
     prose: list[Amount] = []
-    for amount in view_amounts(view):
+    bare = _header_figures(view)
+    for amount in sorted([*view_amounts(view), *bare], key=lambda amount: amount.start):
         if any(start <= amount.start < end for start, end in taken):
             continue
         row = row_at(view, amount.start)
@@ -1039,20 +1138,42 @@ def _joins(gap: str) -> bool:
     )
 
 
-def _year_total(block: list[_FeeLine]) -> float:
-    return round(sum(line.per_year for line in block), 2)
+def _counted(block: list[_FeeLine], text: str) -> list[_FeeLine]:
+    """The lines a list's value is read from: its lines, or the total row they fall short of.
+
+    A total the lines add up to confirms them. One they do not add up to stands for lines
+    that could not be read ("Route Optimisation module | per Customer account | 2,250.00"),
+    unless rows left out of the sum (one-time fees, taxes) lie above it: then it counts them.
+    """
+    lines = [line for line in block if not line.total]
+    totals = [line for line in block if line.total]
+    if not totals or not lines:
+        return lines  # a total with no fee line read above it totals nothing known
+    total = totals[-1]
+    if lines and _close(sum(line.per_year for line in lines), total.per_year):
+        return lines
+    above = text[block[0].spans[0][0] : total.spans[0][0]]
+    if _ONE_TIME_RX.search(above) or _TAX_RX.search(above) or _NOT_THE_FEES_RX.search(above):
+        return lines
+    return [total]
+
+
+def _year_total(block: list[_FeeLine], text: str) -> float:
+    """The year's fees of a list of fee lines (see ``_counted``)."""
+    return round(sum(line.per_year for line in _counted(block, text)), 2)
 
 
 def _sum_fee_lines(view: TextView, lines: list[_FeeLine], totals: list[_Stated]) -> Hit | None:
     """The year's recurring fees: the sum of the longest (then first) list of fee lines."""
-    candidates = [block for block in _blocks(lines, view.text) if _year_total(block) > 0]
+    candidates = [block for block in _blocks(lines, view.text) if _year_total(block, view.text) > 0]
     if not candidates:
         return None
-    block = max(candidates, key=lambda block: (len(block), -block[0].spans[0][0]))
-    total = _year_total(block)
-    currency = block[0].currency
-    if len({line.currency for line in lines if line.in_row == block[0].in_row}) > 1:
+    longest = max(candidates, key=lambda block: (len(block), -block[0].spans[0][0]))
+    total = _year_total(longest, view.text)
+    currency = longest[0].currency
+    if len({line.currency for line in lines if line.in_row == longest[0].in_row}) > 1:
         return None  # fees in several currencies are never added up, nor one of them picked
+    block = _counted(longest, view.text)
     stated = all(line.period_stated for line in block)
     if not stated and any(
         item.hit.value.currency == currency and _close(item.hit.value.amount, total)
@@ -1060,13 +1181,21 @@ def _sum_fee_lines(view: TextView, lines: list[_FeeLine], totals: list[_Stated])
     ):
         return None  # the lines add up to the stated total for the term: spread that instead
     # Other lists that come to the same sum say it again ("USD 1,450 per month" under the table).
-    agreeing = [other for other in candidates if _close(_year_total(other), total)]
+    agreeing = [
+        _counted(other, view.text)
+        for other in candidates
+        if _close(_year_total(other, view.text), total)
+    ]
     spans = sorted({span for other in agreeing for line in other for span in line.spans})
     (start, end), *more = spans
     value = Money(amount=total, currency=currency)
     if len(block) == 1 and not block[0].derived:
         return Hit(ACV_PATH, value, start, end, PRICED_PER_YEAR, more=tuple(more))
-    if len(block) == 1:
+    if len(block) == 1 and block[0].total:
+        note = f"derived: {block[0].how}"
+        if not stated:
+            note += " (no period stated: read as a year's)"
+    elif len(block) == 1:
         note = f"derived: {block[0].how}"
         if not stated:
             note += " (the only fee line, no period stated: read as a year's)"
@@ -1081,7 +1210,11 @@ def _sum_fee_lines(view: TextView, lines: list[_FeeLine], totals: list[_Stated])
 
 def extract(view: TextView) -> list[Hit]:
     """Total and annual contract value hits, stated or derived."""
-    if not view_amounts(view) and not view.mentions("annual", "per year", "total"):
+    if (
+        not view_amounts(view)
+        and not view.mentions("annual", "per year", "total")
+        and not _header_figures(view)
+    ):
         return []
     fallback = sole_currency(view)
     tables = _tables(view)

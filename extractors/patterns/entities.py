@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from extractors.facts import Party, PartyRole
 from extractors.patterns.confidence import INFERRED, KEPT_BY_CONTEXT
 from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
-from extractors.patterns.parties import LEGAL_NAME, country_near, known_parties, name_key
+from extractors.patterns.parties import (
+    LEGAL_NAME,
+    country_near,
+    joined_as,
+    known_parties,
+    name_key,
+    role_of,
+)
 from extractors.patterns.places import find_places
 from extractors.patterns.tables import is_delimited, split_cells
 
@@ -69,6 +76,15 @@ def added_customers(view: TextView) -> list[tuple[Party, int, int]]:
         )
         value = Party(name=squash(name.group("name")), role=PartyRole.CUSTOMER, country=country)
         found.append((value, name.start(), match.end()))
+    # A party the opening defined ("Alcázar México"), joined to the customer's side by its
+    # defined name: "Alcázar México is added as a Customer under the Order Form".
+    for party in known_parties(view):
+        joined = joined_as(view, party.term) if party.term else None
+        if joined is None or role_of(party.term or "") is not None:
+            continue
+        value = Party(name=party.name, role=PartyRole.CUSTOMER, country=party.country)
+        if not any(name_key(other.name) == name_key(party.name) for other, _, _ in found):
+            found.append((value, joined.start(), joined.end()))
     view.shared["added_customers"] = found
     return found
 

@@ -53,6 +53,9 @@ _WORDS = {
     "pounds": "GBP",
     "canadian dollars": "CAD",
     "australian dollars": "AUD",
+    "new zealand dollars": "NZD",
+    "singapore dollars": "SGD",
+    "hong kong dollars": "HKD",
     "swiss francs": "CHF",
     "japanese yen": "JPY",
     "yen": "JPY",
@@ -214,6 +217,34 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> Iterator[
     yield from _amounts(text, figures, worded, start)
 
 
+# A currency a table's header names: "(USD)", "Amount (GBP)", "Fee EUR", "€", "($)",
+# "in Australian dollars". A code standing alone must be a common one ("ALL", "TOP" are too).
+_NAMED = re.compile(
+    rf"\((?P<bracketed>{_CODE}|{_SYMBOL})\)"
+    rf"|(?<![\w$€£])(?P<code>{alternation(list(_COMMON_CODES))})(?![\w$€£])"
+    r"|(?P<symbol>[€£])"
+    rf"|\bin\s+(?P<word>(?i:{_WORD}))\b"
+)
+
+
+def named_currency(text: str) -> str | None:
+    """The one currency ``text`` (a table's header) names without an amount, if it names one."""
+    found: set[str] = set()
+    for match in _NAMED.finditer(text):
+        bracketed = match.group("bracketed")
+        if bracketed:
+            currency = _SYMBOLS.get(bracketed) or iso_currency(bracketed)
+        elif match.group("code"):
+            currency = iso_currency(match.group("code"))
+        elif match.group("symbol"):
+            currency = _SYMBOLS[match.group("symbol")]
+        else:
+            currency = _currency_word(match.group("word"))
+        if currency is not None:
+            found.add(currency)
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_money(text: str) -> Money | None:
     """The first money amount in ``text``, or ``None``."""
     return next((amount.money for amount in find_amounts(text)), None)
@@ -243,7 +274,10 @@ def _has_currency_word(text: str, start: int, end: int) -> bool:
 
 
 def view_amounts(view: TextView) -> list[Amount]:
-    """Every money amount of the document, found once per document."""
+    """Every money amount of the document, found once per document.
+
+    A bare "$" is in the dollars the document says all its amounts are in (``dollar_currency``).
+    """
     cached = view.shared.get("amounts")
     if isinstance(cached, list):
         return cached
@@ -253,8 +287,76 @@ def view_amounts(view: TextView) -> list[Amount]:
         view.finditer(_WORDED_RE, _WORD_KEYS, before=_LEAD_REACH, after=40),
         0,
     )
+    dollars = dollar_currency(view)
+    if dollars is not None:
+        amounts = [_in_dollars(view.text, amount, dollars) for amount in amounts]
     view.shared["amounts"] = amounts
     return amounts
+
+
+def view_amounts_in(view: TextView, start: int, end: int) -> Iterator[Amount]:
+    """``find_amounts`` in ``view.text[start:end]``, a bare "$" read as in ``view_amounts``."""
+    dollars = dollar_currency(view)
+    for amount in find_amounts(view.text, start, end):
+        yield amount if dollars is None else _in_dollars(view.text, amount, dollars)
+
+
+# A statement of the currency all of a document's amounts are in: "All prices are in Australian
+# dollars", "all amounts in this Order Form are stated in NZD", "Currency: CAD".
+_DOCUMENT_CURRENCY = re.compile(
+    r"\b(?:amounts|prices|fees|charges|figures|sums|rates)\b[^.;\n]{0,40}?"
+    r"\b(?:are|is|shall\s+be|will\s+be)\s+"
+    r"(?:(?:stated|expressed|quoted|denominated|shown|given|set\s+out)\s+)?in\s+"
+    rf"(?:(?P<code>(?-i:{_CODE}))|(?P<word>{_WORD}))\b"
+    rf"|^[^\S\n]*(?:\*\*)?currency(?:\*\*)?[^\S\n]*:(?:\*\*)?[^\S\n]*"
+    rf"(?:(?P<field_code>(?-i:{_CODE}))|(?P<field_word>{_WORD}))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# The currencies a bare "$" can stand for.
+_DOLLARS = frozenset({"USD", "AUD", "CAD", "NZD", "SGD", "HKD"})
+
+
+def _stated_currency(match: re.Match[str]) -> str | None:
+    code = match.group("code") or match.group("field_code")
+    if code:
+        return iso_currency(code)
+    return _currency_word(match.group("word") or match.group("field_word"))
+
+
+def document_currencies(view: TextView) -> list[tuple[str, int, int]]:
+    """The currencies the document says all its amounts are in, with where it says so."""
+    cached = view.shared.get("document_currencies")
+    if isinstance(cached, list):
+        return cached
+    found: list[tuple[str, int, int]] = []
+    if view.mentions(" in ", "currency"):
+        for match in view.finditer(_DOCUMENT_CURRENCY, _DOCUMENT_KEYS, before=60, after=60):
+            currency = _stated_currency(match)
+            if currency is not None:
+                found.append((currency, match.start(), match.end()))
+    view.shared["document_currencies"] = found
+    return found
+
+
+_DOCUMENT_KEYS = ("amounts", "prices", "fees", "charges", "figures", "sums", "rates", "currency")
+
+
+def dollar_currency(view: TextView) -> str | None:
+    """The dollars a bare "$" stands for when the document says which: "in Australian dollars"."""
+    stated = {currency for currency, _, _ in document_currencies(view)}
+    if len(stated) != 1:
+        return None
+    currency = stated.pop()
+    return currency if currency in _DOLLARS else None
+
+
+def _in_dollars(text: str, amount: Amount, dollars: str) -> Amount:
+    """``amount`` in ``dollars`` if it is written with a bare "$" and no code."""
+    written = text[amount.start : amount.end]
+    bare = written.startswith("$") and not re.search(r"[A-Z]{3}", written)
+    if not bare or amount.money.currency == dollars:
+        return amount
+    return Amount(Money(amount=amount.money.amount, currency=dollars), amount.start, amount.end)
 
 
 CHECKS = frozenset({"commercial.currencies"})
@@ -309,6 +411,17 @@ def extract(view: TextView) -> list[Hit]:
                 amount.money.currency,
                 amount.start,
                 amount.end,
+                LABELLED_FIELD,
+                status=FactStatus.PRESENT,
+            )
+        )
+    for stated, start, end in document_currencies(view):
+        billing.append(
+            view.hit(
+                "commercial.currencies",
+                stated,
+                start,
+                end,
                 LABELLED_FIELD,
                 status=FactStatus.PRESENT,
             )

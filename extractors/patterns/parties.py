@@ -24,6 +24,8 @@ _OPENING = 6000
 _SUFFIX = (
     r"(?:Inc\.?|Incorporated|Corp\.?|Corporation|L\.?L\.?C\.?|Ltd\.?|Limited|L\.?L\.?P\.?|L\.P\.|"
     r"LP|"
+    # Mexican and Latin American forms run past "S.A.": "S.A. de C.V.", "S. de R.L. de C.V.".
+    r"S\.A\.(?:P\.I\.)?[^\S\n]+de[^\S\n]+C\.V\.|S\.[^\S\n]?de[^\S\n]+R\.L\.(?:[^\S\n]+de[^\S\n]+C\.V\.)?|"
     r"P\.?L\.?C\.?|plc|GmbH|AG|SE|S\.A\.|S\.p\.A\.|B\.V\.|BV|N\.V\.|NV|Pty\.?[^\S\n]+Ltd\.?|"
     r"Pte\.?[ "
     r"\t]+Ltd\.?|"
@@ -53,7 +55,9 @@ _DEFINED = re.compile(
 # Where the text before a definition stops being about this party.
 _BOUNDARY = re.compile(
     r"\b(?:by\s+and\s+between|between|among|and|with|by)\b|;|\n\s*\n|^\s*\d+\.\s|\b(?:between|and|parties)"
-    r"\s*:|\)\s*,|\n(?=[^\S\n]*(?:\*\*)?[A-Za-z][A-Za-z ]{1,25}:)",
+    r"\s*:|\)\s*,|\n(?=[^\S\n]*(?:\*\*)?[A-Za-z][A-Za-z ]{1,25}:)"
+    # A numbered entry of a list of parties ("PARTIES\n(1) THORNBURY SYSTEMS LIMITED ...").
+    rf"|^[^\S\n]*(?=\((?:\d{{1,2}}|[a-h])\)[^\S\n]+(?-i:{_NAME.pattern}))",
     re.IGNORECASE | re.MULTILINE,
 )
 # In DOCX and Markdown a line is a paragraph, so a line break also ends a party's entry;
@@ -238,6 +242,8 @@ _FIELD = re.compile(
     r"|licensor|service provider|seller|contractor|billed to|bill to|sold by|supplied by|sold to"
     r"|ship to|shipped to|invoice to)(?:[ "
     r"\t]+(?:legal|entity|company|full)(?:[^\S\n]+name)?|[^\S\n]+name)?"
+    # The label said again in a second language: "Customer / Client:", "Provider / Fournisseur:".
+    r"(?:[^\S\n]*/[^\S\n]*[^\W\d_][^\W\d_'’ -]{1,24}?)?"
     # A colon, a cell border, a tab or dot leaders ("Customer ........ Fairmont, P.C.").
     r"[^\S\n]*(?:[:|\t]|\.{3,}|…+)(?:\*\*)?[^\S\n]*(?P<name>[A-Z][^\n|;\t]{1,80})",
     re.IGNORECASE,
@@ -474,11 +480,30 @@ def country_near(text: str, start: int, end: int) -> str | None:
     return None
 
 
+# "<defined name> is added as a Customer", "... shall become an additional Customer": a party
+# an amendment or order joins to the customer's side.
+_JOINED_AS = (
+    r"[^\S\n]+(?:is|are|shall\s+be|will\s+be|is\s+hereby|shall\s+become|will\s+become|becomes"
+    r"|joins)[^\S\n]+(?:(?:hereby|also)[^\S\n]+)?(?:added[^\S\n]+|joined[^\S\n]+)?"
+    r"(?:as[^\S\n]+)?an?[^\S\n]+(?:additional[^\S\n]+|further[^\S\n]+|new[^\S\n]+)?"
+    r"(?P<role>customer|client|subscriber|licensee)\b"
+)
+
+
+def joined_as(view: TextView, term: str) -> re.Match[str] | None:
+    """Where the text joins the party defined as ``term`` to a side ("X is added as a Customer")."""
+    pattern = re.compile(rf"\b{re.escape(term)}{_JOINED_AS}", re.IGNORECASE)
+    return pattern.search(view.text)
+
+
 def _assign_roles(view: TextView, parties: list[_Party]) -> None:
     for party in parties:
         role = role_of(party.term or "")
         if role is not None and party.role is PartyRole.OTHER:
             party.role = role
+    for party in parties:
+        if party.role is PartyRole.OTHER and party.term and joined_as(view, party.term):
+            party.role = PartyRole.CUSTOMER
     unknown = [party for party in parties if party.role is PartyRole.OTHER and party.term]
     if not unknown:
         return
@@ -535,6 +560,18 @@ def _fields(view: TextView) -> list[re.Match[str]]:
         if _NAME.match(match.group("name")):
             found.append(match)
     return [match for match in found if not _is_table_header(view, match.start("name"))]
+
+
+def _entry_end(view: TextView, field: re.Match[str]) -> int:
+    """Where a field's entry ends: its line, and the next if the address wrapped onto it."""
+    end = view.line(field.start("name"))[1]
+    if end + 1 >= len(view.text):
+        return end
+    next_start, next_end = view.line(end + 1)
+    following = view.text[next_start:next_end]
+    if not following.strip() or _FIELD.match("\n" + following) or _LABEL.match(following):
+        return end
+    return next_end
 
 
 def _key(name: str) -> str:
@@ -602,9 +639,7 @@ def known_parties(view: TextView) -> list[_Party]:
         party = _Party(
             name=name, start=match.start("name"), end=match.start("name") + len(raw), role=role
         )
-        party.country = country_near(
-            view.text, match.start("name"), view.line(match.start("name"))[1]
-        )
+        party.country = country_near(view.text, match.start("name"), _entry_end(view, match))
         by_key[_key(name)] = party
         parties.append(party)
     _letterhead(view, parties)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.patterns.core import MAX_LINE, NOT_AFTER_ABBREVIATION, TextView
+from extractors.patterns.money import find_amounts, named_currency
 
 # What separates two cells of a Markdown or DOCX row: a pipe or a tab, with the spaces around it.
 _CELL_SEPARATOR = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
@@ -162,3 +163,24 @@ def header_line(head: str) -> str:
         if line.strip() and not re.search(r"\d", bare) and _MONEY_COLUMN.search(line):
             return line
     return ""
+
+
+def header_currency(head: str) -> str | None:
+    """The currency a table's header gives its bare figures: "Quarterly Charge (USD)".
+
+    The header is the last line of the head with no figure of its own that names one currency
+    and either names a money column ("Amount (GBP)", "Fees in Australian dollars") or has
+    cells ("Item | Qty | €").
+    """
+    for line in reversed(head.split("\n")):
+        bare = _BRACKETED.sub("", line)
+        if not line.strip() or re.search(r"\d", bare) or next(find_amounts(line), None):
+            continue
+        if _PROSE.search(line) and not is_delimited(line):
+            break  # the running text above the table
+        if not (_MONEY_COLUMN.search(line) or is_delimited(line) or _CELL_BREAK.search(line)):
+            continue
+        currency = named_currency(line)
+        if currency is not None:
+            return currency
+    return None

@@ -41,9 +41,13 @@ _BILLING_LABEL = words(
     r"|invoices? (?:shall|will|must|are to) be (?:addressed|sent|issued) to)\b[^\S\n]*[:|\t]?"
 )
 _VAT = re.compile(
-    r"\b(?P<label>VAT|GST|HST|ABN|UID|USt-?IdNr\.?|TVA|IVA|BTW|NIF|CIF)"
-    r"(?i:[^\S\n]+(?:registration|reg\.?|identification|id))?(?i:[ "
-    r"\t]+(?:number|no\.?|#|id|nr\.?))?[^\S\n]*[:#.]?"
+    # Canada's GST/HST and Quebec's QST (TPS/TVQ) numbers too: "GST/HST registration number:
+    # 812345678 RT0001", "QST registration number: 1234567890 TQ0001".
+    r"\b(?P<label>(?:GST/HST|TPS/TVH|TPS/TVQ|GST/QST)(?![\w/])|VAT|GST|HST|QST|TVQ|TPS|ABN|UID"
+    r"|USt-?IdNr\.?|TVA|IVA|BTW|NIF|CIF)"
+    # The label's words may wrap onto the next line of a PDF ("registration\nnumber:").
+    r"(?i:\s+(?:registration|reg\.?|identification|id))?(?i:\s+(?:number|no\.?|#|id|nr\.?))?"
+    r"[^\S\n]*[:#.]?"
     # The number may have wrapped onto the next line of a PDF ("VAT\nDE145678912").
     r"(?:[^\S\n]*|[^\S\n]*\n[^\S\n]*(?=[A-Z]{1,2}\d|[A-Z]{2}[^\S\n]?\d|\d))"
     # Digit groups ("GB 204 5567 81", "81234 5678 RT0001", "IE\n3345678RH", "M2-0123456-7"),
@@ -56,6 +60,9 @@ _VAT_KEYS = (
     "vat",
     "gst",
     "hst",
+    "qst",
+    "tvq",
+    "tps",
     "abn",
     "uid",
     "ust-id",
@@ -84,6 +91,7 @@ _AFFILIATES = words(
     r"\baffiliates?\b[^.;]{0,80}?\b(?:may|shall be (?:entitled|permitted)|are "
     r"(?:entitled|permitted|authori[sz]ed)|can)"
     r" (?:to )?(?:use|access|purchase|order|enter into|place orders|receive|benefit)\b"
+    r"|\baffiliates?\b[^.;]{0,80}?\bwish(?:es)? to (?:use|access|receive)\b"
     r"|\b(?:used|accessed|purchased) by (?:customer and )?(?:its|customer[’']s) affiliates\b"
     r"|\bon behalf of (?:itself and )?(?:its|customer[’']s) affiliates\b"
     r"|\baffiliates? (?:are|is|shall be) (?:covered|included)\b|\bcustomer and its affiliates\b"
