@@ -135,6 +135,7 @@ def run(
         with session_scope(engine) as session:
             view = load_case_view(session=session, case_id=result.case_id)
     finally:
+        ahead.cancel()  # a file not read yet is not needed any more (an unknown --case)
         # The connections are closed now (SQLite writes its log back into the database
         # file), not left to a collection at exit that no longer comes.
         dispose_engines()
