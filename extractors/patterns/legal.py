@@ -72,12 +72,25 @@ _FEES = words(
     r"\b(?:fees|amounts?|sums?|charges|consideration|contract value|price|compensation)\b"
     r"(?: (?:actually )?(?:paid|payable|due|received))?"
 )
+# The verb of a cap sentence: "is limited to", "shall not exceed", "will not be liable for more
+# than", "capped at".
+_CAP_VERB = (
+    r"(?:(?:is|are|be|shall be|will be) (?:limited|capped) (?:to|at)|capped at"
+    r"|(?:(?:shall|will|does|do|may) (?:not|in no event|never)|not to)(?: in (?:the )?aggregate)?"
+    r" exceed"
+    r"|(?:shall|will) not be liable (?:for (?:any )?(?:amounts? )?(?:more|greater) than"
+    r"|in excess of))"
+)
+# What attaches an exception to a cap sentence, before the cap verb or after it.
+_EXCEPT = r"(?:except(?:ing)?|excluding|other than|save|apart from|with the exception of)\b"
 _CARVE_TRIGGER = words(
     r"\b(?:limitations?|exclusions?|caps?|limits?)\b(?:[^.]|\.(?=\d)){0,120}?\b(?:shall|will|do|"
     r"does) not apply\b"
     r"|\bexcept (?:for|with respect to|in the case of)\b(?:[^.]|\.(?=\d)){0,300}?\bin no event\b"
-    r"|\bexcept (?:for|with respect to|in the case of|as provided "
-    r"in)\b(?:[^.]|\.(?=\d)){0,300}?\b(?:shall|will) not exceed\b"
+    # The exception before the cap verb or after it: only what it names is uncapped, not what
+    # the cap is measured by ("... shall not exceed the amounts it is obliged to indemnify").
+    rf"|(?P<before_cap>\b{_EXCEPT}(?:[^.]|\.(?=\d)){{0,300}}?\b{_CAP_VERB}\b)"
+    rf"|\b{_CAP_VERB}\b(?:[^.]|\.(?=\d)){{0,240}}?(?P<after_cap>\b{_EXCEPT})"
     r"|\b(?:shall|will) (?:be unlimited|not be (?:limited|capped|subject to (?:any|the) "
     r"(?:limitation|cap)))\b"
     r"|\bunlimited liability\b|\buncapped\b"
@@ -152,6 +165,10 @@ _CARVE_KEYS = (
     "without limitation",
     "nothing",
     "except",
+    "excluding",
+    "other than",
+    "save",
+    "apart from",
     "unlimited",
     "uncapped",
     "not be limited",
@@ -319,16 +336,25 @@ def _carve_outs(view: TextView) -> list[Hit]:
     for match in view.finditer(_CARVE_TRIGGER, _CARVE_KEYS, before=260, after=360):
         start, end = view.sentence(match.start(), match.end())
         sentence = view.text[start:end]
-        if not re.search(r"liabil|limitation|cap\b|damages", sentence, re.IGNORECASE):
+        if not re.search(r"liab(?:il|le)|limitation|cap\b|damages", sentence, re.IGNORECASE):
             continue
+        read_from, read_to = start, end
+        if match.group("before_cap"):
+            read_from, read_to = match.start(), match.end()
+        elif match.group("after_cap"):
+            # "liability is limited to ..., except for fraud": the cap is the liability's, and
+            # only what the exception names is left uncapped.
+            if not re.search(r"liab(?:il|le)|damages", view.text[start : match.start()], re.I):
+                continue
+            read_from = match.start("after_cap")
         if re.search(
-            r"(?:apply|following)\s*(?:to|in respect of)?\s*:?\s*$",
+            r"(?:apply|following)\s*(?:to|in respect of)?\s*:?\s*$|:\s*$",
             view.text[match.end() : end] or sentence,
         ):
-            # "shall not apply to:" followed by a list: read to the end of the list.
-            blank = view.text.find("\n\n", end)
-            end = min(blank if blank >= 0 else len(view.text), end + 900)
-            sentence = view.text[start:end]
+            # "shall not apply to:", "Nothing ... limits liability for:" followed by a list:
+            # read to the end of the list.
+            end = read_to = _list_end(view, start, end)
+        sentence = view.text[read_from:read_to]
         sentence += _defined_carve_outs(view, sentence)
         labels = _carve_out_labels(sentence)
         if labels:
@@ -342,6 +368,79 @@ def _carve_outs(view: TextView) -> list[Hit]:
             view.hit("legal.unlimited_indemnity", True, match.start(), match.end(), CHECKED_CLAUSE)
         )
     return hits
+
+
+# The label of a list item at the start of a line: "7.1.2", "(a)", "ii)", "b.", a bullet.
+_ITEM_START = re.compile(
+    r"[^\S\n]*(?:(?P<number>\d{1,2}(?:\.\d{1,2})+)\.?|(?P<paren>\(?(?:[a-z]|[ivx]{1,5}|\d{1,2})\))"
+    r"|(?P<letter>[a-z])\.|(?P<bullet>[\u2022\u25aa\u25cf\u25e6*\u2013-]))(?=[^\S\n])",
+    re.IGNORECASE,
+)
+# A line that heads a new part: "## 8. Indemnities", "INDEMNIFICATION".
+_HEADING_LINE = re.compile(r"[^\S\n]*(?:#|[A-Z][A-Z0-9 .,&/()'’-]{3,80}$)")
+# How far past its lead a list is read at most, and how far when its items are not labelled.
+_LIST_REACH = 1500
+_UNLABELLED_REACH = 900
+
+
+def _item_kind(label: re.Match[str]) -> tuple[str, int]:
+    """The kind of an item label; numbered paragraphs by their depth (7.1 -> 2, 7.1.1 -> 3)."""
+    if label.group("number"):
+        return "number", label.group("number").count(".") + 1
+    for kind in ("paren", "letter", "bullet"):
+        if label.group(kind):
+            return kind, 0
+    return "", 0
+
+
+def _list_end(view: TextView, lead_start: int, lead_end: int) -> int:
+    """Where the list introduced by the lead ``[lead_start, lead_end)`` ("... for:") ends.
+
+    The items are the lines below it that start with a label of one kind ("7.1.1", "(a)", a
+    bullet), each with its wrapped lines, deeper sub-paragraphs included; the list ends at a
+    line of the parent level ("7.2"), a heading, a paragraph after an item's full stop, or a
+    blank line not followed by another item. Items without labels run to a blank line.
+    """
+    text = view.text
+    lead_line = text.rfind("\n", 0, lead_start) + 1
+    lead_label = _ITEM_START.match(text, lead_line)
+    lead_kind = _item_kind(lead_label) if lead_label else ("", 0)
+    kind: tuple[str, int] | None = None
+    end = lead_end
+    blank = False
+    ends_sentence = False
+    position = text.find("\n", lead_end)
+    for line_start, line_end in view.lines_after(position + 1) if position >= 0 else ():
+        if line_start > lead_end + _LIST_REACH:
+            break
+        line = text[line_start:line_end]
+        if not line.strip():
+            blank = True
+            continue
+        if line.strip() in view.furniture:
+            continue
+        label = _ITEM_START.match(text, line_start, line_end)
+        if kind is None:
+            if label is None:
+                break
+            kind = _item_kind(label)
+            if kind[0] == "number" and lead_kind[0] == "number" and kind[1] <= lead_kind[1]:
+                return lead_end  # "7.2" after "7.1 ... for:" is the next clause, not an item
+        elif label is not None:
+            found = _item_kind(label)
+            deeper = found[0] == kind[0] == "number" and found[1] > kind[1]
+            if found != kind and not deeper:
+                break
+        elif blank or ends_sentence or _HEADING_LINE.match(line):
+            break
+        blank = False
+        ends_sentence = line.rstrip().endswith(".")
+        end = line_end
+    if kind is None:
+        # Items without labels: to the first blank line, as far as they may reach.
+        blank_line = text.find("\n\n", lead_end)
+        return min(blank_line if blank_line >= 0 else len(text), lead_end + _UNLABELLED_REACH)
+    return end
 
 
 def _carve_out_labels(clause: str) -> list[str]:

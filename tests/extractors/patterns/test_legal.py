@@ -9,7 +9,7 @@ import pytest
 from extractors.facts import LiabilityCap, Money, PartyRole
 from extractors.patterns import legal
 
-from .helpers import values, view
+from .helpers import docx_view, values, view
 
 _PARTIES = (
     'This Agreement is between Acme Cloud, Inc. ("Provider") and Beta Stores LLC ("Customer").\n\n'
@@ -413,3 +413,199 @@ def test_services_owed_after_the_agreement_ends(text: str) -> None:
 )
 def test_no_post_termination_services_where_none_are_owed(text: str) -> None:
     assert values(legal.extract(view(text)), "legal.post_termination_services") == []
+
+
+# An exception attached to a cap sentence, before or after the cap verb.
+_STANDARD = {"fraud", "gross negligence", "willful misconduct"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Except for a party's fraud, gross negligence or willful misconduct, each party's "
+            "aggregate liability arising out of these Terms is limited to the fees paid or "
+            "payable by Customer in the twelve (12) months before the event giving rise to the "
+            "claim.",
+            _STANDARD,
+        ),
+        (
+            "Each party's liability is limited to the fees paid in the preceding twelve months, "
+            "except for its fraud, gross negligence or willful misconduct.",
+            _STANDARD,
+        ),
+        # PDF-wrapped: the exception starts on the next line.
+        (
+            "Each party's liability is limited\nto the fees paid in the preceding twelve months, "
+            "except for its fraud, gross\nnegligence or willful misconduct.",
+            _STANDARD,
+        ),
+        (
+            "5. Limitation of liability. Except for a party's fraud, gross negligence or willful\n"
+            "misconduct, each party's aggregate liability arising out of these Terms is limited "
+            "to\nthe fees paid or payable by Customer in the twelve (12) months before the event.",
+            _STANDARD,
+        ),
+        (
+            "Each party's total liability will not exceed the fees paid in the prior twelve "
+            "months, excluding liability for death or bodily injury and for fraud.",
+            {"bodily injury or death", "fraud"},
+        ),
+        (
+            "Other than for a breach of its confidentiality obligations, Provider will not be "
+            "liable for more than the fees paid under this Agreement.",
+            {"confidentiality obligations"},
+        ),
+        (
+            "Save in respect of fraud, each party's liability under this Agreement is capped at "
+            "USD 500,000.",
+            {"fraud"},
+        ),
+        (
+            "Provider's aggregate liability shall be capped at the fees paid in the prior twelve "
+            "(12) months, save for liability arising from its indemnification obligations.",
+            {"indemnification obligations"},
+        ),
+        (
+            "Each party's liability shall in no event exceed USD 1,000,000, other than liability "
+            "for gross negligence or wilful misconduct.",
+            {"gross negligence", "wilful misconduct"},
+        ),
+        # What the cap is measured by is not an exception to it.
+        (
+            "Save in the event of gross negligence or willful misconduct, the liability of the "
+            "Carrier shall not exceed twenty five percent (25%) of the value that the Shipper is "
+            "obliged to indemnify under Section 11.",
+            {"gross negligence", "willful misconduct"},
+        ),
+        # The exception's items on the lines below it.
+        (
+            "9.1 Each party's liability is limited to the fees paid in the prior twelve months, "
+            "except for:\n(a) fraud; and\n(b) gross negligence.\n9.2 Customer shall indemnify "
+            "Provider against third-party claims.\n",
+            {"fraud", "gross negligence"},
+        ),
+    ],
+)
+def test_an_exception_to_the_cap_in_either_order(text: str, expected: set[str]) -> None:
+    assert set(_values(text, "legal.uncapped_carve_outs")[0]) == expected
+
+
+def test_an_exception_after_the_cap_in_a_table_cell() -> None:
+    text = (
+        "Liability\tEach party's liability is limited to the fees paid in the preceding twelve "
+        "months, except for its fraud or gross negligence.\n"
+        "Governing law\tDelaware\n"
+    )
+    found = values(legal.extract(docx_view(_PARTIES + text)), "legal.uncapped_carve_outs")
+    assert set(found[0]) == {"fraud", "gross negligence"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An exception that names nothing left uncapped.
+        "Each party's liability is limited to the fees paid in the preceding twelve months, "
+        "except as otherwise agreed in an Order Form.",
+        # The cap names the confidentiality claim; the exception is something else.
+        "Liability for breach of confidentiality is limited to USD 1,000,000, except as set out "
+        "in Section 9.",
+        # An exception to the exclusion of indirect damages, not to a cap.
+        "In no event shall either party be liable for indirect or consequential damages, except "
+        "for breach of its confidentiality obligations.",
+        # No liability in the sentence: fees, not a cap.
+        "The fees for each Order Form are limited to the amounts set out in it, except for fees "
+        "for professional services performed on a time-and-materials basis.",
+    ],
+)
+def test_no_carve_outs_from_a_look_alike_exception(text: str) -> None:
+    assert _values(text, "legal.uncapped_carve_outs") == []
+
+
+# "Nothing ... limits ... liability for:" and its items on the lines that follow; the clause
+# ends at the next clause of the parent level or a heading, whatever that clause names.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "7. Limitation of liability\n"
+            "7.1 Nothing in this agreement limits or excludes the liability of either party for:\n"
+            "7.1.1 death or personal injury caused by its negligence; or\n"
+            "7.1.2 fraud or fraudulent misrepresentation.\n"
+            "7.2 Subject to clause 7.1, neither party shall be liable for any loss of profits, or "
+            "for any breach of confidentiality or infringement of intellectual property rights.\n"
+            "7.3 Subject to clause 7.1, each party's total aggregate liability shall be limited "
+            "to the total Charges paid during the twelve (12) months preceding the claim.\n",
+            {"bodily injury or death", "fraud"},
+        ),
+        # Items wrapped over lines, then an unnumbered paragraph of the parent clause.
+        (
+            "Nothing in these Terms excludes or limits either party's liability for:\n"
+            "(a) death or personal injury resulting from\n"
+            "its negligence;\n"
+            "(b) fraud; or\n"
+            "(c) any other liability which cannot be limited by law.\n"
+            "In all other cases, a party's liability for any breach of its confidentiality "
+            "obligations is limited to the fees paid.\n",
+            {"bodily injury or death", "fraud"},
+        ),
+        (
+            "Nothing in this Agreement shall limit either party's liability for:\n"
+            "(i) gross negligence or wilful misconduct;\n"
+            "(ii) fraud.\n"
+            "INDEMNIFICATION\n"
+            "Provider shall indemnify Customer against third-party claims.\n",
+            {"gross negligence", "wilful misconduct", "fraud"},
+        ),
+        (
+            "Nothing in this Agreement limits or excludes liability for:\n"
+            "• death or personal injury caused by negligence;\n"
+            "• fraud or fraudulent misrepresentation.\n"
+            "\n"
+            "Customer's obligations to pay the fees survive termination.\n",
+            {"bodily injury or death", "fraud"},
+        ),
+        # Markdown list with blank lines between the items.
+        (
+            "Nothing in this Agreement limits either party's liability for:\n\n"
+            "- fraud;\n\n"
+            "- gross negligence.\n\n"
+            "## 8. Indemnities\n\n"
+            "Provider shall indemnify Customer against third-party claims.\n",
+            {"fraud", "gross negligence"},
+        ),
+        # Sub-paragraphs as a DOCX gives them: one paragraph a line.
+        (
+            "7.1\tNothing in this agreement limits or excludes the liability of either party "
+            "for:\n"
+            "7.1.1\tdeath or personal injury caused by its negligence; or\n"
+            "7.1.2\tfraud or fraudulent misrepresentation.\n"
+            "7.2\tSubject to clause 7.1, neither party shall be liable for any breach of "
+            "confidentiality.\n",
+            {"bodily injury or death", "fraud"},
+        ),
+        # A cap that does not apply to an inline list stays as it was read.
+        (
+            "6.2 Where the cap does not apply. The cap in Section 6.1 shall not apply to (i) "
+            "liability for death or bodily injury caused by a party's negligence; (ii) a party's "
+            "fraud or fraudulent misrepresentation; or (iii) damages caused by a party's gross "
+            "negligence or willful misconduct.\n"
+            "6.3 No indirect damages. Neither party will be liable for lost profits.",
+            {"bodily injury or death", "fraud", "gross negligence", "willful misconduct"},
+        ),
+    ],
+)
+def test_a_nothing_limits_lead_reads_the_items_below_it(text: str, expected: set[str]) -> None:
+    assert set(_values(text, "legal.uncapped_carve_outs")[0]) == expected
+
+
+def test_a_nothing_limits_list_in_a_docx() -> None:
+    text = (
+        "7.1\tNothing in this agreement limits or excludes the liability of either party for:\n"
+        "7.1.1\tdeath or personal injury caused by its negligence; or\n"
+        "7.1.2\tfraud or fraudulent misrepresentation.\n"
+        "7.2\tSubject to clause 7.1, neither party shall be liable for any breach of "
+        "confidentiality.\n"
+    )
+    found = values(legal.extract(docx_view(_PARTIES + text)), "legal.uncapped_carve_outs")
+    assert set(found[0]) == {"bodily injury or death", "fraud"}
