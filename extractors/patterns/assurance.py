@@ -27,6 +27,15 @@ _ASSURANCE_VERBS = (
     r"|renew|have)"
 )
 _CUSTOMER_SLOT = "<customer>"
+# The customer helping itself to what the provider publishes for every customer: "Customer may
+# download the most recent SOC 2 report from the Trust Portal". Access of its own, from where
+# the material is published, asks nothing of the provider; a right to ask for it ("may
+# request", "upon Customer's request") or to have it delivered ("shall provide") still does.
+_SELF_SERVICE = (
+    r"(?:\s+\w+ly)?\s+(?:download|access|view|retrieve|consult)\b[^.;]{0,160}?"
+    r"\b(?:portal|trust\s+(?:cent(?:er|re)|page|site|hub)|security\s+(?:cent(?:er|re)|page|site)"
+    r"|website|web\s+site|online|dashboard|console|self-service)\b"
+)
 
 
 class Reading(StrEnum):
@@ -48,7 +57,8 @@ _ASSURANCE_CUES: tuple[tuple[Reading, str], ...] = (
     # The customer has a right to it or asks for it.
     (
         Reading.DEMAND,
-        rf"\b{_CUSTOMER_SLOT}(?:\s+or\s+its\s+[\w-]+)?\s+(?:may(?!\s+not\b)|can(?!not\b)"
+        rf"\b{_CUSTOMER_SLOT}(?:\s+or\s+its\s+[\w-]+)?\s+(?:(?:may(?!\s+not\b)|can(?!not\b))"
+        rf"(?!{_SELF_SERVICE})"
         r"|(?:shall\s+have|has|reserves)\s+the\s+right|is\s+entitled|requires?|will\s+require)\b",
     ),
     (
@@ -69,6 +79,7 @@ _ASSURANCE_CUES: tuple[tuple[Reading, str], ...] = (
     ),
     (Reading.PROMISE, rf"\bwill(?!\s+not\b)(?:\s+[\w,()-]+){{0,3}}?\s+{_ASSURANCE_VERBS}\b"),
     # The provider's standard offer.
+    (Reading.OFFER, rf"\b{_CUSTOMER_SLOT}(?:\s+or\s+its\s+[\w-]+)?\s+(?:may|can){_SELF_SERVICE}"),
     (
         Reading.OFFER,
         r"\bavailable\b|\b(?:we|our|us)\b|\b(?:consistent|aligned|in\s+line|in\s+accordance)"

@@ -70,6 +70,18 @@ _MAY = re.compile(
     r"\b(?P<who>[A-Z][\w&'’-]+)(?:\s+or\s+its\s+[\w-]+)?\s+(?:may|shall have the right to"
     r"|has the right to|is entitled)\b"
 )
+# The provider bound to let someone audit it: "Jarrah must permit the Customer ... to audit
+# Jarrah's information security controls", "shall permit audits ... by the Customer". Who is
+# let in (``who``) decides whether it is the customer's right.
+_PERMIT_AUDIT = re.compile(
+    r"\b(?:shall|must|will|agrees?\s+to|undertakes?\s+to|is\s+(?:required|obliged)\s+to)"
+    r"(?!\s+not\b)(?:\s+\w+){0,2}?\s+(?:permit|allow|enable|authori[sz]e)\s+"
+    r"(?:(?:the\s+)?(?P<who>[A-Z][\w&'’-]+)\b[^.;]{0,160}?\bto\s+(?:\w+\s+){0,2}?"
+    r"(?:audit|inspect|assess|examine|verify)"
+    r"|(?:\w+\s+){0,3}?(?:audits?|inspections?)\b[^.;]{0,120}?\bby\s+(?:the\s+)?"
+    r"(?P<by>[A-Z][\w&'’-]+))",
+    re.IGNORECASE,
+)
 _AUDIT_RIGHT = words(
     r"\b(?:customer|client|controller|its "
     r"(?:auditors?|representatives))\b[^.;]{0,80}?\b(?:may|shall have the right to|has the right "
@@ -157,6 +169,17 @@ def _customer_may(view: TextView, sentence: str) -> bool:
     return False
 
 
+def _customer_permitted(view: TextView, sentence: str) -> bool:
+    """Whether the sentence binds someone to let the customer (by role or name) audit."""
+    for match in _PERMIT_AUDIT.finditer(sentence):
+        who = (match.group("who") or match.group("by")).lower()
+        if who in {"customer", "client", "controller"}:
+            return True
+        if name_keys(view).get(who) is PartyRole.CUSTOMER:
+            return True
+    return False
+
+
 def _security_audits(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     keys = ("audit", "inspect", "assess", "review", "verif")
@@ -169,6 +192,7 @@ def _security_audits(view: TextView) -> list[Hit]:
             _AUDIT_RIGHT.search(sentence)
             or _AUDIT_BY.search(sentence)
             or _customer_may(view, sentence)
+            or _customer_permitted(view, sentence)
             or re.search(r"security audits?", sentence, re.IGNORECASE)
         ):
             hits.append(

@@ -387,3 +387,94 @@ def test_data_residency_in_more_wordings(text: str, expected: list[str]) -> None
 def test_a_transfer_is_not_where_the_data_resides() -> None:
     text = "Personal data transferred to the United States is protected by the SCCs."
     assert _security(text, "security.data_residency") == []
+
+
+_ACME = 'Acme Cloud, Inc. ("Provider") and Beta Stores LLC ("Customer") agree as follows.\n'
+
+
+# The provider bound to let the customer audit it: the customer's right, however it is worded.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jarrah must permit the Customer, or an independent auditor appointed by the Customer, "
+        "to audit Jarrah's information security controls, policies and records relating to the "
+        "Services once in every 12-month period, on 20 business days' notice.",
+        # PDF-wrapped.
+        "Provider shall permit the Customer, or an independent auditor appointed by the\n"
+        "Customer, to audit Provider's information security controls and records once in\n"
+        "every 12-month period.",
+        "Provider will allow Customer and its auditors to inspect the data centres used to "
+        "host Customer Data.",
+        "Provider agrees to permit audits of its information security controls by the Customer "
+        "once a year.",
+        # Table cell (tab-separated row).
+        "Annual audit\tProvider must permit the Customer to audit Provider's security controls "
+        "once a year.\n",
+    ],
+)
+def test_a_duty_to_permit_the_customers_audit_is_its_right(text: str) -> None:
+    text = _ACME + text
+    assert _security(text, "security.security_audit_rights")[:1] == [True]
+
+
+def test_a_duty_to_permit_an_audit_by_the_customer_known_by_its_defined_name() -> None:
+    text = (
+        'This Security Schedule is between Jarrah Cloud Pty Ltd ("Jarrah") and Moreton Bay Aged '
+        'Care Ltd ("Moreton").\n\nJarrah shall provide the Services to Moreton. Moreton shall '
+        "pay the fees.\n\nJarrah must permit Moreton to audit Jarrah's information security "
+        "controls once a year."
+    )
+    assert _security(text, "security.security_audit_rights")[:1] == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The customer lets the provider audit it: no right of the customer.
+        "Customer must permit Provider to audit Customer's use of the Services and its security "
+        "controls for compliance with the licence terms.",
+        # The provider's own auditors.
+        "Provider shall permit its external auditors to audit its information security controls.",
+        # Denied.
+        "Provider shall not permit any customer to audit its information security controls.",
+    ],
+)
+def test_no_audit_right_where_the_customer_is_not_the_one_permitted(text: str) -> None:
+    text = _ACME + text
+    assert True not in _security(text, "security.security_audit_rights")
+
+
+# The customer helping itself to the provider's published material is the offer; a right to
+# have it delivered or to ask for it is a demand.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customer may download the most recent SOC 2 Type II report from the Provider Trust "
+        "Portal after accepting its non-disclosure terms.",
+        "Customer may download\nthe most recent SOC 2 Type II report from the Halyard Trust\n"
+        "Portal after accepting its non-disclosure terms.",
+        "Customer can access Provider's current ISO 27001 certificate on Provider's trust center.",
+        "Customer may view a summary of the latest penetration test in the Provider security "
+        "portal.",
+        "Independent attestation\tProvider maintains a SOC 2 Type II attestation. Customer may "
+        "download the most recent SOC 2 Type II report from the Provider Trust Portal.\n",
+    ],
+)
+def test_self_service_access_to_the_providers_material_is_no_demand(text: str) -> None:
+    assert _demanded(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customer may request a copy of Provider's most recent SOC 2 Type II report.",
+        "Customer may request access to the SOC 2 Type II report through the Trust Portal.",
+        "Provider shall provide its SOC 2 Type II report to Customer annually; Customer may also "
+        "download it from the Trust Portal.",
+        "Upon Customer's request, Provider will make its SOC 2 Type II report available for "
+        "download from its trust portal.",
+        "Customer may obtain Provider's SOC 2 Type II report at any time.",
+    ],
+)
+def test_a_right_to_ask_for_it_next_to_a_portal_is_still_a_demand(text: str) -> None:
+    assert _demanded(text) == {"security.soc2_report"}
