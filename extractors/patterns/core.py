@@ -372,7 +372,7 @@ class TextView:
             tab = text.find("\t")
             while tab >= 0:
                 row_start, row_end = self.line(tab)
-                starts.extend((row_start, row_end + 1))
+                starts.extend((row_start, min(row_end + 1, len(text))))
                 tab = text.find("\t", row_end)
         # A wrapped line that opens with "(90)" or "(b)" can carry on the sentence before it.
         text = self.text

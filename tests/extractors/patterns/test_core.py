@@ -93,3 +93,10 @@ def test_a_hit_names_the_reader_that_made_it() -> None:
     assert made[0].reader == "test_core.test_a_hit_names_the_reader_that_made_it"
     # The reader is a label, not part of what the hit says.
     assert made[0] == Hit("legal.non_solicit", True, 0, 1, 0.5, reader="elsewhere")
+
+
+def test_a_tab_separated_row_may_end_the_text() -> None:
+    text = "Fees\nPlatform\tUSD 48,000"
+    text_view = view(text)
+    start, end = text_view.sentence(text.index("USD"), len(text))
+    assert text[start:end] == "Platform\tUSD 48,000"
