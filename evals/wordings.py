@@ -174,7 +174,8 @@ def rows(cuad: Mapping[Key, Tally], saas: Mapping[Key, Tally]) -> list[dict[str,
     return [
         {
             "path": path,
-            "reader": reader,
+            # A concept's wording is named "path: wording"; the path has its own column.
+            "reader": reader.removeprefix(f"{path}: "),
             "cuad": cuad.get((path, reader), Tally()).figures(),
             "saas": saas.get((path, reader), Tally()).figures(),
         }
