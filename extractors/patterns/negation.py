@@ -5,6 +5,12 @@ does not offer customer-managed keys", "Data migration is out of scope", "SSO: N
 included". Each becomes an *excluded* hit for its path, quoting the sentence; the rules
 treat that differently from a term nobody found.
 
+A denial governs the whole list it is said of: "Single sign-on (SAML 2.0) and SCIM
+provisioning are features of the Enterprise plan and are not part of this order", "does not
+include SSO, SCIM or an uptime SLA", and an upsell question answered by a denial ("Want SAML
+single sign-on, SCIM and a 99.99% uptime SLA? ... Nothing on this list is included in
+Starter") exclude every term of the list, not only the one next to the "not".
+
 Clauses that are themselves prohibitions ("shall not assign", "shall not solicit",
 "shall not compete") are never read with the general grammar, since their "not" is the
 clause; those paths only take the specific wordings listed for them.
@@ -360,6 +366,8 @@ def _negation(body: str) -> re.Pattern[str]:
 
 
 _GENERAL = (_NOT_BEFORE, _NO_BEFORE, _NO_DUTY, _AFTER, _FIELD, _LISTED, _WAIVES, _DELETED)
+# The wordings whose denial comes before the term, and so reaches the terms listed after it.
+_FORWARDS = frozenset({_NOT_BEFORE, _NO_BEFORE, _NO_DUTY, _WAIVES})
 
 
 @dataclass(frozen=True)
@@ -490,35 +498,290 @@ _NEGATION_CUES = (
 CHECKS = frozenset(path for rule in _RULES for path in rule.paths)
 
 
+# ---- A denial said of a list of terms -------------------------------------------------------
+# An item of a list is any concept of the table. "Audit logs" and "audit trails" are product
+# features, not audits.
+_ITEM = re.compile(
+    "|".join(
+        rf"(?P<c{index}>\b(?:{concept.pattern})\b)(?!\s+(?:logs?|logging|trails?)\b)"
+        for index, concept in enumerate(_CONCEPTS)
+    ),
+    re.IGNORECASE,
+)
+# What parts a list's items: commas, "and", "or", "as well as".
+_SEPARATOR = re.compile(
+    r"\s*(?:,|;|/|&|\b(?:and|or|nor|plus|as\s+well\s+as)\b)(?:\s*\b(?:and|or|nor)\b)?\s*",
+    re.IGNORECASE,
+)
+# A word that opens or carries a clause: an item holding one is where the list begins (read
+# backwards) or ends (read forwards).
+_CLAUSE_WORD = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|will|shall|may|can|could|would|should|must|has|have|had"
+    r"|does|do|did|includ\w*|provid\w*|support\w*|offer\w*|enabl\w*|gets?|that|which|who|if|when"
+    r"|where|while|whereas|unless|except|but|however|because|although)\b",
+    re.IGNORECASE,
+)
+_ITEM_WORDS = 6
+# "No SSO or SCIM charges": the list names what is not charged for, not what is left out.
+_PRICED = re.compile(
+    r"\b(?:charges?|fees?|costs?|prices?|pricing|payments?|rates?)\s*$", re.IGNORECASE
+)
+_PLAN = (
+    r"(?:the\s+|our\s+|an?\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:plans?|tiers?|editions?|packages?"
+    r"|subscriptions?|licen[cs]es?)"
+)
+# A predicate after a list that takes it out of the order; its subject is the list, so it
+# starts with the list's verb ("... are features of the Enterprise plan and are not part of
+# this order").
+_LIST_AFTER = re.compile(
+    r"\b(?:is|are|will\s+be|shall\s+be)\b(?:\s+(?!not\b)[^.;?!\n]{0,60}?\s+and\s+(?:is|are"
+    r"|will\s+be)\b)?\s+(?:"
+    r"not\s+(?:\w+\s+)?(?:part\s+of|included|available|provided|offered|purchased|ordered"
+    r"|covered|in\s+scope)"
+    r"|excluded|out\s+of\s+scope|unavailable|unsupported|sold\s+separately"
+    r"|(?:only\s+)?(?:available|included|offered|provided)\s+(?:only\s+)?(?:on|in|with|under"
+    r"|as\s+part\s+of)\s+" + _PLAN + r"\s+only\b"
+    r"|only\s+(?:available|included|offered|provided)\s+(?:on|in|with|under|as\s+part\s+of)\s+"
+    + _PLAN
+    + r")"
+    r"|\brequires?\s+(?:an?\s+)?(?:upgrade|higher\s+plan)\b",
+    re.IGNORECASE,
+)
+_LIST_AFTER_KEYS = (
+    "not part of",
+    "not included",
+    "not available",
+    "not provided",
+    "not offered",
+    "not purchased",
+    "not ordered",
+    "not covered",
+    "not in scope",
+    "excluded",
+    "out of scope",
+    "unavailable",
+    "unsupported",
+    "separately",
+    "only",
+    "upgrade",
+    "higher plan",
+)
+# A predicate before a list that keeps it out of the order: "Upgrade to Enterprise to get".
+_LIST_BEFORE = re.compile(
+    r"\bupgrad(?:e|ing)\s+to\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?(?:to\s+(?:get|unlock|add"
+    r"|access|enable|use)|for)\s+",
+    re.IGNORECASE,
+)
+# The sentence closing a question or upsell block that denies the list before it: "Nothing on
+# this list is included in Starter", "None of these are included", "Those come with
+# Enterprise - talk to sales to upgrade".
+_THESE = (
+    r"(?:these|those|they|the\s+above)(?:\s+(?:features?|items?|add-?ons?|capabilities|options"
+    r"|extras))?"
+)
+_CLOSER = re.compile(
+    r"\b(?:nothing|none)\s+(?:(?:on|in|of|from)\s+(?:this|that|these|those|the)\s+(?:list|above"
+    r"|items?|features?|add-?ons?)|of\s+(?:these|those|them|the\s+above))(?:\s+[\w-]+){0,2}?"
+    r"\s+(?:is|are)\s+(?:currently\s+)?(?:included|part\s+of|available|provided|offered)"
+    r"|\b" + _THESE + r"\s+(?:is|are)\s+not\s+(?:currently\s+)?(?:included|part\s+of|available"
+    r"|provided|offered)"
+    r"|\b" + _THESE + r"\s+(?:(?:is|are)\s+(?:only\s+)?(?:available|included|offered)|comes?"
+    r"|ships?)\s+(?:only\s+)?(?:with|on|in)\b[^.?!;\n]{0,60}?\b(?:upgrad\w*|only)\b",
+    re.IGNORECASE,
+)
+_CLOSER_KEYS = ("nothing", "none", "these", "those", "they", "the above")
+# How many sentences back from its closing denial a question or list introduction may be.
+_BLOCK_SENTENCES = 2
+_INTRODUCTION = re.compile(r"[?:][*_\s]*$")
+
+
+def _blanked(text: str) -> str:
+    """``text`` with its parentheses blanked out (same length): "(SAML 2.0)" parts nothing."""
+    return re.sub(r"\([^()\n]{0,60}\)", lambda m: " " * len(m.group()), text)
+
+
+def _items(
+    text: str, start: int, end: int, *, forwards: bool, continued: bool = False
+) -> list[tuple[int, int]]:
+    """The stretches of the list that ends at ``end`` (read backwards from it) or starts at
+    ``start`` (read forwards; ``continued`` when ``start`` is inside its first item); empty
+    when it is a list of what is charged for."""
+    stretch = _blanked(text[start:end])
+    bounds = [0]
+    for separator in _SEPARATOR.finditer(stretch):
+        bounds.extend((separator.start(), separator.end()))
+    bounds.append(len(stretch))
+    pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    if not forwards:
+        pieces.reverse()
+    items: list[tuple[int, int]] = []
+    for number, (piece_start, piece_end) in enumerate(pieces):
+        first, last = piece_start, piece_end
+        words = list(_CLAUSE_WORD.finditer(stretch, piece_start, piece_end))
+        if words:
+            # The list begins after the clause's last word, or ends before its first.
+            if forwards:
+                last = words[0].start()
+            else:
+                first = words[-1].end()
+        piece = stretch[first:last].strip()
+        if not piece and number == 0 and continued:
+            continue  # the rest of the term the denial named ("SSO" of "SSO, SCIM")
+        if not piece or len(re.findall(r"[\w%.-]+", piece)) > _ITEM_WORDS:
+            break
+        items.append((start + first, start + last))
+        if words:
+            break
+    if items:
+        final_start, final_end = items[-1] if forwards else items[0]
+        if _PRICED.search(text, final_start, final_end):
+            return []
+    return items
+
+
+def _concepts(text: str, start: int, end: int) -> set[int]:
+    """Indexes in ``_CONCEPTS`` of the concepts named in ``[start, end)``."""
+    return {index for match in _ITEM.finditer(text, start, end) for index in _indexes(match)}
+
+
+# An item that names only part of a term: "integrations with systems other than Salesforce",
+# "additional training" are out of scope while the integrations and training ordered are not.
+# (A heading run into the list, "Other terms\nSingle sign-on", qualifies nothing.)
+_PART_BEFORE = re.compile(
+    r"\b(?:other|additional|further|extra)[^\S\n]+(?:[\w-]+[^\S\n]+)?$", re.IGNORECASE
+)
+_PART_AFTER = re.compile(
+    r"\b(?:other\s+than|except|excluding|beyond|save\s+for|unless|more\s+than|in\s+excess\s+of)\b",
+    re.IGNORECASE,
+)
+
+
+def _listed(
+    text: str, start: int, end: int, *, forwards: bool, continued: bool = False
+) -> set[int]:
+    """The concepts named in whole by the items of the list at ``start`` or ``end`` (see
+    ``_items``)."""
+    listed: set[int] = set()
+    for item_start, item_end in _items(text, start, end, forwards=forwards, continued=continued):
+        for match in _ITEM.finditer(text, item_start, item_end):
+            if _PART_BEFORE.search(text, item_start, match.start()) or _PART_AFTER.search(
+                text, match.end(), item_end
+            ):
+                continue
+            listed.update(_indexes(match))
+    return listed
+
+
+def _indexes(match: re.Match[str]) -> set[int]:
+    """Indexes in ``_CONCEPTS`` of the concepts an ``_ITEM`` match names."""
+    return {int(name[1:]) for name, value in match.groupdict().items() if value is not None}
+
+
+def _denied_lists(view: TextView) -> list[tuple[int, int, set[int]]]:
+    """Spans that deny a list of terms, with the concepts of the list (``_CONCEPTS`` indexes)."""
+    text = view.text
+    found: list[tuple[int, int, set[int]]] = []
+    for match in view.finditer(_LIST_AFTER, _LIST_AFTER_KEYS, before=120, after=120):
+        start, end = view.sentence(match.start(), match.end())
+        if _QUALIFIED.match(text, match.end(), end):
+            continue
+        if listed := _listed(text, start, match.start(), forwards=False):
+            found.append((start, end, listed))
+    for match in view.finditer(_LIST_BEFORE, ("upgrad",), before=40, after=200):
+        start, end = view.sentence(match.start(), match.end())
+        if listed := _listed(text, match.end(), end, forwards=True):
+            found.append((start, end, listed))
+    if view.mentions("?", ":"):
+        found.extend(_denied_blocks(view))
+    return found
+
+
+def _denied_blocks(view: TextView) -> list[tuple[int, int, set[int]]]:
+    """Question or upsell blocks whose closing sentence denies the terms they list."""
+    text = view.text
+    blocks: dict[int, tuple[int, set[int]]] = {}
+    for match in view.finditer(_CLOSER, _CLOSER_KEYS, before=40, after=160):
+        start, end = view.sentence(match.start(), match.end())
+        if _QUALIFIED.match(text, match.end(), end):
+            continue
+        block_start = _block_start(view, start)
+        if listed := _concepts(text, block_start, match.start()):
+            _, earlier = blocks.get(block_start, (end, set()))
+            blocks[block_start] = (end, earlier | listed)
+    # A block closed twice ("Those come with Enterprise. Nothing on this list is included.")
+    # is one block, quoted whole.
+    merged: list[tuple[int, int, set[int]]] = []
+    for start, (end, listed) in sorted(blocks.items()):
+        if merged and start < merged[-1][1]:
+            last_start, last_end, last_listed = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), last_listed | listed)
+        else:
+            merged.append((start, end, listed))
+    return merged
+
+
+def _block_start(view: TextView, start: int) -> int:
+    """Where the block closed by the sentence at ``start`` begins: the earliest question or
+    list introduction ("...?", "...:") among the sentences just before it, else ``start``."""
+    block_start = sentence_start = start
+    for _ in range(_BLOCK_SENTENCES):
+        if sentence_start == 0:
+            break
+        previous_start, previous_end = view.sentence(sentence_start - 1, sentence_start)
+        if previous_start >= sentence_start:
+            break
+        if _INTRODUCTION.search(view.text, previous_start, previous_end):
+            block_start = previous_start
+        sentence_start = previous_start
+    return block_start
+
+
 def extract(view: TextView) -> list[Hit]:
     """Excluded hits for every term the document explicitly rules out."""
     hits: list[Hit] = []
-    if not view.mentions(*_NEGATION_CUES):
-        return hits
-    text = view.text
-    for rule in _RULES:
-        checked: set[int] = set()
-        for anchor in view.finditer(rule.anchor, rule.keys, before=250, after=250):
-            start, end = view.sentence(anchor.start(), anchor.end())
-            if start in checked:
-                continue
-            checked.add(start)
-            if rule.negations:
-                found = next(
-                    (
-                        m
-                        for body in rule.negations
-                        if (m := _negation(body).search(text, start, end))
-                    ),
-                    None,
-                )
-            else:
-                found = anchor
-            if found is None or _QUALIFIED.match(text, found.end(), end):
-                continue
-            for path in rule.paths:
-                hits.append(Hit(path, False, start, end, CHECKED_CLAUSE, FactStatus.EXCLUDED))
+    # Lists whose denial reaches past the term next to it: the terms after the first one a
+    # "no" or "does not include" denies, and the lists the list readers find.
+    lists: list[tuple[int, int, set[int]]] = []
+    if view.mentions(*_NEGATION_CUES):
+        for rule in _RULES:
+            _read_rule(view, rule, hits, lists)
+    lists.extend(_denied_lists(view))
+    done = {(hit.path, hit.start) for hit in hits}
+    for start, end, listed in lists:
+        for index in sorted(listed):
+            for path in _CONCEPTS[index].paths:
+                if (path, start) not in done:
+                    done.add((path, start))
+                    hits.append(Hit(path, False, start, end, CHECKED_CLAUSE, FactStatus.EXCLUDED))
     return hits
+
+
+def _read_rule(
+    view: TextView, rule: _Rule, hits: list[Hit], lists: list[tuple[int, int, set[int]]]
+) -> None:
+    """Adds ``rule``'s excluded hits to ``hits``, and to ``lists`` the further terms listed
+    after one it denies."""
+    text = view.text
+    checked: set[int] = set()
+    for anchor in view.finditer(rule.anchor, rule.keys, before=250, after=250):
+        start, end = view.sentence(anchor.start(), anchor.end())
+        if start in checked:
+            continue
+        checked.add(start)
+        found: re.Match[str] | None = anchor
+        forwards = False
+        if rule.negations:
+            found = None
+            for body, template in zip(rule.negations, _GENERAL, strict=True):
+                if found := _negation(body).search(text, start, end):
+                    forwards = template in _FORWARDS
+                    break
+        if found is None or _QUALIFIED.match(text, found.end(), end):
+            continue
+        for path in rule.paths:
+            hits.append(Hit(path, False, start, end, CHECKED_CLAUSE, FactStatus.EXCLUDED))
+        if forwards and (listed := _listed(text, found.end(), end, forwards=True, continued=True)):
+            lists.append((start, end, listed))
 
 
 def compile_all() -> None:

@@ -7,7 +7,7 @@ import pytest
 from extractors.facts import FactStatus
 from extractors.patterns import negation
 
-from .helpers import findings, view
+from .helpers import docx_view, findings, view
 
 
 def _excluded(text: str) -> set[str]:
@@ -223,3 +223,172 @@ def test_a_denial_of_rights_with_an_exception_excludes_no_beneficiary() -> None:
         "parties, except that Customer's Affiliates may enforce Section 9."
     )
     assert "legal.third_party_beneficiary" not in _excluded(text)
+
+
+def _excluded_in(text: str, render: str) -> set[str]:
+    """Excluded paths of ``text`` as plain text, wrapped like a PDF page or as a DOCX."""
+    if render == "pdf":
+        # A PDF line breaks where the column ends, so a sentence runs over several lines.
+        words = text.split(" ")
+        text = "\n".join(" ".join(words[i : i + 7]) for i in range(0, len(words), 7))
+        return _excluded(text)
+    if render == "docx":
+        return {
+            hit.path
+            for hit in negation.extract(docx_view(text))
+            if hit.status is FactStatus.EXCLUDED
+        }
+    return _excluded(text)
+
+
+_RENDERS = ("plain", "pdf", "docx")
+
+
+@pytest.mark.parametrize("render", _RENDERS)
+@pytest.mark.parametrize(
+    ("text", "paths"),
+    [
+        # A list, then a predicate that takes every item out of the order.
+        (
+            "Other terms\nSingle sign-on (SAML 2.0) and SCIM provisioning are features of the "
+            "Enterprise plan and are not part of this order.",
+            {"security.sso", "security.scim"},
+        ),
+        (
+            "SAML SSO, SCIM provisioning and customer-managed keys are not included in the "
+            "Team plan.",
+            {"security.sso", "security.scim", "security.customer_managed_keys"},
+        ),
+        (
+            "Single sign-on, SCIM and a 99.99% uptime SLA are not available on the Growth plan.",
+            {"security.sso", "security.scim", "service.uptime_percent"},
+        ),
+        (
+            "SSO, SCIM user provisioning and data residency are available on the Enterprise "
+            "plan only.",
+            {"security.sso", "security.scim", "security.data_residency"},
+        ),
+        (
+            "Single sign-on and SCIM provisioning are only available on the Enterprise plan.",
+            {"security.sso", "security.scim"},
+        ),
+        (
+            "Implementation services, data migration and training are sold separately.",
+            {
+                "implementation.professional_services",
+                "implementation.data_migration",
+                "implementation.training",
+            },
+        ),
+        (
+            "SAML single sign-on and SCIM provisioning require an upgrade to Business.",
+            {"security.sso", "security.scim"},
+        ),
+        # A predicate, then the list it governs.
+        (
+            "The Starter plan does not include SSO, SCIM provisioning or an uptime SLA.",
+            {"security.sso", "security.scim", "service.uptime_percent"},
+        ),
+        (
+            "Upgrade to Enterprise to get SAML single sign-on, SCIM and audit rights.",
+            {"security.sso", "security.scim", "legal.audit_rights"},
+        ),
+        # A question or upsell block whose closing sentence denies the list.
+        (
+            "Want SAML single sign-on, SCIM user provisioning, audit logs and a 99.99% uptime "
+            "SLA? Those come with Pebblestack Enterprise - talk to sales to upgrade. Nothing on "
+            "this list is included in Starter.",
+            {"security.sso", "security.scim", "service.uptime_percent"},
+        ),
+        (
+            "Need single sign-on or SCIM provisioning? None of these are included in your plan.",
+            {"security.sso", "security.scim"},
+        ),
+        (
+            "Looking for SSO and SCIM? These features are not included in the Basic plan.",
+            {"security.sso", "security.scim"},
+        ),
+    ],
+)
+def test_a_denial_covers_every_item_of_the_list_it_governs(
+    text: str, paths: set[str], render: str
+) -> None:
+    assert paths <= _excluded_in(text, render)
+
+
+_IDENTITY = frozenset({"security.sso", "security.scim"})
+
+
+@pytest.mark.parametrize("render", _RENDERS)
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # The plan the customer bought includes the features.
+        (
+            "Single sign-on (SAML 2.0) and SCIM provisioning are features of the Enterprise plan.",
+            _IDENTITY,
+        ),
+        ("SSO, SCIM provisioning and a 99.9% uptime SLA are included in this order.", _IDENTITY),
+        (
+            "SSO and SCIM are available on the Enterprise plan, which Customer has purchased.",
+            _IDENTITY,
+        ),
+        # Only the item next to the denial is denied; the one before the turn is granted.
+        ("SSO is enabled for all users and SCIM is not included.", {"security.sso"}),
+        # A question nobody answers with a denial.
+        (
+            "Want help setting up SAML single sign-on or SCIM? Our support team can configure "
+            "both.",
+            _IDENTITY,
+        ),
+        # A denial of the charges for the items, not of the items.
+        ("No set-up, SSO configuration or SCIM onboarding charges are payable.", _IDENTITY),
+        # An exception keeps the items alive.
+        ("SSO and SCIM are not included unless Customer orders the Identity add-on.", _IDENTITY),
+    ],
+)
+def test_lists_that_are_not_denied_stay(text: str, kept: set[str], render: str) -> None:
+    assert _excluded_in(text, render) & kept == set()
+
+
+def test_the_denied_list_is_not_present_in_a_lower_plan_receipt() -> None:
+    facts = findings(
+        "## Need more?\n\nWant SAML single sign-on, SCIM user provisioning, audit logs and a "
+        "99.99% uptime SLA? Those come with **Pebblestack Enterprise** — talk to sales to "
+        "upgrade. Nothing on this list is included in Starter.\n\n## The fine print\n"
+    )
+    for path in ("security.sso", "security.scim", "service.uptime_percent"):
+        assert facts[path].status is FactStatus.EXCLUDED, path
+    # "audit logs" is a product feature, not a right to audit.
+    assert "legal.audit_rights" not in facts
+
+
+def test_a_feature_granted_outside_the_denied_list_stays_present() -> None:
+    facts = findings(
+        "Your plan includes single sign-on via SAML 2.0.\n\n"
+        "Want SCIM user provisioning and audit logs? Nothing on this list is included in Team."
+    )
+    assert facts["security.sso"].status is FactStatus.PRESENT
+    assert facts["security.scim"].status is FactStatus.EXCLUDED
+
+
+def test_an_item_naming_part_of_a_term_leaves_the_term() -> None:
+    text = (
+        "Out of Scope\nCustom report development beyond the twenty (20) standard dashboards, "
+        "integrations with systems\nother than Salesforce and NetSuite, additional training "
+        "and any data cleansing of legacy records are out of scope and\nrequire a change order."
+    )
+    assert _excluded(text) & {"implementation.integrations", "implementation.training"} == set()
+
+
+def test_a_block_closed_twice_is_quoted_once() -> None:
+    text = (
+        "## Need more?\n\nWant SAML single sign-on and SCIM user provisioning? Those come with "
+        "**Pebblestack Enterprise** — talk to sales to upgrade. Nothing on this list is "
+        "included in Starter.\n"
+    )
+    hits = [hit for hit in negation.extract(view(text)) if hit.path == "security.sso"]
+    assert len(hits) == 1
+    assert text[hits[0].start : hits[0].end].endswith(
+        "Nothing on this list is included in Starter."
+    )
