@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from extractors.facts import Money
 from extractors.patterns.confidence import (
@@ -150,6 +151,40 @@ _INCLUDES_ONE_TIME = re.compile(
     re.IGNORECASE,
 )
 
+# A price stated with a sales tax in it: "incl. GST", "(GST incl.)", "inclusive of VAT", "gross".
+_TAX_NAME = r"(?:GST|VAT|HST|sales[^\S\n]+tax|tax(?:es)?)"
+_TAX_INCLUDED = re.compile(
+    rf"\b(?:incl(?:\.|uding\b|usive\b|uded\b)?|inc\.?)[^\S\n]*(?:of[^\S\n]+)?{_TAX_NAME}\b"
+    rf"|\b{_TAX_NAME}[^\S\n]*[-(]?[^\S\n]*(?:incl(?:\.|uded\b|usive\b)?|inc\b\.?)"
+    r"|\bgross\b",
+    re.IGNORECASE,
+)
+# A document saying all its prices hold the tax: "All prices ... include GST".
+_PRICES_INCLUDE = re.compile(
+    r"\b(?:prices|fees|amounts|charges)\b[^.;\n]{0,60}?\b(?:includ(?:e|es|ing)|inclusive\s+of)"
+    rf"\s+{_TAX_NAME}\b",
+    re.IGNORECASE,
+)
+# The tax a tax-inclusive price holds: "The GST component of the total annual price is $6,000",
+# "includes VAT of EUR 2,100".
+_TAX_PART = re.compile(
+    rf"\b{_TAX_NAME}\s+(?:component|amount|portion|element|part|included)\b"
+    rf"|\binclud\w*\s+{_TAX_NAME}\s+of\b",
+    re.IGNORECASE,
+)
+# An amount stated without the tax: "AUD 60,000 excl. GST", "USD 1,000 + VAT", "net of tax".
+_WITHOUT_TAX = re.compile(
+    r"[^\S\n]*\(?[^\S\n]*(?:excl(?:\.|uding\b|usive\s+of\b)?|ex\b\.?|before|net\s+of|plus\b|\+)"
+    rf"[^\S\n]*{_TAX_NAME}\b",
+    re.IGNORECASE,
+)
+# The highest sales tax rate a tax component can stand for (as a share of the net amount).
+_MAX_TAX_SHARE = 0.3
+# Money columns of a header whose cells a PDF or plain text does not tell apart.
+_MONEY_COLUMN = re.compile(
+    r"\b(?:fees?|amounts?|prices?|charges?|totals?|costs?|net|list)\b", re.IGNORECASE
+)
+
 
 @dataclass(frozen=True)
 class _Found:
@@ -220,7 +255,9 @@ def _gap_allows(view: TextView, label: re.Match[str], gap: str) -> bool:
     # above ("Services ..., up to 40,000 members") would otherwise read as its sentence.
     sentence_start = line_start if starts_line else view.sentence(label.start(), label.end())[0]
     before = view.text[max(sentence_start, label.start() - 80) : label.start()]
-    return not _NOT_A_VALUE.search(before + " " + label.group(0) + " " + gap)
+    said = before + " " + label.group(0) + " " + gap
+    # "The GST component of the total annual price is $6,000": the tax in it, not the value.
+    return not (_NOT_A_VALUE.search(said) or _TAX_PART.search(said))
 
 
 def _labelled(
@@ -265,7 +302,8 @@ def _annual_column(header: str) -> int | None:
     """Index of the last annual column of a table header with cell separators."""
     cells = split_cells(header)
     indexes = [i for i, cell in enumerate(cells) if _ANNUAL_COLUMN.search(cell)]
-    return indexes[-1] if indexes else None
+    net = [i for i in indexes if not _TAX_INCLUDED.search(cells[i])]
+    return (net or indexes)[-1] if indexes else None
 
 
 def _header(view: TextView, start: int, end: int) -> tuple[str | None, int | None] | None:
@@ -702,10 +740,24 @@ _PER_UNIT = re.compile(
 )
 # The quantity a unit price is multiplied by: "120 users x", "| 100 users |", "40 seats".
 _QUANTITY = re.compile(
-    r"(?<![\d.,])(?P<q>\d{1,3}(?:,\d{3})+|\d+)(?:[^\S\n]+(?:named[^\S\n]+)?[A-Za-z][\w-]*)?"
+    r"(?<![\w.,])(?P<q>\d{1,3}(?:,\d{3})+|\d+)(?:[^\S\n]+(?:named[^\S\n]+)?[A-Za-z][\w-]*)?"
     r"[\s|]*(?:[x\u00d7*@]|at)?[\s|]*$",
     re.IGNORECASE,
 )
+_COUNT = r"\d{1,3}(?:,\d{3})+|\d+"
+# The count a line item opens with: "25 x", "25 ×", "Qty 25", "Quantity: 25", "25 seats of".
+# The item's name between it and the unit price may hold figures of its own ("Office 365").
+_ITEM_QUANTITY = re.compile(
+    r"(?:^|(?<=[\s|:(]))[\s|*\u2022\u00b7-]*(?:"
+    rf"(?:qty|quantity)\.?[^\S\n]*[:|\t]?[\s|]*(?P<count>{_COUNT})(?![\w.,])"
+    rf"|(?P<times>{_COUNT})[^\S\n]*[x\u00d7*](?![\w])"
+    rf"|(?P<of>{_COUNT})[^\S\n]+(?P<unit>[A-Za-z][\w-]*)[^\S\n]+of\b)",
+    re.IGNORECASE,
+)
+# What a count of, not a quantity bought: "12 months of", "2 years of".
+_SPAN_UNITS = frozenset({"day", "week", "hour", "month", "quarter", "year", "mo", "yr", "mth"})
+# A price for each unit of a line's quantity: "@ USD 300", "at $60", "x USD 60", "each".
+_EACH_MARK = re.compile(r"(?:@|\bat|(?<![\w])[x\u00d7*])[\s|]*$", re.IGNORECASE)
 _NEGATIVE_LEAD = re.compile(r"[-\u2013\u2212(][^\S\n]*$")
 # What follows an amount that still speaks of it.
 _TAIL = 40
@@ -729,6 +781,7 @@ class _FeeLine:
     derived: bool = False
     in_row: bool = True
     total: bool = False  # a row totalling the lines above it for the same period
+    mixed: bool = False  # in a table whose rows are in several currencies
 
 
 def _period(text: str) -> str | None:
@@ -778,6 +831,28 @@ def _quantity(text: str) -> int | None:
     return value if value > 0 else None
 
 
+def _item_quantity(text: str, *, anchored: bool = True) -> int | None:
+    """The count a line item states before its item ("25 x Routing Planner seat @").
+
+    In a row the count opens the row; in running text it is the last one before the price.
+    """
+    found = None
+    for match in _ITEM_QUANTITY.finditer(text):
+        if anchored and text[: match.start()].strip(" \t|"):
+            break
+        unit = (match.group("unit") or "").lower().rstrip("s")
+        if unit in _SPAN_UNITS:
+            continue
+        found = match
+        if anchored:
+            break
+    if found is None:
+        return None
+    figure = found.group("count") or found.group("times") or found.group("of")
+    value = int(figure.replace(",", ""))
+    return value if value > 0 else None
+
+
 def _head_period(row: Row, view: TextView, amount: Amount) -> str | None:
     """The period the table's header gives the column an amount stands in."""
     header = header_line(row.head)
@@ -802,6 +877,8 @@ def _head_period(row: Row, view: TextView, amount: Amount) -> str | None:
 def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | None:
     """The recurring fee a table row states, if it states one."""
     text = view.text
+    stops = {amount.start: following.start for amount, following in pairwise(amounts)}
+    amounts = _without_taxed_columns(row, amounts)
     last = amounts[-1]
     label = text[row.start : amounts[0].start]
     context = (
@@ -816,10 +893,7 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
         return _total_line(view, row, label, context, amounts)
     if _NOT_THE_FEES_RX.search(label):
         return None
-    priced = [
-        _read_amount(view, amount, following.start if following else row.end)
-        for amount, following in zip(amounts, [*amounts[1:], None], strict=True)
-    ]
+    priced = [_read_amount(view, amount, stops.get(amount.start, row.end)) for amount in amounts]
     final = priced[-1]
     if final.once or _ONE_TIME_RX.search(label):
         return None
@@ -832,8 +906,13 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
         else 1.0
     )
     money = last.money
-    if final.unit is not None:
-        quantity = _quantity(text[amounts[-2].end if len(amounts) > 1 else row.start : last.start])
+    lead = text[amounts[-2].end if len(amounts) > 1 else row.start : last.start]
+    counted = _item_quantity(label) if len(amounts) == 1 else None
+    # "25 x Seat @ USD 60 per user per month", and "3 x Sandbox @ USD 100 per month": a price
+    # for each of the line's count.
+    each = counted is not None and final.period is not None and _EACH_MARK.search(lead)
+    if final.unit is not None or each:
+        quantity = counted or _quantity(lead)
         if quantity is None or final.period is None:
             return None
         return _unit_line(money, quantity, final, (row.start, row.end), sign)
@@ -868,6 +947,35 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
     )
 
 
+def _taxed_columns(row: Row, count: int) -> list[bool] | None:
+    """Whether each of the last ``count`` money columns of a row's header holds a sales tax."""
+    header = header_line(row.head)
+    if not header:
+        return None
+    if row.tabular:
+        header_cells = [header[start:end] for start, end in cells(header, 0, len(header))]
+        flags = [bool(_TAX_INCLUDED.search(cell)) for cell in header_cells]
+        return flags[-count:] if len(flags) >= count else None
+    starts = [match.start() for match in _MONEY_COLUMN.finditer(header)]
+    if len(starts) < count:
+        return None
+    segments = [header[a:b] for a, b in zip(starts, [*starts[1:], len(header)], strict=True)]
+    return [bool(_TAX_INCLUDED.search(segment)) for segment in segments[-count:]]
+
+
+def _without_taxed_columns(row: Row, amounts: list[Amount]) -> list[Amount]:
+    """A row's amounts less those under a column with the tax in it, when one without remains.
+
+    "| Item | Annual fee (ex GST) | Annual fee (incl. GST) |": the value is the fee without tax.
+    """
+    if len(amounts) < 2:
+        return amounts
+    flags = _taxed_columns(row, len(amounts))
+    if flags is None or all(flags) or not any(flags):
+        return amounts
+    return [amount for amount, taxed in zip(amounts, flags, strict=True) if not taxed]
+
+
 def _total_line(
     view: TextView, row: Row, label: str, context: str, amounts: list[Amount]
 ) -> _FeeLine | None:
@@ -885,7 +993,7 @@ def _total_line(
         or (_ONE_TIME_RX.search(context) and not _RECURRING_RX.search(label))
     ):
         return None
-    last = amounts[-1]
+    last = _without_taxed_columns(row, amounts)[-1]
     priced = _read_amount(view, last, row.end)
     if priced.once or priced.unit is not None:
         return None
@@ -990,9 +1098,10 @@ def _close(a: float, b: float) -> bool:
 def _unit_line(
     money: Money, quantity: int, priced: _Priced, span: tuple[int, int], sign: float = 1.0
 ) -> _FeeLine:
-    assert priced.period is not None and priced.unit is not None
+    assert priced.period is not None
     factor = _PER_YEAR[priced.period]
-    how = f"{quantity} x {_figure_text(money)} per {priced.unit} per {priced.period}"
+    per_unit = f" per {priced.unit}" if priced.unit is not None else ""
+    how = f"{quantity} x {_figure_text(money)}{per_unit} per {priced.period}"
     if factor != 1:
         how += f" x {factor}"
     return _FeeLine(
@@ -1024,11 +1133,15 @@ def _prose_lines(view: TextView, amounts: list[Amount]) -> list[_FeeLine]:
         ):
             continue
         span = (start, end)
+        counted = _item_quantity(lead, anchored=False)
         if priced.unit is not None:
-            quantity = _quantity(lead)
+            quantity = _quantity(lead) or counted
             if quantity is None:
                 continue
             lines.append(replace(_unit_line(amount.money, quantity, priced, span), in_row=False))
+            continue
+        if counted is not None and _EACH_MARK.search(lead):
+            lines.append(replace(_unit_line(amount.money, counted, priced, span), in_row=False))
             continue
         factor = _PER_YEAR[priced.period]
         how = f"{_figure_text(amount.money)} per {priced.period}" + (
@@ -1099,7 +1212,18 @@ def _fee_lines(view: TextView, taken: list[tuple[int, int]]) -> list[_FeeLine]:
             prose.append(amount)
         else:
             by_row.setdefault(row.start, (row, []))[1].append(amount)
-    lines = [line for row, amounts in by_row.values() if (line := _row_line(view, row, amounts))]
+    # The currencies each table states its amounts in: a line of a table whose rows are in
+    # several currencies is never the year's fees alone, even when its other rows are unread.
+    currencies: dict[str, set[str]] = {}
+    for row, amounts in by_row.values():
+        currencies.setdefault(header_line(row.head), set()).update(
+            amount.money.currency for amount in amounts
+        )
+    lines = [
+        replace(line, mixed=len(currencies[header_line(row.head)]) > 1)
+        for row, amounts in by_row.values()
+        if (line := _row_line(view, row, amounts))
+    ]
     lines += _prose_lines(view, prose)
     return sorted(lines, key=lambda line: line.spans[0])
 
@@ -1171,7 +1295,9 @@ def _sum_fee_lines(view: TextView, lines: list[_FeeLine], totals: list[_Stated])
     longest = max(candidates, key=lambda block: (len(block), -block[0].spans[0][0]))
     total = _year_total(longest, view.text)
     currency = longest[0].currency
-    if len({line.currency for line in lines if line.in_row == longest[0].in_row}) > 1:
+    if len({line.currency for line in lines if line.in_row == longest[0].in_row}) > 1 or any(
+        line.mixed for line in longest
+    ):
         return None  # fees in several currencies are never added up, nor one of them picked
     block = _counted(longest, view.text)
     stated = all(line.period_stated for line in block)
@@ -1238,7 +1364,55 @@ def extract(view: TextView) -> list[Hit]:
         derived = _derived(summed, _spread_over_term(view, totals))
         if derived is not None:
             annual.append(derived)
+    if annual and view.mentions("gst", "vat", "hst", "tax", "gross"):
+        included = _PRICES_INCLUDE.search(view.text) is not None
+        parts = list(_TAX_PART.finditer(view.text))
+        annual = [_net_of_tax(view, hit, included, parts) for hit in annual]
     return [item.hit for item in totals] + annual
+
+
+def _net_of_tax(view: TextView, hit: Hit, included: bool, parts: list[re.Match[str]]) -> Hit:
+    """A value stated with a sales tax in it, less that tax where the document states it.
+
+    The tax is in the value when its statement, the column it stands in or a statement that
+    all prices include it says so; what is without it is an amount beside it stated without
+    the tax ("AUD 66,000 incl. GST (AUD 60,000 excl. GST)"), or the value less the tax the
+    document says it holds ("The GST component of the total annual price is $6,000.00").
+    """
+    text = view.text
+    money: Money = hit.value
+    row = row_at(view, hit.start)
+    head = header_line(row.head) if row is not None else ""
+    stated = text[hit.start : min(len(text), hit.end + 30)]
+    if not (included or _TAX_INCLUDED.search(stated) or _TAX_INCLUDED.search(head)):
+        return hit
+    # The amount beside it: in its statement or right after ("... incl. GST (AUD 60,000 ...").
+    end = min(len(text), hit.end + 60)
+    paragraph_end = text.find("\n\n", hit.start, end)
+    for amount in view_amounts_in(view, hit.start, end if paragraph_end < 0 else paragraph_end):
+        if _WITHOUT_TAX.match(text, amount.end) and _plausible_tax(money, amount.money):
+            note = f"stated without tax: {_figure_text(amount.money)}"
+            return replace(hit, value=amount.money, note=note)
+    for part in parts:
+        part_start, part_end = view.sentence(part.start(), part.end())
+        tax = next(view_amounts_in(view, part.end(), part_end), None)
+        if tax is None or tax.money.currency != money.currency:
+            continue
+        net = Money(amount=round(money.amount - tax.money.amount, 2), currency=money.currency)
+        if not _plausible_tax(money, net):
+            continue
+        note = f"derived: {_figure_text(money)} with tax less the tax of {_figure_text(tax.money)}"
+        spans = sorted({*hit.spans, (part_start, part_end)})
+        (first_start, first_end), *more = spans
+        return Hit(ACV_PATH, net, first_start, first_end, DERIVED, more=tuple(more), note=note)
+    return hit
+
+
+def _plausible_tax(gross: Money, net: Money) -> bool:
+    """Whether ``net`` can be ``gross`` without a sales tax: same currency, a tax share in range."""
+    if gross.currency != net.currency or not 0 < net.amount < gross.amount:
+        return False
+    return (gross.amount - net.amount) / net.amount <= _MAX_TAX_SHARE
 
 
 def _derived(summed: Hit | None, spread: Hit | None) -> Hit | None:

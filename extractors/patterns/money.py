@@ -106,7 +106,8 @@ MONEY_RE = re.compile(
     rf"(?:(?P<code_before>{_CODE})(?:{_WRAP}|[^\S\n]?(?P<sym_after_code>\$|€|£)?[^\S\n]?)"
     rf"|(?P<symbol>{_SYMBOL})[^\S\n]?)"
     rf"(?P<figure>{_FIGURE})(?P<scale>{_SCALE_RX})?"
-    rf"(?:[^\S\n]?(?P<code_after>{_CODE}))?"
+    # A code after the figure is its own unless a figure follows it ("EUR 12,100.00\tEUR 10").
+    rf"(?:[^\S\n]?(?P<code_after>{_CODE})(?![^\S\n]?[\d$€£]))?"
     rf"|(?P<figure2>{_FIGURE})(?P<scale2>{_SCALE_RX})?[^\S\n]?"
     # A code followed by a figure is that figure's ("120 EUR 96.00", "1\tUSD 8,000.00").
     rf"(?:(?P<code2>{_CODE})(?![^\S\n]?[\d$€£])|(?P<word2>(?i:{_WORD}))\b|(?P<symbol2>€|£))"

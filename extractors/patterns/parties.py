@@ -390,6 +390,7 @@ def _name_at(view: TextView, start: int, definition_start: int) -> tuple[int, in
     cut = _NAME_END.search(segment)
     name_end = start + (cut.start() if cut else len(segment))
     name_start, name_end = view.trim(start, name_end)
+    name_start = _below_heading(view, name_start, name_end)
     name = text[name_start:name_end].strip(" ,;:*")
     if (
         not name
@@ -401,6 +402,25 @@ def _name_at(view: TextView, start: int, definition_start: int) -> tuple[int, in
     ):
         return None
     return name_start, name_start + len(text[name_start:name_end].rstrip(" ,;:*"))
+
+
+def _below_heading(view: TextView, start: int, end: int) -> int:
+    """Where a name that runs over a line break starts: at its legal form's line, below a heading.
+
+    A title ("QUOTE Q-2026-1187") on the line above a party's line is no part of its name; a
+    short line followed by a longer one that opens with a whole legal name is such a heading.
+    A name that wrapped is preceded by a full line, at least half as long as the one below.
+    """
+    text = view.text
+    while (line_break := text.find("\n", start, end)) >= 0:
+        above = text[view.line(start)[0] : line_break].strip()
+        below_start, below_end = view.line(line_break + 1)
+        below = text[below_start:below_end]
+        opening = below_start + len(below) - len(below.lstrip())
+        if _NAME.match(text, opening, end) is None or len(above) * 2 > len(below.strip()):
+            break
+        start = opening
+    return start
 
 
 def _looks_like_a_name(name: str) -> bool:

@@ -97,6 +97,22 @@ _WITNESS = words(r"\bin witness whereof\b|\bsignatures?\b[^\S\n]*(?:page|block)?
 _DATE_LABEL = re.compile(
     r"\b(?:date[d]?|signed)\b[^\S\n]*(?:of[^\S\n]+signature)?[^\S\n]*:?[^\n]{0,40}$", re.IGNORECASE
 )
+# An acceptance or signature line, the date on it or just after: "Accepted for Oaktide
+# Logistics Inc. by Dana Reyes, VP Operations, 2 December 2026", "Agreed and accepted on
+# behalf of ...", "Signed for ... by ... on December 2, 2026".
+_ACCEPTANCE = re.compile(
+    r"^[^\S\n]*(?:agreed[^\S\n]+(?:and|&)[^\S\n]+)?(?:accepted|signed|executed|agreed"
+    r"|acknowledged)(?:[^\S\n]+(?:and|&)[^\S\n]+(?:accepted|agreed))?[^\S\n]+"
+    r"(?:for|by|on[^\S\n]+behalf[^\S\n]+of)\b[^\n]*(?:\n(?![^\S\n]*\n)[^\n]*)?",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Before a date in its sentence: it starts or ends a period, or dates something else than the
+# document (an invoice, terms accepted before); no stand-in for the document's date. A document
+# "effective as from" a date is dated by it where it states no other date.
+_NOT_ITS_DATE = words(
+    r"\b(?:start\w*|commenc\w*|begin\w*|end(?:s|ing)?|expir\w*|renew\w*|terminat\w*|period"
+    r"|term|accepted|invoice\w*|due|paid|payable)\b"
+)
 # Filing stamps ("Source: ACME CORP, 10-K, 3/30/2020") date the filing, not the contract.
 _SOURCE_LINE = re.compile(r"[^\S\n]*source:", re.IGNORECASE)
 _MADE_KEYS = ("dated", "made", "entered", "executed", "signed", "effective", "concluded")
@@ -294,6 +310,20 @@ def _signature_date(view: TextView) -> Hit | None:
     return view.hit("commercial.agreement_date", value, start, end, STAND_IN)
 
 
+def _acceptance_date(view: TextView) -> Hit | None:
+    """The latest date on an acceptance or signature line ("Accepted for X by Y, <date>")."""
+    text = view.text
+    dated = [
+        item
+        for line in _ACCEPTANCE.finditer(text)
+        for item in find_dates(text, line.start(), line.end())
+    ]
+    if not dated:
+        return None
+    value, start, end = max(dated, key=lambda item: (item[0], item[1]))
+    return view.hit("commercial.agreement_date", value, start, end, STAND_IN)
+
+
 def _opening_dates(view: TextView) -> list[Hit]:
     """The document's own date as its opening or a "Date:" field states it."""
     text = view.text
@@ -367,13 +397,15 @@ def _agreement_dates(view: TextView) -> list[Hit]:
         return _amended_agreement_date(view)
     hits = _opening_dates(view)
     if max((hit.confidence for hit in hits), default=0.0) < KEPT_BY_CONTEXT:
-        signature = _signature_date(view)
+        signature = _signature_date(view) or _acceptance_date(view)
         if signature is not None:
             hits.append(signature)
     if not hits:
-        # An undated text: the date in its title block, if any.
+        # An undated text: the date in its title block, if any; not a start, an end or the
+        # date of something else ("12 months starting 1 January 2027").
         for value, start, end in find_dates(text, 0, min(len(text), 1200)):
-            if not _SOURCE_LINE.match(text, view.line(start)[0]):
+            lead = text[max(view.sentence(start, end)[0], start - 80) : start]
+            if not _SOURCE_LINE.match(text, view.line(start)[0]) and not _NOT_ITS_DATE.search(lead):
                 hits.append(view.hit("commercial.agreement_date", value, start, end, LAST_RESORT))
                 break
     return hits
