@@ -12,7 +12,7 @@ import re
 from enum import StrEnum
 
 from extractors.facts import PartyRole
-from extractors.patterns.core import TextView
+from extractors.patterns.core import TextView, per_view
 from extractors.patterns.parties import name_keys
 
 # How a sentence about an assurance reads. A commitment (the provider "shall" deliver or keep
@@ -88,11 +88,9 @@ _ASSURANCE_CUES: tuple[tuple[Reading, str], ...] = (
 )
 
 
+@per_view
 def _compiled_cues(view: TextView) -> list[tuple[Reading, re.Pattern[str]]]:
     """The cues with the customer slot naming the customer: its role words and defined names."""
-    cached = view.shared.get("assurance_cues")
-    if isinstance(cached, list):
-        return cached
     names = sorted(
         (key for key, role in name_keys(view).items() if role is PartyRole.CUSTOMER),
         key=len,
@@ -101,12 +99,10 @@ def _compiled_cues(view: TextView) -> list[tuple[Reading, re.Pattern[str]]]:
     alternatives = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
     # "Customer Data" is what the test covers, not who receives the report.
     customer = rf"(?:{alternatives})\b(?!\s+(?:data|content|information|materials|systems)\b)"
-    compiled = [
+    return [
         (reading, re.compile(pattern.replace(_CUSTOMER_SLOT, customer), re.IGNORECASE))
         for reading, pattern in _ASSURANCE_CUES
     ]
-    view.shared["assurance_cues"] = compiled
-    return compiled
 
 
 def demanded(view: TextView, sentence: str) -> bool:

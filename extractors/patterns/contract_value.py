@@ -32,7 +32,7 @@ from extractors.patterns.confidence import (
     LOOSE_WORDING,
     PRECISE_WORDING,
 )
-from extractors.patterns.core import MAX_LINE, Hit, TextView, alternation, words
+from extractors.patterns.core import MAX_LINE, Hit, TextView, alternation, per_view, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import (
     Amount,
@@ -215,6 +215,7 @@ class _Line:
     end: int
 
 
+@per_view
 def sole_currency(view: TextView) -> str | None:
     """The one currency the document states amounts in, if it uses only one."""
     currencies = {amount.money.currency for amount in view_amounts(view)}
@@ -1172,9 +1173,6 @@ def _header_figures(view: TextView) -> list[Amount]:
     "Quarterly Charge (USD)" over "Driver App 240 drivers 1,200.00": the row's figure is
     USD 1,200.00 though the row names no currency.
     """
-    cached = view.shared.get("header_figures")
-    if isinstance(cached, list):
-        return cached
     text = view.text
     known = view_amounts(view)
     starts = [amount.start for amount in known]
@@ -1195,7 +1193,6 @@ def _header_figures(view: TextView) -> list[Amount]:
             continue
         money = Money(amount=float(value), currency=currency)
         found.append(Amount(money, match.start("f"), match.end("f")))
-    view.shared["header_figures"] = found
     return found
 
 

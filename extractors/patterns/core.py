@@ -252,9 +252,8 @@ class TextView:
         self.text = document.text
         # Lower case with the same length as the text, so offsets found in it hold in both.
         self.lower = _fold(document.text)
-        # Results one module computes and others reuse (e.g. the parties' defined names).
-        self.shared: dict[str, Any] = {}
-        # Readings of the whole document, by the ``per_view`` function that makes them.
+        # Readings of the whole document several readers use (its title, its parties), by the
+        # ``per_view`` function that makes them.
         self._readings: dict[Callable[..., Any], Any] = {}
         self._positions: dict[tuple[str, ...], list[int]] = {}
         self._keyword_offsets: dict[str, list[int]] = {}

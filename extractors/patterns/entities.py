@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from extractors.facts import Party, PartyRole
 from extractors.patterns.confidence import INFERRED, KEPT_BY_CONTEXT
-from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
+from extractors.patterns.core import MAX_LINE, Hit, TextView, per_view, squash, words
 from extractors.patterns.parties import (
     LEGAL_NAME,
     country_near,
@@ -54,11 +54,10 @@ class TableEntity:
     end: int
 
 
+@per_view
+@per_view
 def added_customers(view: TextView) -> list[tuple[Party, int, int]]:
     """Entities the text adds as customers, with the span that adds them; found once."""
-    cached = view.shared.get("added_customers")
-    if isinstance(cached, list):
-        return cached
     found: list[tuple[Party, int, int]] = []
     text = view.text
     keys = ("additional", "further", "separate", "become")
@@ -85,7 +84,6 @@ def added_customers(view: TextView) -> list[tuple[Party, int, int]]:
         value = Party(name=party.name, role=PartyRole.CUSTOMER, country=party.country)
         if not any(name_key(other.name) == name_key(party.name) for other, _, _ in found):
             found.append((value, joined.start(), joined.end()))
-    view.shared["added_customers"] = found
     return found
 
 
@@ -106,9 +104,6 @@ def _row_country(view: TextView, start: int, end: int) -> str | None:
 
 def table_entities(view: TextView) -> list[TableEntity]:
     """The entities listed in billing-entity tables, found once per document."""
-    cached = view.shared.get("table_entities")
-    if isinstance(cached, list):
-        return cached
     found: list[TableEntity] = []
     text = view.text
     for line_start, line_end in view.lines_with(("entit",)):
@@ -117,7 +112,6 @@ def table_entities(view: TextView) -> list[TableEntity]:
             continue
         tabular = is_delimited(header)
         found.extend(_rows(view, line_end, tabular))
-    view.shared["table_entities"] = found
     return found
 
 

@@ -17,7 +17,7 @@ from price_parser import Price
 
 from extractors.facts import FactStatus, Money
 from extractors.patterns.confidence import LABELLED_FIELD
-from extractors.patterns.core import Hit, TextView, alternation
+from extractors.patterns.core import Hit, TextView, alternation, per_view
 from extractors.patterns.numbers import WORD_AMOUNT, words_to_amount
 
 # Symbols and prefixes that name one currency unambiguously in contracts.
@@ -274,14 +274,13 @@ def _has_currency_word(text: str, start: int, end: int) -> bool:
     return any(key in piece for key in _WORD_KEYS)
 
 
+@per_view
+@per_view
 def view_amounts(view: TextView) -> list[Amount]:
     """Every money amount of the document, found once per document.
 
     A bare "$" is in the dollars the document says all its amounts are in (``dollar_currency``).
     """
-    cached = view.shared.get("amounts")
-    if isinstance(cached, list):
-        return cached
     amounts = _amounts(
         view.text,
         view.finditer(MONEY_RE, MONEY_KEYS, before=30, after=40),
@@ -291,7 +290,6 @@ def view_amounts(view: TextView) -> list[Amount]:
     dollars = dollar_currency(view)
     if dollars is not None:
         amounts = [_in_dollars(view.text, amount, dollars) for amount in amounts]
-    view.shared["amounts"] = amounts
     return amounts
 
 
@@ -326,16 +324,12 @@ def _stated_currency(match: re.Match[str]) -> str | None:
 
 def document_currencies(view: TextView) -> list[tuple[str, int, int]]:
     """The currencies the document says all its amounts are in, with where it says so."""
-    cached = view.shared.get("document_currencies")
-    if isinstance(cached, list):
-        return cached
     found: list[tuple[str, int, int]] = []
     if view.mentions(" in ", "currency"):
         for match in view.finditer(_DOCUMENT_CURRENCY, _DOCUMENT_KEYS, before=60, after=60):
             currency = _stated_currency(match)
             if currency is not None:
                 found.append((currency, match.start(), match.end()))
-    view.shared["document_currencies"] = found
     return found
 
 

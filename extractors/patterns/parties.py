@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from extractors.document import MediaType
 from extractors.facts import Party, PartyRole
 from extractors.patterns.confidence import KEPT_BY_CONTEXT, PRECISE_WORDING
-from extractors.patterns.core import Hit, TextView, squash
+from extractors.patterns.core import Hit, TextView, per_view, squash
 from extractors.patterns.places import PlaceKind, find_places, lookup
 from extractors.patterns.tables import is_delimited, split_cells
 
@@ -430,7 +430,16 @@ def _looks_like_a_name(name: str) -> bool:
     return capitalised * 3 >= len(words_of_name) * 2
 
 
-def _opening_parties(view: TextView) -> list[_Party]:
+@per_view
+def _opening(view: TextView) -> tuple[list[_Party], frozenset[PartyRole]]:
+    """The parties the opening defines, with their roles, and the roles it gives no name."""
+    unnamed: set[PartyRole] = set()
+    parties = _opening_parties(view, unnamed)
+    _assign_roles(view, parties)
+    return parties, frozenset(unnamed)
+
+
+def _opening_parties(view: TextView, unnamed: set[PartyRole]) -> list[_Party]:
     text = view.text
     limit = min(len(text), _OPENING)
     found: list[_Party] = []
@@ -450,7 +459,7 @@ def _opening_parties(view: TextView) -> list[_Party]:
             if role is not None:
                 # "each customer entity that signs an Order Form ("Customer")": a role the
                 # terms give no name.
-                view.shared.setdefault("unnamed_roles", set()).add(role)
+                unnamed.add(role)
             continue
         label = _LABEL.match(text, span[0])
         name_start = label.end() if label else span[0]
@@ -555,20 +564,16 @@ def _assign_roles(view: TextView, parties: list[_Party]) -> None:
             still[0].role = PartyRole.CUSTOMER
 
 
+@per_view
+@per_view
 def defined_roles(view: TextView) -> dict[str, PartyRole]:
     """Defined names of the parties (lower case) and generic role words, mapped to roles."""
-    cached = view.shared.get("defined_roles")
-    if isinstance(cached, dict):
-        return cached
-    parties = _opening_parties(view)
-    _assign_roles(view, parties)
+    parties, _ = _opening(view)
     roles: dict[str, PartyRole] = dict.fromkeys(_CUSTOMER_TERMS, PartyRole.CUSTOMER)
     roles.update(dict.fromkeys(_PROVIDER_TERMS, PartyRole.PROVIDER))
     for party in parties:
         if party.term and party.role is not PartyRole.OTHER:
             roles[party.term.lower()] = party.role
-    view.shared["defined_roles"] = roles
-    view.shared["parties"] = parties
     return roles
 
 
@@ -634,13 +639,11 @@ def _letterhead(view: TextView, parties: list[_Party]) -> None:
         return
 
 
+@per_view
 def known_parties(view: TextView) -> list[_Party]:
     """Every party of the document with its role: defined in the opening or named in a field."""
-    cached = view.shared.get("all_parties")
-    if isinstance(cached, list):
-        return cached
-    defined_roles(view)
-    parties: list[_Party] = list(view.shared.get("parties", []))
+    opening, unnamed = _opening(view)
+    parties: list[_Party] = list(opening)
     by_key = {_key(party.name): party for party in parties}
     for match in _fields(view):
         raw = match.group("name")
@@ -665,7 +668,6 @@ def known_parties(view: TextView) -> list[_Party]:
     _letterhead(view, parties)
     customers = [party for party in parties if party.role is PartyRole.CUSTOMER]
     others = [party for party in parties if party.role is PartyRole.OTHER]
-    unnamed = view.shared.get("unnamed_roles", set())
     if (
         (len(customers) == 1 or (not customers and PartyRole.CUSTOMER in unnamed))
         and len(others) == 1
@@ -674,15 +676,11 @@ def known_parties(view: TextView) -> list[_Party]:
         # The one other party of a customer's contract, or of terms written for "each
         # customer entity ("Customer")", is the one providing the service.
         others[0].role = PartyRole.PROVIDER
-    view.shared["all_parties"] = parties
     return parties
 
 
 def name_keys(view: TextView) -> dict[str, PartyRole]:
     """``defined_roles`` plus each party's name and its last distinctive word ("the District")."""
-    cached = view.shared.get("name_keys")
-    if isinstance(cached, dict):
-        return cached
     keys = dict(defined_roles(view))
     for party in known_parties(view):
         if party.role is PartyRole.OTHER:
@@ -692,7 +690,6 @@ def name_keys(view: TextView) -> dict[str, PartyRole]:
         for key in (plain.lower(), named[-1].lower() if named else ""):
             if key and key not in _GENERIC_WORDS:
                 keys.setdefault(key, party.role)
-    view.shared["name_keys"] = keys
     return keys
 
 

@@ -18,7 +18,7 @@ from extractors.patterns.confidence import (
 from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.document_kind import title_kind
 from extractors.patterns.entities import added_customers, table_entities
-from extractors.patterns.parties import country_near
+from extractors.patterns.parties import country_near, known_parties
 from extractors.patterns.places import find_places, lookup
 from extractors.patterns.tables import is_delimited, split_cells
 
@@ -208,7 +208,7 @@ def _country_columns(view: TextView) -> list[Hit]:
 def _customer_countries(view: TextView) -> list[Hit]:
     """Where no bill-to is stated, the customer entity is billed: its country."""
     hits: list[Hit] = []
-    for party in view.shared.get("all_parties", []):
+    for party in known_parties(view):
         if party.role is PartyRole.CUSTOMER and party.country:
             hits.append(
                 view.hit(
