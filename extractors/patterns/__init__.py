@@ -44,7 +44,8 @@ __all__ = ["PATTERN_VERSION", "PatternExtractor", "extract_hits", "is_list_path"
 
 PATTERN_VERSION = "1.7.0"
 
-# Parties run before the modules that read their defined names and countries from the view.
+# The order hits are listed in; a reading one module needs from another (the parties, the
+# amounts) is a ``per_view`` function it calls, so no module depends on running after another.
 _MODULES: tuple[tuple[frozenset[str], Callable[[TextView], list[Hit]]], ...] = (
     (document_kind.CHECKS, document_kind.extract),
     (parties.CHECKS, parties.extract),
