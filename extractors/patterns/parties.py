@@ -659,6 +659,10 @@ def known_parties(view: TextView) -> list[_Party]:
             if existing.role is PartyRole.OTHER:
                 existing.role = role
             continue
+        if " ".join(label.split()) in _FIELD_ROLES and not _NAME.search(name):
+            # "Bill to: Accounts Payable, same address": a department or a contact of a party
+            # already named; a further entity billed or shipped to is named by its legal form.
+            continue
         party = _Party(
             name=name, start=match.start("name"), end=match.start("name") + len(raw), role=role
         )

@@ -308,3 +308,31 @@ def test_latin_american_legal_forms_are_kept_whole(name: str, expected: str) -> 
 )
 def test_canadian_tax_numbers(text: str, expected: list[str] | None) -> None:
     assert value(text, "tax.vat_numbers") == expected
+
+
+@pytest.mark.parametrize(
+    ("bill_to", "extra_customer"),
+    [
+        # A department or a contact of the customer is not another entity.
+        ("Accounts Payable, same address", None),
+        ("Attn: Finance Department", None),
+        # A second legal entity billed is one.
+        ("Brandywine Billing Services LLC, 200 Main Street", "Brandywine Billing Services LLC"),
+    ],
+)
+def test_a_bill_to_field_adds_a_customer_only_when_it_names_an_entity(
+    bill_to: str, extra_customer: str | None
+) -> None:
+    text = (
+        "ORDER FORM\n\n"
+        "| Customer | Brandywine Orthopedic Associates, P.C. |\n"
+        "|---|---|\n"
+        f"| Bill to | {bill_to} |\n"
+        "| Provider | Quillfeather Analytics, Inc. |\n"
+    )
+    parties = findings(text)["commercial.parties"].value
+    customers = sorted(p.name for p in parties if p.role is PartyRole.CUSTOMER)
+    expected = ["Brandywine Orthopedic Associates, P.C."]
+    if extra_customer:
+        expected = sorted([*expected, extra_customer])
+    assert customers == expected
