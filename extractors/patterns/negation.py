@@ -192,10 +192,11 @@ _NO_BEFORE = (
     r"\b(?:no|without\s+any)\s+(?:(?:\w+[\s-]+){{0,2}}?)(?:{concept})\b(?!\s+(?:later|less|more|"
     r"earlier)\b)"
 )
-# "has no obligation to deposit source code with any escrow agent".
+# "has no obligation to deposit source code with any escrow agent", "has no right to conduct
+# on-site or technical security audits": a duty or a right denied.
 _NO_DUTY = (
-    r"\b(?:no|not\s+(?:have|be\s+under)\s+any)\s+(?:obligation|duty|requirement)\s+to\s+"
-    r"(?:(?!(?:but|and|or|unless|except)\b)[\w'-]+\s+){{0,6}}?(?:{concept})\b"
+    r"\b(?:no|not\s+(?:have|be\s+under)\s+any)\s+(?:obligation|duty|requirement|right)\s+to\s+"
+    r"(?:(?!(?:but|and|unless|except)\b)[\w'-]+\s+){{0,6}}?(?:{concept})\b"
 )
 _STATE = (
     r"(?:included|provided|offered|available|applicable|supported|part\s+of|in\s+scope|covered"

@@ -392,3 +392,26 @@ def test_a_block_closed_twice_is_quoted_once() -> None:
     assert text[hits[0].start : hits[0].end].endswith(
         "Nothing on this list is included in Starter."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "excluded"),
+    [
+        (
+            "Customer has no right to conduct on-site or technical security audits of Copperfield.",
+            True,
+        ),
+        ("Provider has no obligation to deposit source code with any escrow agent.", True),
+        # The denial ends where the clause does: the audits after "but" are granted.
+        (
+            "Customer has no right to assign this Agreement but may conduct security audits "
+            "once a year.",
+            False,
+        ),
+    ],
+)
+def test_a_denied_right_or_duty_excludes_what_it_names(text: str, excluded: bool) -> None:
+    facts = findings(text)
+    paths = {"security.security_audit_rights", "legal.source_code_escrow"}
+    statuses = {facts[path].status for path in paths if path in facts}
+    assert (FactStatus.EXCLUDED in statuses) is excluded
