@@ -25,6 +25,41 @@ _NOT = r"\b(?:no|not|never|neither|nor|nothing)\b(?! (?:less|more|later|earlier|
 _AMOUNT = r"(?:\$|us\$|usd|eur|gbp|€|£|dollars|euros|units|pieces|tons|cases|copies|licen[cs]es)"
 
 
+# What a termination without cause says, and the conditions that make one for cause.
+_WITHOUT_CAUSE = (
+    r"for convenience|without (?:cause|reason)|for (?:any|no) reason|with or without"
+    r" (?:cause|reason)|non-cause|at any time"
+)
+# Text within one alternative of a termination clause: no other termination, no "or (ii)",
+# no right without cause.
+_UNBROKEN = r"(?:(?!terminat|\bor\b|\(\w{1,4}\)|" + _WITHOUT_CAUSE + r")[^.;]){0,160}?"
+_FOR_CAUSE = (
+    r"(?:breach|default|insolv|bankrupt|liquidat|receiver|winding[- ]up|administrat(?:ion|or)"
+    r"|(?:arrangement|composition) with (?:its )?creditors|ceases? (?:to )?(?:carry on|do)"
+    r" business|fail(?:s|ure)? to (?:pay|perform|cure|remedy|comply))"
+)
+# The things a contract's work produces, whose ownership an IP assignment clause settles.
+_WORK_PRODUCT = (
+    r"(?:deliverables?|work product|works? of authorship|developments?|inventions?|improvements?"
+    r"|modifications?|enhancements?|derivative works?|derivatives|adaptations?|translations?"
+    r"|customi[sz]ations?|foreground|results|new (?:ip|intellectual property|technology)"
+    r"|\b(?:created|developed|conceived|authored|invented|generated|produced|written|prepared"
+    r"|discovered|reduced to practice)\b|arising (?:out of|from|under|in connection)"
+    r"|resulting from|in the course of|domain names?|\burls?\b)"
+)
+_TRANSFER = r"assign|transfer|convey|\bvest"
+# Rights that are intellectual property, as a transfer names them.
+_IP_RIGHTS = (
+    r"(?:right,? title|title and interest|ownership|intellectual property|copyrights?|patents?"
+    r"|trademarks?|trade marks?|service marks?|\bmarks?\b|domain names?|\burls?\b"
+    r"|proprietary rights"
+    r"|registrations?|applications? for registration)"
+)
+# As far apart as a long sentence puts a made thing and the party that owns it.
+_FAR = r"[^.;]{0,400}?"
+_OWNED = r"\bown(?:s|ed|er|ership)?\b|property of|belong|title|copyright holder"
+
+
 @dataclass(frozen=True)
 class CategoryCues:
     """The phrasings that say a category's clause, and those that deny it."""
@@ -189,17 +224,50 @@ CUES: dict[str, CategoryCues] = {
             # add a right without one.
             r"terminat\w*[^.;]{0,60}?(?:breach|default|insolv|bankrupt)"
             r"(?:(?!for convenience|without cause|for any reason)[^.;])*",
+            # However it is given (on notice, with immediate effect, at a party's option), a
+            # termination on a condition of breach, non-payment or insolvency is for cause: from
+            # the termination, its notice or option to the condition, unless an alternative
+            # ("or (ii) ...") or a right without cause comes between.
+            r"(?:(?:option|discretion|election)[^.;]{0,60}?)?(?:terminat\w*|notice)"
+            + _UNBROKEN
+            + r"\b(?:if|in the event|where|should|upon|on|following|in case|after|by reason of"
+            r"|due to|for)\b" + _UNBROKEN + _FOR_CAUSE,
         ),
     ),
     "ip_ownership_assignment": CategoryCues(
         says=(
-            r"assign|transfer|convey|vest|work(?:s)? (?:made )?for hire",
-            r"\bown(?:s|ed|er|ership)?\b|property of|belong|title|copyright holder",
+            r"work(?:s)? (?:made )?for hire",
+            # Rights in what the work produces pass to, or are owned by, a party.
+            r"(?:" + _TRANSFER + r"|" + _OWNED + r")" + _FAR + _WORK_PRODUCT,
+            _WORK_PRODUCT + _FAR + r"(?:" + _TRANSFER + r"|" + _OWNED + r")",
+            # A transfer of intellectual property itself, whatever it is in: "irrevocably
+            # assigns to us all of its right, title and interest in", "such trademarks to be
+            # assigned and transferred to Licensor".
+            r"(?:" + _TRANSFER + r")\w*" + _NEAR + _IP_RIGHTS,
+            _IP_RIGHTS + _NEAR + r"(?:assigned|transferred|conveyed|vested)",
+            # An assignment made by the sentence itself: "you hereby assign to us all rights".
+            r"hereby (?:(?:irrevocably|absolutely|unconditionally) )?(?:assign|transfer|convey)"
+            + _NEAR
+            + r"(?:rights?|title|interest)",
+            # Ownership the contract disposes of: "shall be owned exclusively by the Company",
+            # "will become our property" (a party that owns or keeps is not one).
+            r"(?:shall|will|is deemed to|are deemed to) (?:become|be(?: deemed)?(?: to be)?)"
+            r" (?:owned|(?:the )?(?:sole |exclusive )?(?:property|owner))"
+            r"|\bbecomes? (?:\w+ )?(?:sole |exclusive )?property",
         ),
-        # A customer keeping its own data is no transfer of anything.
+        # A customer keeping its own data, a party keeping what it had (its pre-existing or
+        # background IP, its service) and an assignment of the contract transfer nothing made
+        # under it.
         denies=(
             r"(?:customer|client|subscriber|controller)(?:'s)? (?:data|content|materials"
             r"|information|personal data)[^.;]*",
+            # "owns and shall continue to own the domain name": it owned it before.
+            r"\b(?:owns? and (?:shall|will) )?continues? to own[^.;]*",
+            r"(?:pre-?existing|background|existing|retained) (?:intellectual property|ip\b"
+            r"|technology|materials|rights|know-how|software)[^.;]*",
+            r"\bassign\w*" + _SHORT + r"(?:this (?:agreement|contract)|(?:rights|benefits),? "
+            r"(?:and|or|and/or) (?:its |their )?(?:obligations|duties|liabilities)"
+            r"|(?:rights|obligations) (?:under|hereunder|in|of) this (?:agreement|contract))",
         ),
     ),
     "source_code_escrow": CategoryCues(
@@ -268,7 +336,11 @@ def says_category(category: str, sentence: str) -> bool:
     denied = [m.span() for pattern in _DENIES[category] for m in pattern.finditer(text)]
     general = category not in _DENIAL_IS_THE_CUE
     for pattern in _SAYS[category]:
-        for match in pattern.finditer(text):
+        # A cue inside a denial does not hide one that starts after it: "To the extent the
+        # rights do not vest automatically, Executive hereby assigns ...".
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            position = match.start() + 1
             if any(start < match.end() and match.start() < end for start, end in denied):
                 continue
             if general and _DENIED_BEFORE.search(text, 0, match.start()):

@@ -126,3 +126,137 @@ def test_a_service_credit_is_neither_a_revenue_share_nor_a_minimum_commitment() 
     )
     assert not says_category("revenue_profit_sharing", credit)
     assert not says_category("minimum_commitment", credit)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says"),
+    [
+        # A transfer of rights in what the work produces.
+        (
+            "Contractor hereby assigns to Company all right, title and interest in the "
+            "Deliverables.",
+            True,
+        ),
+        (
+            "All inventions conceived or reduced to practice by Consultant in performing the "
+            "Services shall be the sole property of Client.",
+            True,
+        ),
+        ("Any Improvements made by Licensee shall be owned by Licensor.", True),
+        (
+            "All work product created under a Statement of Work shall vest in Customer upon "
+            "payment.",
+            True,
+        ),
+        ("The Software is a work made for hire for Company.", True),
+        (
+            "Distributor hereby irrevocably assigns to Manufacturer all of its rights in the "
+            "Trademarks.",
+            True,
+        ),
+        # A party owning what was its own: its data, its pre-existing IP, its platform.
+        (
+            "4.1 The Customer shall own all rights, title and interest in and to all of the "
+            "Customer Data.",
+            False,
+        ),
+        (
+            "Each party retains ownership of its pre-existing intellectual property and any "
+            "improvements to it.",
+            False,
+        ),
+        (
+            "The Supplier and its licensors own all intellectual property rights in the "
+            "Services and the Documentation.",
+            False,
+        ),
+        (
+            "VerticalNet owns and shall continue to own the domain name and the URL used in "
+            "connection with the VerticalNet Auction.",
+            False,
+        ),
+        ("All such titles and notices must be reproduced on all permitted copies.", False),
+        # An assignment of the contract is no assignment of intellectual property.
+        (
+            "Either party may assign its rights and obligations under this Agreement to an "
+            "Affiliate.",
+            False,
+        ),
+        (
+            "8.1 Neither party may assign, transfer or sub-contract any of its rights or "
+            "obligations under this agreement without the prior written consent of the other "
+            "party.",
+            False,
+        ),
+    ],
+)
+def test_ip_assignment_needs_rights_in_work_product_to_pass(sentence: str, says: bool) -> None:
+    assert says_category("ip_ownership_assignment", sentence) is says
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says"),
+    [
+        ("Either party may terminate this Agreement without cause on 60 days' notice.", True),
+        (
+            "Customer may terminate this Agreement at any time upon thirty (30) days' written "
+            "notice to Provider.",
+            True,
+        ),
+        ("Client may terminate an Order Form for any reason by giving 90 days' notice.", True),
+        (
+            "Either party may terminate this Agreement on ninety days' written notice, with or "
+            "without cause, and either party may terminate it at once for a material breach.",
+            True,
+        ),
+        # Termination for a breach or insolvency, however it is given, is for cause.
+        (
+            "6.2 Without affecting any other right or remedy available to it, either party may "
+            "terminate this agreement with immediate effect by giving written notice to the other "
+            "party if the other party commits a material breach of any term of this agreement "
+            "which is irremediable or (if such breach is remediable) fails to remedy that breach "
+            "within a period of thirty (30) days after being notified in writing to do so.",
+            False,
+        ),
+        (
+            "Either party may terminate this Agreement by notice in writing if the other party "
+            "becomes insolvent, has a receiver appointed or makes an arrangement with its "
+            "creditors.",
+            False,
+        ),
+        (
+            "Licensor may, at its option, terminate this Agreement upon written notice if "
+            "Licensee fails to pay any amount when due.",
+            False,
+        ),
+        # A notice not to renew is no termination for convenience.
+        (
+            "This agreement shall be automatically renewed for successive periods of twelve "
+            "(12) months, unless either party notifies the other party of termination, in "
+            "writing, at least sixty (60) days before the end of the Initial Subscription Term.",
+            False,
+        ),
+    ],
+)
+def test_termination_for_convenience_needs_termination_without_cause(
+    sentence: str, says: bool
+) -> None:
+    assert says_category("termination_for_convenience", sentence) is says
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A cue inside the denial that opens the sentence hides none after it.
+        "To the extent that the Company IP does not vest automatically in the Company the "
+        "Executive hereby assigns all right, title and interest in the Company IP to the Company.",
+        "The Licensee hereby assigns any rights it may have as a result of its licensed use, "
+        "including common law rights, in the Licensed Mark, to Licensor.",
+        "Any and all web pages used by Contractor, and all associated Proprietary Rights, shall be "
+        "owned exclusively by the Company.",
+        "The item so tested, and all associated formulae, plans, and materials, will become our "
+        "property.",
+    ],
+)
+def test_transfers_of_rights_worded_many_ways_count(sentence: str) -> None:
+    assert says_category("ip_ownership_assignment", sentence)
