@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 10.0
+# How long a new worker may take to load the policy and say it is ready. A case's own
+# budget (``timeout_s``) starts then: a start slowed by a busy machine is not a hung case.
+_START_TIMEOUT_S = 60.0
 # How long a worker whose socket closed gets to be reaped before its exit code is read.
 _EXIT_WAIT_S = 5.0
 
@@ -62,6 +66,7 @@ _HEADER = struct.Struct("!QBI")
 _DECIDE = 0  # parent -> worker: the pickled arguments of the task
 _DECIDED = 1  # worker -> parent: the task's result, UTF-8
 _FAILED = 2  # worker -> parent: the pickled exception the task raised
+_READY = 3  # worker -> parent, request id 0, first on each channel: the policy is loaded
 _READ_CHUNK = 1 << 18
 
 
@@ -130,9 +135,15 @@ def _serve(
     with contextlib.suppress(Exception):  # a policy that fails to load fails each case
         _WORKER_POLICIES[directory] = load_policy(Path(directory))
     del version  # checked per case, by the task
+    # What is loaded now lives as long as the worker: left out of full collections, which
+    # would otherwise walk it all (some 20 ms) while cases wait.
+    gc.collect()
+    gc.freeze()
     selector = selectors.DefaultSelector()
     for channel in channels:
         channel.setblocking(True)
+        with contextlib.suppress(OSError):  # a closed channel is seen below
+            channel.sendall(_frame(0, _READY, b""))
         selector.register(channel, selectors.EVENT_READ, (channel, _Frames()))
     open_channels = len(channels)
     while open_channels:
@@ -181,6 +192,10 @@ class _WorkerLostError(Exception):
     """The worker went away (or its channel closed) before it answered."""
 
 
+class _NotStartedError(Exception):
+    """The worker did not say it was ready within ``_START_TIMEOUT_S``."""
+
+
 def _answer(kind: int, payload: bytes) -> Decision:
     if kind == _FAILED:
         error = pickle.loads(payload)  # noqa: S301 - from our own worker process
@@ -195,13 +210,16 @@ class _SyncChannel:
         self.sock = sock
         self.lock = threading.Lock()
         self.frames = _Frames()
+        self.ready = False
 
     def call(self, request_id: int, frame: bytes, timeout_s: float) -> tuple[int, bytes]:
-        """The answer to ``frame``; TimeoutError after ``timeout_s``, _WorkerLostError if the
-        worker went."""
+        """The answer to ``frame``; TimeoutError after ``timeout_s`` (counted once the worker
+        is ready), _NotStartedError, or _WorkerLostError if the worker went."""
         with self.lock:
-            deadline = time.monotonic() + timeout_s
             try:
+                if not self.ready:
+                    self._wait_until_ready()
+                deadline = time.monotonic() + timeout_s
                 self.sock.settimeout(timeout_s)
                 self.sock.sendall(frame)
                 while True:
@@ -219,6 +237,23 @@ class _SyncChannel:
                 raise
             except OSError as error:
                 raise _WorkerLostError from error
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _NotStartedError
+            self.sock.settimeout(remaining)
+            try:
+                data = self.sock.recv(_READ_CHUNK)
+            except TimeoutError:
+                raise _NotStartedError from None
+            if not data:
+                raise _WorkerLostError
+            if any(kind == _READY for _, kind, _ in self.frames.feed(data)):
+                self.ready = True
+                return
 
     def close(self) -> None:
         # shutdown first: it wakes a thread blocked in recv, which close alone would not.
@@ -247,6 +282,11 @@ class _LoopChannel:
         self.waiters: dict[int, asyncio.Future[tuple[int, bytes]]] = {}
         self.outgoing = bytearray()
         self.closed = False
+        # Until the worker is ready, the cases sent wait for their budgets to start.
+        self.ready = False
+        self.budgets: dict[int, float] = {}
+        self.timers: dict[int, asyncio.TimerHandle] = {}
+        self.start_timer: asyncio.TimerHandle | None = None
 
     def serves(self, loop: asyncio.AbstractEventLoop) -> bool:
         """Whether ``loop`` may use this channel (binding it if it is free)."""
@@ -258,9 +298,13 @@ class _LoopChannel:
         # half sent); only that loop's waiters are gone.
         self.loop = loop
         self.waiters.clear()
+        self.budgets.clear()
+        self.timers.clear()
         loop.add_reader(self.sock.fileno(), self._readable)
         if self.outgoing:
             loop.add_writer(self.sock.fileno(), self._writable)
+        if not self.ready:
+            self.start_timer = loop.call_later(_START_TIMEOUT_S, self._not_started)
         return True
 
     async def call(self, request_id: int, frame: bytes, timeout_s: float) -> tuple[int, bytes]:
@@ -270,14 +314,39 @@ class _LoopChannel:
             raise _WorkerLostError
         waiter = self.loop.create_future()
         self.waiters[request_id] = waiter
-        timer = self.loop.call_later(timeout_s, _expire, waiter)
+        if self.ready:
+            self.timers[request_id] = self.loop.call_later(timeout_s, _expire, waiter)
+        else:
+            self.budgets[request_id] = timeout_s
         try:
             self._send(frame)
             answer: tuple[int, bytes] = await waiter
             return answer
         finally:
-            timer.cancel()
+            timer = self.timers.pop(request_id, None)
+            if timer is not None:
+                timer.cancel()
+            self.budgets.pop(request_id, None)
             self.waiters.pop(request_id, None)
+
+    def _started(self) -> None:
+        """The worker is ready: the cases waiting for it start their budgets now."""
+        assert self.loop is not None
+        self.ready = True
+        if self.start_timer is not None:
+            self.start_timer.cancel()
+            self.start_timer = None
+        for request_id, timeout_s in self.budgets.items():
+            waiter = self.waiters.get(request_id)
+            if waiter is not None:
+                self.timers[request_id] = self.loop.call_later(timeout_s, _expire, waiter)
+        self.budgets.clear()
+
+    def _not_started(self) -> None:
+        self.start_timer = None
+        for waiter in self.waiters.values():
+            if not waiter.done():
+                waiter.set_exception(_NotStartedError())
 
     def _send(self, frame: bytes) -> None:
         assert self.loop is not None
@@ -318,6 +387,9 @@ class _LoopChannel:
             self._lose()
             return
         for request_id, kind, payload in self.frames.feed(data):
+            if kind == _READY:
+                self._started()
+                continue
             waiter = self.waiters.get(request_id)
             if waiter is not None and not waiter.done():
                 waiter.set_result((kind, payload))
@@ -327,6 +399,9 @@ class _LoopChannel:
         if self.closed:
             return
         self.closed = True
+        if self.start_timer is not None:
+            self.start_timer.cancel()
+            self.start_timer = None
         if self.loop is not None and not self.loop.is_closed():
             self.loop.remove_reader(self.sock.fileno())
             self.loop.remove_writer(self.sock.fileno())
@@ -443,6 +518,11 @@ class IsolatedDecider:
             except TimeoutError:
                 self._retire(worker, kill=True)
                 return self._fallback(facts, context, f"did not finish within {self.timeout_s:g} s")
+            except _NotStartedError:
+                self._retire(worker, kill=True)
+                return self._fallback(
+                    facts, context, f"did not start within {_START_TIMEOUT_S:g} s"
+                )
             except _WorkerLostError:
                 reason = self._loss(worker, request_id, attempt)
                 if reason is None:
@@ -474,6 +554,11 @@ class IsolatedDecider:
             except TimeoutError:
                 self._retire(worker, kill=True)
                 return self._fallback(facts, context, f"did not finish within {self.timeout_s:g} s")
+            except _NotStartedError:
+                self._retire(worker, kill=True)
+                return self._fallback(
+                    facts, context, f"did not start within {_START_TIMEOUT_S:g} s"
+                )
             except _WorkerLostError:
                 reason = self._loss(worker, request_id, attempt)
                 if reason is None:

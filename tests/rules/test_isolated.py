@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import os
 import signal
@@ -40,6 +41,11 @@ def crash_on_poison(directory: str, version: str, facts_json: str, context_json:
     if POISON in context_json:
         os.kill(os.getpid(), signal.SIGSEGV)
     return decide_in_worker(directory, version, facts_json, context_json)
+
+
+def report_frozen(*_: object) -> str:
+    """Says, as an error the parent raises, how many objects the worker has frozen."""
+    raise EngineError(f"frozen: {gc.get_freeze_count()}")
 
 
 def _worker_pids() -> list[int]:
@@ -252,3 +258,29 @@ def test_closing_stops_the_worker_and_a_later_case_starts_another(
     assert _worker_pids() == []
     assert decider.decide(facts, context).engine == "durable"
     assert len(_worker_pids()) == 1
+
+
+def test_the_worker_leaves_what_it_loaded_out_of_full_collections(policy: Policy) -> None:
+    ((facts, context),) = _cases(policy, 1)
+    decider = IsolatedDecider(policy, timeout_s=5.0, task=report_frozen)
+    try:
+        with pytest.raises(EngineError, match=r"frozen: [1-9]\d{4,}"):
+            decider.decide(facts, context)
+    finally:
+        decider.close()
+
+
+def test_a_case_budget_starts_when_the_worker_is_ready_not_while_it_starts(
+    policy: Policy,
+) -> None:
+    """A new worker takes longer to load the policy than this budget; no case times out."""
+    (facts, context), (later_facts, later_context) = _cases(policy, 2)
+    threads = IsolatedDecider(policy, timeout_s=0.3)
+    loop = IsolatedDecider(policy, timeout_s=0.3)
+    try:
+        assert threads.decide(facts, context).engine == "durable"
+        assert asyncio.run(loop.decide_async(later_facts, later_context)).engine == "durable"
+        assert threads.fallbacks == loop.fallbacks == []
+    finally:
+        threads.close()
+        loop.close()
