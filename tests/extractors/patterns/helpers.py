@@ -50,3 +50,18 @@ def findings(*pages: str) -> dict[str, Fact[Any]]:
 def values(hits: list[Hit], path: str) -> list[Any]:
     """Values of ``hits`` for ``path``, in text order."""
     return [hit.value for hit in sorted(hits, key=lambda hit: hit.start) if hit.path == path]
+
+
+def facts_of(document: Document) -> dict[str, Any]:
+    """The pattern extractor's fact values for ``document``, by path (obligations excluded)."""
+    return {
+        finding.path: finding.fact.value
+        for finding in PatternExtractor().extract(document, [])
+        if finding.path != "obligations"
+    }
+
+
+def value(text: str, path: str) -> Any:
+    """The value the extractor finds at ``path`` in a one-page ``text`` (None if none)."""
+    fact = findings(text).get(path)
+    return fact.value if fact is not None else None

@@ -11,7 +11,6 @@ are read in all three.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -22,7 +21,7 @@ from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from extractors.patterns.money import named_currency
 from extractors.patterns.tables import header_currency
-from tests.extractors.patterns.helpers import findings
+from tests.extractors.patterns.helpers import facts_of, findings, value
 from tests.layouts import FORMATS
 from tests.layouts import rendered as rendered_as
 
@@ -33,20 +32,6 @@ ACV = "commercial.annual_contract_value"
 def _stop_parser_pool() -> Iterator[None]:
     yield
     shutdown_pool()
-
-
-def facts_of(document: Document) -> dict[str, Any]:
-    """The pattern extractor's fact values for ``document``, by path."""
-    return {
-        finding.path: finding.fact.value
-        for finding in PatternExtractor().extract(document, [])
-        if finding.path != "obligations"
-    }
-
-
-def value(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None else None
 
 
 # ---- the currency a table's header names ------------------------------------------------
@@ -330,7 +315,7 @@ def test_a_bill_to_field_adds_a_customer_only_when_it_names_an_entity(
         f"| Bill to | {bill_to} |\n"
         "| Provider | Quillfeather Analytics, Inc. |\n"
     )
-    parties = findings(text)["commercial.parties"].value
+    parties = findings(text)["commercial.parties"].value or []
     customers = sorted(p.name for p in parties if p.role is PartyRole.CUSTOMER)
     expected = ["Brandywine Orthopedic Associates, P.C."]
     if extra_customer:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 
@@ -20,8 +19,7 @@ from evals.saas.sources import OutputFormat
 from extractors.document import Document
 from extractors.facts import Money, PartyRole
 from extractors.ingest import shutdown_pool
-from extractors.patterns import PatternExtractor
-from tests.extractors.patterns.helpers import findings
+from tests.extractors.patterns.helpers import facts_of, findings, value
 from tests.layouts import FORMATS
 from tests.layouts import rendered as rendered_as
 
@@ -33,20 +31,6 @@ AGREEMENT_DATE = "commercial.agreement_date"
 def _stop_parser_pool() -> Iterator[None]:
     yield
     shutdown_pool()
-
-
-def facts_of(document: Document) -> dict[str, Any]:
-    """The pattern extractor's fact values for ``document``, by path."""
-    return {
-        finding.path: finding.fact.value
-        for finding in PatternExtractor().extract(document, [])
-        if finding.path != "obligations"
-    }
-
-
-def value(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None else None
 
 
 def usd(amount: float) -> Money:
