@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import gc
 import json
 import os
 import signal
@@ -435,6 +436,12 @@ def loop_figures(samples: Sequence[Sample], ok: int = 200) -> dict[str, Any]:
 
 async def drive_recommendations(service: Service, args: argparse.Namespace) -> dict[str, Any]:
     bodies = recommendation_bodies(args.distinct, args.seed)
+    # The load generator's own full garbage collections walked the policy and every module
+    # it loaded (60-75 ms each, a few per run): every request in flight then looked that
+    # much slower. What is loaded by now is kept out of them, so the latencies are the
+    # service's.
+    gc.collect()
+    gc.freeze()
     async with async_client(service, connections=args.concurrency, timeout_s=10.0) as client:
         # Warm-up: every distinct body once, which also proves each is accepted.
         warm = await closed_loop(
