@@ -515,19 +515,18 @@ class IsolatedDecider:
                 kind, answer = worker.threads.call(
                     request_id, _frame(request_id, _DECIDE, payload), self.timeout_s
                 )
-            except TimeoutError:
-                self._retire(worker, kill=True)
-                return self._fallback(facts, context, f"did not finish within {self.timeout_s:g} s")
-            except _NotStartedError:
-                self._retire(worker, kill=True)
-                return self._fallback(
-                    facts, context, f"did not start within {_START_TIMEOUT_S:g} s"
+            except (TimeoutError, _NotStartedError, _WorkerLostError) as error:
+                decided = self._after_failure(
+                    error,
+                    worker=worker,
+                    request_id=request_id,
+                    attempt=attempt,
+                    facts=facts,
+                    context=context,
                 )
-            except _WorkerLostError:
-                reason = self._loss(worker, request_id, attempt)
-                if reason is None:
+                if decided is None:
                     continue
-                return self._fallback(facts, context, reason)
+                return decided
             return _answer(kind, answer)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -551,21 +550,44 @@ class IsolatedDecider:
                 kind, answer = await worker.loop.call(
                     request_id, _frame(request_id, _DECIDE, payload), self.timeout_s
                 )
-            except TimeoutError:
-                self._retire(worker, kill=True)
-                return self._fallback(facts, context, f"did not finish within {self.timeout_s:g} s")
-            except _NotStartedError:
-                self._retire(worker, kill=True)
-                return self._fallback(
-                    facts, context, f"did not start within {_START_TIMEOUT_S:g} s"
+            except (TimeoutError, _NotStartedError, _WorkerLostError) as error:
+                decided = self._after_failure(
+                    error,
+                    worker=worker,
+                    request_id=request_id,
+                    attempt=attempt,
+                    facts=facts,
+                    context=context,
                 )
-            except _WorkerLostError:
-                reason = self._loss(worker, request_id, attempt)
-                if reason is None:
+                if decided is None:
                     continue
-                return self._fallback(facts, context, reason)
+                return decided
             return _answer(kind, answer)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _after_failure(
+        self,
+        error: Exception,
+        *,
+        worker: _Worker,
+        request_id: int,
+        attempt: int,
+        facts: FactRecord,
+        context: CaseContext,
+    ) -> Decision | None:
+        """The case decided without the worker after a failed call, or None to try a new one.
+
+        A case that overran or a worker that never started is the reference evaluator's; a
+        worker lost before it took the case up gets one more try with a new worker.
+        """
+        if isinstance(error, TimeoutError):
+            self._retire(worker, kill=True)
+            return self._fallback(facts, context, f"did not finish within {self.timeout_s:g} s")
+        if isinstance(error, _NotStartedError):
+            self._retire(worker, kill=True)
+            return self._fallback(facts, context, f"did not start within {_START_TIMEOUT_S:g} s")
+        reason = self._loss(worker, request_id, attempt)
+        return None if reason is None else self._fallback(facts, context, reason)
 
     def close(self) -> None:
         """Stop the worker; a later ``decide`` starts a new one."""
