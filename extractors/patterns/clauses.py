@@ -29,6 +29,7 @@ from extractors.patterns.vocabulary import (
     ClauseConcept,
     Denial,
     DenialScope,
+    Term,
     Wording,
     denied_before,
     denied_through,
@@ -40,6 +41,7 @@ _NOT_END = r"(?:[^.;]|\.\d)"
 LIQUIDATED_DAMAGES = ClauseConcept(
     path="legal.liquidated_damages",
     meaning="a sum fixed in advance that a party pays for a breach or for ending early",
+    term=Term(r"liquidated\s+damages", ("liquidated",)),
     wordings=(
         # Damages named as liquidated, in the wordings that award them: a list of damages
         # excluded from liability names them without awarding any.
@@ -144,6 +146,10 @@ LIQUIDATED_DAMAGES = ClauseConcept(
 SOURCE_CODE_ESCROW = ClauseConcept(
     path="legal.source_code_escrow",
     meaning="the provider's source code deposited with an escrow agent for release on conditions",
+    term=Term(
+        r"(?:source[\s-]+code\s+)?escrow(?:\s+(?:arrangements?|agreements?|rights?|services?))?",
+        ("escrow",),
+    ),
     wordings=(
         # An escrow agent releasing the deposited materials, release conditions for the
         # source code, its custody or deposit in escrow. Escrow of money ("the Escrow Agent
@@ -217,6 +223,16 @@ _DATA_OUT = r"(?:export|retrieve|download|extract|return|provide)\w*"
 POST_TERMINATION_SERVICES = ClauseConcept(
     path="legal.post_termination_services",
     meaning="services the provider owes once the agreement has ended",
+    term=Term(
+        r"(?:transition(?:al)?|post[\s-]+termination|exit)\s+(?:assistance|services|support)",
+        (
+            "transition",
+            "termination assistance",
+            "termination services",
+            "termination support",
+            "exit",
+        ),
+    ),
     wordings=(
         # Transition or exit assistance, and the customer's data handed back or left open for
         # export after the end.
@@ -262,6 +278,12 @@ COMMITMENT_TO_SPEND = Wording(
 MINIMUM_COMMITMENT = ClauseConcept(
     path="commercial.minimum_commitment",
     meaning="a minimum a party must buy or pay, whether or not its amount is given",
+    term=Term(
+        r"minimum\s+(?:annual\s+|purchase\s+|spend\s+|volume\s+|order\s+|usage\s+)?(?:commitments?|"
+        r"purchases?|spend|orders?|volumes?|fees?)",
+        ("minimum",),
+        also=("commercial.minimum_commitment_amount",),
+    ),
     wordings=(
         # "a minimum recoupable guarantee of *****", "subject to a minimum total charge of
         # $2,000", "shall purchase from Manufacturer at least ...".
@@ -293,6 +315,11 @@ _AMOUNTS = r"(?:prices?|pricing|fees?|rates?|royalt(?:y|ies)|charges?)"
 MOST_FAVOURED_NATION = ClauseConcept(
     path="commercial.most_favoured_nation",
     meaning="terms or prices no worse than those a party gives any other customer",
+    term=Term(
+        r"most[\s-]+favou?red[\s-]+(?:nation|customer)s?(?:\s+(?:pricing|terms?|clause|treatment|"
+        r"status))?|MFN",
+        ("favo", "mfn"),
+    ),
     wordings=(
         # The name itself, or terms no less favourable than any other customer's ("... than
         # those offered to agents, distributors or ... any customers"). "No less favourable
@@ -344,6 +371,36 @@ MOST_FAVOURED_NATION = ClauseConcept(
     ),
 )
 
+CUSTOM_PRICING = ClauseConcept(
+    path="commercial.custom_pricing",
+    meaning="prices agreed for this customer rather than the list prices",
+    term=Term(
+        r"(?:custom|special|non-standard|negotiated|promotional|preferential)\s+pric(?:ing|es?)",
+        ("pricing",),
+    ),
+    wordings=(
+        # "No discounts, credits or promotional pricing apply" denies the very thing it names.
+        Wording(
+            "special or negotiated prices",
+            r"\b(?:custom|special|non-standard|negotiated|promotional|preferential) "
+            r"(?:pricing|price|rates?|fees?)\b",
+            example="Customer shall pay the negotiated rates set out in Schedule 2.",
+            keywords=(
+                "custom",
+                "special",
+                "non-standard",
+                "negotiated",
+                "promotional",
+                "preferential",
+            ),
+            before=5,
+            after=40,
+            tier=CHECKED_CLAUSE,
+            denial=denied_before(),
+        ),
+    ),
+)
+
 # --- Implementation: work the provider does before the customer goes live --------------
 # Services are denied by a word just before them: "No set-up, implementation, data
 # migration or onboarding charges are payable" orders no migration. Acceptance is not:
@@ -353,6 +410,10 @@ MOST_FAVOURED_NATION = ClauseConcept(
 PROFESSIONAL_SERVICES = ClauseConcept(
     path="implementation.professional_services",
     meaning="implementation, onboarding or consulting services beside the subscription",
+    term=Term(
+        r"(?:professional|implementation|consulting)\s+services",
+        ("professional", "implementation services", "consulting services"),
+    ),
     wordings=(
         Wording(
             "implementation or consulting services",
@@ -374,6 +435,7 @@ PROFESSIONAL_SERVICES = ClauseConcept(
 DATA_MIGRATION = ClauseConcept(
     path="implementation.data_migration",
     meaning="the customer's existing data moved into the service",
+    term=Term(r"(?:data\s+)?migration(?:\s+services)?", ("migration",)),
     wordings=(
         # Data, records or history migrated, or legacy data loaded; and anything migrated
         # from a source ("migration of open tickets ... from the district's Zendesk account").
@@ -397,6 +459,7 @@ DATA_MIGRATION = ClauseConcept(
 TRAINING = ClauseConcept(
     path="implementation.training",
     meaning="training the provider gives the customer's users or administrators",
+    term=Term(r"training(?:\s+(?:services|sessions))?", ("training",)),
     wordings=(
         Wording(
             "training sessions or users trained",
@@ -422,6 +485,9 @@ TRAINING = ClauseConcept(
 ACCEPTANCE_CRITERIA = ClauseConcept(
     path="implementation.acceptance_criteria",
     meaning="deliverables the customer accepts against criteria or tests",
+    term=Term(
+        r"(?:formal\s+)?acceptance\s+(?:testing|criteria|tests?|procedures?)", ("acceptance",)
+    ),
     wordings=(
         Wording(
             "acceptance tests or criteria",
@@ -451,6 +517,11 @@ IMPLEMENTATION_WORK: tuple[ClauseConcept, ...] = (
 HIPAA_BAA = ClauseConcept(
     path="security.hipaa_baa",
     meaning="a HIPAA business associate agreement between the parties",
+    term=Term(
+        r"business\s+associate\s+(?:agreement|addendum)|BAA|HIPAA(?:\s+(?:compliance|"
+        r"business\s+associate\s+agreement))?",
+        ("associate", "baa", "hipaa"),
+    ),
     wordings=(
         Wording(
             "business associate agreement",
@@ -478,6 +549,7 @@ HIPAA_BAA = ClauseConcept(
 GDPR_DPA = ClauseConcept(
     path="security.gdpr_dpa",
     meaning="a data processing agreement under the GDPR",
+    term=Term(r"data\s+processing\s+(?:agreement|addendum)|DPA", ("data processing", "dpa")),
     wordings=(
         Wording(
             "data processing agreement",
@@ -503,6 +575,7 @@ GDPR_DPA = ClauseConcept(
 STANDARD_CONTRACTUAL_CLAUSES = ClauseConcept(
     path="security.standard_contractual_clauses",
     meaning="the EU standard contractual clauses or the UK transfer agreement for data exports",
+    term=Term(r"standard\s+contractual\s+clauses|SCCs?", ("contractual clauses", "scc")),
     wordings=(
         Wording(
             "standard contractual clauses or IDTA",
@@ -520,6 +593,11 @@ STANDARD_CONTRACTUAL_CLAUSES = ClauseConcept(
 ENCRYPTION_AT_REST = ClauseConcept(
     path="security.encryption_at_rest",
     meaning="data encrypted where it is stored",
+    term=Term(
+        r"encryption\s+(?:of\s+(?:customer\s+)?data\s+)?at\s+rest"
+        r"|encrypt\w*\s+(?:(?:all\s+)?(?:customer\s+|personal\s+)?data\s+)?at\s+rest",
+        ("at rest",),
+    ),
     wordings=(
         Wording(
             "encrypted at rest",
@@ -537,6 +615,11 @@ ENCRYPTION_AT_REST = ClauseConcept(
 CUSTOMER_MANAGED_KEYS = ClauseConcept(
     path="security.customer_managed_keys",
     meaning="encryption keys the customer manages or brings",
+    term=Term(
+        r"customer[\s-]+managed\s+(?:encryption\s+)?keys?|bring[\s-]+your[\s-]+own[\s-]+keys?|BYOK|"
+        r"CMKs?",
+        ("key", "byok", "cmk"),
+    ),
     wordings=(
         Wording(
             "customer-managed or own keys",
@@ -558,6 +641,9 @@ CUSTOMER_MANAGED_KEYS = ClauseConcept(
 SCIM = ClauseConcept(
     path="security.scim",
     meaning="user provisioning over SCIM",
+    term=Term(
+        r"SCIM(?:\s+provisioning)?|automated\s+(?:user\s+)?provisioning", ("scim", "provisioning")
+    ),
     wordings=(
         Wording(
             "SCIM named",
@@ -596,6 +682,10 @@ DATA_DELETION = ClauseConcept(
 SOC2_REPORT = ClauseConcept(
     path="security.soc2_report",
     meaning="the customer may demand the provider's SOC 2 (or SSAE 18, ISAE 3402) report",
+    term=Term(
+        r"SOC\s*(?:2|II)(?:\s+Type\s+(?:II|2|I|1))?(?:\s+(?:reports?|attestations?|audits?))?",
+        ("soc",),
+    ),
     wordings=(
         Wording(
             "SOC 2 report demanded",
@@ -613,6 +703,7 @@ SOC2_REPORT = ClauseConcept(
 ISO27001_CERTIFICATE = ClauseConcept(
     path="security.iso27001_certificate",
     meaning="the customer may demand the provider's ISO/IEC 27001 certificate",
+    term=Term(r"ISO(?:/IEC)?\s*27001(?:\s+(?:certificat\w+|certified))?", ("27001",)),
     wordings=(
         Wording(
             "ISO 27001 demanded",
@@ -630,6 +721,10 @@ ISO27001_CERTIFICATE = ClauseConcept(
 PENETRATION_TEST = ClauseConcept(
     path="security.penetration_test",
     meaning="the customer may demand penetration tests or their results",
+    term=Term(
+        r"pen(?:etration)?[\s-]*test(?:s|ing)?(?:\s+(?:reports?|results?|summar(?:y|ies)))?",
+        ("penetration", "pen test", "pen-test", "pentest"),
+    ),
     wordings=(
         Wording(
             "penetration test demanded",
@@ -667,6 +762,7 @@ CLAUSE_CONCEPTS: tuple[ClauseConcept, ...] = (
     POST_TERMINATION_SERVICES,
     MINIMUM_COMMITMENT,
     MOST_FAVOURED_NATION,
+    CUSTOM_PRICING,
     *IMPLEMENTATION_WORK,
     *SECURITY_MENTIONS,
     *ASSURANCES,
@@ -676,6 +772,7 @@ __all__ = [
     "ASSURANCES",
     "CLAUSE_CONCEPTS",
     "COMMITMENT_TO_SPEND",
+    "CUSTOM_PRICING",
     "IMPLEMENTATION_WORK",
     "LIQUIDATED_DAMAGES",
     "MINIMUM_COMMITMENT",

@@ -434,37 +434,6 @@ class TextView:
         reader = reader or reader_name()
         return Hit(path, value, span[0], span[1], confidence, status, reader=reader)
 
-    def affirmed_clause(
-        self,
-        path: str,
-        pattern: re.Pattern[str],
-        keywords: tuple[str, ...],
-        denied: re.Pattern[str],
-        *,
-        before: int,
-        after: int,
-        denial_window: int | None = None,
-    ) -> list[Hit]:
-        """``path`` present wherever ``pattern`` matches, except in sentences ``denied`` finds.
-
-        A sentence that rules a clause out ("no obligation to deposit source code into
-        escrow") is the negation reader's to record as excluded, never a hit here. With
-        ``denial_window`` only that many characters before the match count ("No person ...
-        is a third party beneficiary"): a long sentence holds denials of other things
-        ("terminated without cause, the Consultant shall receive a termination fee").
-        """
-        if not self.mentions(*keywords):
-            return []
-        reader = reader_name()
-        hits: list[Hit] = []
-        for match in self.finditer(pattern, keywords, before=before, after=after):
-            start, end = self.sentence(match.start(), match.end())
-            if denial_window is not None:
-                start, end = max(start, match.start() - denial_window), match.start()
-            if not denied.search(self.text, start, end):
-                hits.append(self.hit(path, True, match.start(), match.end(), 0.8, reader=reader))
-        return hits
-
     @cached_property
     def furniture(self) -> frozenset[str]:
         """Running headers, footers and page numbers: lines repeated on pages, "Page 2 of 5"."""

@@ -23,134 +23,182 @@ import re
 from dataclasses import dataclass
 
 from extractors.facts import FactStatus
+from extractors.patterns.clauses import (
+    ACCEPTANCE_CRITERIA,
+    CUSTOM_PRICING,
+    CUSTOMER_MANAGED_KEYS,
+    DATA_MIGRATION,
+    ENCRYPTION_AT_REST,
+    GDPR_DPA,
+    HIPAA_BAA,
+    ISO27001_CERTIFICATE,
+    LIQUIDATED_DAMAGES,
+    MINIMUM_COMMITMENT,
+    MOST_FAVOURED_NATION,
+    PENETRATION_TEST,
+    POST_TERMINATION_SERVICES,
+    PROFESSIONAL_SERVICES,
+    SCIM,
+    SOC2_REPORT,
+    SOURCE_CODE_ESCROW,
+    STANDARD_CONTRACTUAL_CLAUSES,
+    TRAINING,
+)
 from extractors.patterns.confidence import CHECKED_CLAUSE
 from extractors.patterns.core import Hit, TextView
+from extractors.patterns.vocabulary import ClauseConcept, Term
 
 
-# A concept, and whether the general negation grammar may be applied to it.
 @dataclass(frozen=True)
-class _Concept:
+class _Denied:
+    """A term the general denial wordings are built around, and the paths its denial excludes."""
+
     paths: tuple[str, ...]
-    pattern: str
-    general: bool = True
+    term: Term
 
 
-_CONCEPTS: tuple[_Concept, ...] = (
-    _Concept(
-        ("commercial.most_favoured_nation",),
-        r"most[\s-]+favou?red[\s-]+(?:nation|customer)s?(?:\s+(?:pricing|terms?|clause|treatment|"
-        r"status))?|MFN",
+def _of(concept: ClauseConcept) -> _Denied:
+    """A clause concept's term, as its vocabulary entry words it."""
+    assert concept.term is not None, concept.path
+    return _Denied((concept.path, *concept.term.also), concept.term)
+
+
+# Every term the general denial wordings are read for: those of the clause vocabulary, and the
+# facts whose values other readers read.
+_CONCEPTS: tuple[_Denied, ...] = (
+    _of(MOST_FAVOURED_NATION),
+    _Denied(
+        ("commercial.revenue_profit_sharing",),
+        Term(r"(?:revenue|profit)[\s-]+shar\w*", ("revenue", "profit")),
     ),
-    _Concept(("commercial.revenue_profit_sharing",), r"(?:revenue|profit)[\s-]+shar\w*"),
-    _Concept(
-        ("commercial.minimum_commitment", "commercial.minimum_commitment_amount"),
-        r"minimum\s+(?:annual\s+|purchase\s+|spend\s+|volume\s+|order\s+|usage\s+)?(?:commitments?|"
-        r"purchases?|spend|orders?|volumes?|fees?)",
-    ),
-    _Concept(
+    _of(MINIMUM_COMMITMENT),
+    _Denied(
         ("commercial.price_restrictions", "commercial.price_increase_cap_percent"),
-        r"price\s+(?:protection|caps?|restrictions?|locks?|increase\s+(?:caps?|limits?|"
-        r"limitations?))",
+        Term(
+            r"price\s+(?:protection|caps?|restrictions?|locks?|increase\s+(?:caps?|limits?|"
+            r"limitations?))",
+            ("price",),
+        ),
     ),
-    _Concept(("commercial.discount_percent",), r"discounts?"),
-    _Concept(
-        ("commercial.custom_pricing",),
-        r"(?:custom|special|non-standard|negotiated|promotional|preferential)\s+pric(?:ing|es?)",
+    _Denied(
+        ("commercial.discount_percent",),
+        Term(r"discounts?", ("discount",)),
     ),
-    _Concept(("legal.liquidated_damages",), r"liquidated\s+damages"),
-    _Concept(
-        ("legal.source_code_escrow",),
-        r"(?:source[\s-]+code\s+)?escrow(?:\s+(?:arrangements?|agreements?|rights?|services?))?",
-    ),
-    _Concept(
+    _of(CUSTOM_PRICING),
+    _of(LIQUIDATED_DAMAGES),
+    _of(SOURCE_CODE_ESCROW),
+    _Denied(
         ("legal.audit_rights", "security.security_audit_rights"),
-        r"(?:(?:security\s+|on-?site\s+)?audit(?:ing)?\s+rights?|rights?\s+to\s+(?:audit|inspect)|"
-        r"(?:security\s+|on-?site\s+)?audits?(?:\s+or\s+inspections?)?)",
+        Term(
+            r"(?:(?:security\s+|on-?site\s+)?audit(?:ing)?\s+rights?|rights?\s+to\s+(?:audit|inspect)|"
+            r"(?:security\s+|on-?site\s+)?audits?(?:\s+or\s+inspections?)?)",
+            ("audit",),
+        ),
     ),
-    _Concept(
+    _Denied(
         ("legal.insurance",),
-        r"(?:any\s+)?(?:specific\s+)?insurance(?:\s+(?:coverage|policies|requirements?))?",
+        Term(
+            r"(?:any\s+)?(?:specific\s+)?insurance(?:\s+(?:coverage|policies|requirements?))?",
+            ("insurance",),
+        ),
     ),
-    _Concept(("legal.warranty_duration", "legal.warranty_duration_months"), r"warranty\s+period"),
-    _Concept(
+    _Denied(
+        ("legal.warranty_duration", "legal.warranty_duration_months"),
+        Term(r"warranty\s+period", ("warranty period",)),
+    ),
+    _Denied(
         ("legal.termination_for_convenience", "legal.termination_for_convenience_by"),
         # What is terminated may be named at length ("these Terms or any Order Form"), but
         # never across a turn of the sentence ("..., but Customer may terminate ...").
-        r"terminat\w*(?:\s+(?!(?:but|except|unless|however|provided|may|shall|will|can)\b)"
-        r"[\w'-]+){0,8}?\s+for\s+convenience|"
-        r"termination\s+for\s+convenience",
+        Term(
+            r"terminat\w*(?:\s+(?!(?:but|except|unless|however|provided|may|shall|will|can)\b)"
+            r"[\w'-]+){0,8}?\s+for\s+convenience|"
+            r"termination\s+for\s+convenience",
+            ("convenience",),
+        ),
     ),
-    _Concept(
-        ("legal.post_termination_services",),
-        r"(?:transition(?:al)?|post[\s-]+termination|exit)\s+(?:assistance|services|support)",
-    ),
-    _Concept(
+    _of(POST_TERMINATION_SERVICES),
+    _Denied(
         ("legal.change_of_control",),
-        r"change\s+(?:of|in)\s+control\s+(?:rights?|provisions?|clauses?|restrictions?)",
+        Term(
+            r"change\s+(?:of|in)\s+control\s+(?:rights?|provisions?|clauses?|restrictions?)",
+            ("of control", "in control"),
+        ),
     ),
-    _Concept(("legal.uncapped_liability",), r"unlimited\s+liability|uncapped\s+liability"),
-    _Concept(("legal.unlimited_indemnity",), r"unlimited\s+indemni\w*|uncapped\s+indemni\w*"),
-    _Concept(
-        ("security.soc2_report",),
-        r"SOC\s*(?:2|II)(?:\s+Type\s+(?:II|2|I|1))?(?:\s+(?:reports?|attestations?|audits?))?",
+    _Denied(
+        ("legal.uncapped_liability",),
+        Term(r"unlimited\s+liability|uncapped\s+liability", ("unlimited", "uncapped")),
     ),
-    _Concept(
-        ("security.iso27001_certificate",),
-        r"ISO(?:/IEC)?\s*27001(?:\s+(?:certificat\w+|certified))?",
+    _Denied(
+        ("legal.unlimited_indemnity",),
+        Term(r"unlimited\s+indemni\w*|uncapped\s+indemni\w*", ("unlimited", "uncapped")),
     ),
-    _Concept(
-        ("security.penetration_test",),
-        r"pen(?:etration)?[\s-]*test(?:s|ing)?(?:\s+(?:reports?|results?|summar(?:y|ies)))?",
+    _of(SOC2_REPORT),
+    _of(ISO27001_CERTIFICATE),
+    _of(PENETRATION_TEST),
+    _of(HIPAA_BAA),
+    _of(GDPR_DPA),
+    _of(STANDARD_CONTRACTUAL_CLAUSES),
+    _of(CUSTOMER_MANAGED_KEYS),
+    _of(ENCRYPTION_AT_REST),
+    _Denied(
+        ("security.sso",),
+        Term(
+            r"single[\s-]+sign[\s-]+on|SSO|SAML(?:\s+2\.0)?", ("sign-on", "sign on", "sso", "saml")
+        ),
     ),
-    _Concept(
-        ("security.hipaa_baa",),
-        r"business\s+associate\s+(?:agreement|addendum)|BAA|HIPAA(?:\s+(?:compliance|"
-        r"business\s+associate\s+agreement))?",
-    ),
-    _Concept(("security.gdpr_dpa",), r"data\s+processing\s+(?:agreement|addendum)|DPA"),
-    _Concept(("security.standard_contractual_clauses",), r"standard\s+contractual\s+clauses|SCCs?"),
-    _Concept(
-        ("security.customer_managed_keys",),
-        r"customer[\s-]+managed\s+(?:encryption\s+)?keys?|bring[\s-]+your[\s-]+own[\s-]+keys?|BYOK|"
-        r"CMKs?",
-    ),
-    _Concept(
-        ("security.encryption_at_rest",),
-        r"encryption\s+(?:of\s+(?:customer\s+)?data\s+)?at\s+rest"
-        r"|encrypt\w*\s+(?:(?:all\s+)?(?:customer\s+|personal\s+)?data\s+)?at\s+rest",
-    ),
-    _Concept(("security.sso",), r"single[\s-]+sign[\s-]+on|SSO|SAML(?:\s+2\.0)?"),
-    _Concept(("security.scim",), r"SCIM(?:\s+provisioning)?|automated\s+(?:user\s+)?provisioning"),
-    _Concept(
+    _of(SCIM),
+    _Denied(
         ("security.data_residency",),
-        r"data\s+residency(?:\s+(?:commitments?|guarantees?|requirements?))?",
+        Term(r"data\s+residency(?:\s+(?:commitments?|guarantees?|requirements?))?", ("residency",)),
     ),
-    _Concept(
+    _Denied(
         ("security.subprocessor_approval",),
-        r"(?:right\s+to\s+)?(?:approv\w+|consent|object\w*)\s+(?:to\s+)?(?:any\s+|new\s+)"
-        r"?sub-?processors?",
+        Term(
+            r"(?:right\s+to\s+)?(?:approv\w+|consent|object\w*)\s+(?:to\s+)?(?:any\s+|new\s+)"
+            r"?sub-?processors?",
+            ("processor",),
+        ),
     ),
-    _Concept(("service.service_credits",), r"service\s+(?:level\s+)?credits?|SLA\s+credits?"),
-    _Concept(
+    _Denied(
+        ("service.service_credits",),
+        Term(r"service\s+(?:level\s+)?credits?|SLA\s+credits?", ("credit",)),
+    ),
+    _Denied(
         ("service.uptime_percent",),
-        r"(?:uptime|availability)\s+(?:SLA|commitment|guarantee|service\s+level)s?|"
-        r"service\s+level\s+(?:agreement|commitment)s?|SLA",
+        Term(
+            r"(?:uptime|availability)\s+(?:SLA|commitment|guarantee|service\s+level)s?|"
+            r"service\s+level\s+(?:agreement|commitment)s?|SLA",
+            ("uptime", "availability", "service level", "sla"),
+        ),
     ),
-    _Concept(
-        ("implementation.professional_services",),
-        r"(?:professional|implementation|consulting)\s+services",
+    _of(PROFESSIONAL_SERVICES),
+    _of(DATA_MIGRATION),
+    _of(TRAINING),
+    _Denied(
+        ("implementation.integrations",),
+        Term(r"(?:custom\s+)?integrations?(?:\s+services)?", ("integration",)),
     ),
-    _Concept(("implementation.data_migration",), r"(?:data\s+)?migration(?:\s+services)?"),
-    _Concept(("implementation.training",), r"training(?:\s+(?:services|sessions))?"),
-    _Concept(("implementation.integrations",), r"(?:custom\s+)?integrations?(?:\s+services)?"),
-    _Concept(
-        ("implementation.acceptance_criteria",),
-        r"(?:formal\s+)?acceptance\s+(?:testing|criteria|tests?|procedures?)",
+    _of(ACCEPTANCE_CRITERIA),
+    _Denied(
+        ("tax.withholding_tax",),
+        Term(r"withholding\s+tax(?:es)?", ("withholding",)),
     ),
-    _Concept(("tax.withholding_tax",), r"withholding\s+tax(?:es)?"),
-    _Concept(("tax.tax_exempt",), r"tax[\s-]+exempt(?:ion)?|exempt\s+from\s+(?:\w+\s+)?tax(?:es)?"),
-    _Concept(("tax.po_required",), r"purchase\s+orders?|PO(?:\s+numbers?)?"),
-    _Concept(("commercial.auto_renewal",), r"auto(?:matic(?:ally)?)?[\s-]*renew\w*"),
+    _Denied(
+        ("tax.tax_exempt",),
+        Term(r"tax[\s-]+exempt(?:ion)?|exempt\s+from\s+(?:\w+\s+)?tax(?:es)?", ("exempt",)),
+    ),
+    _Denied(
+        ("tax.po_required",),
+        Term(
+            r"purchase\s+orders?|PO(?:\s+numbers?)?",
+            ("purchase order", " po ", " po.", " po,", "po number", "(po"),
+        ),
+    ),
+    _Denied(
+        ("commercial.auto_renewal",),
+        Term(r"auto(?:matic(?:ally)?)?[\s-]*renew\w*", ("renew",)),
+    ),
 )
 
 # Verbs a negation may carry before the concept ("does not offer", "need not provide").
@@ -237,8 +285,9 @@ def _deleted(title: str) -> str:
     return "|" + _DELETED.replace("{{", "{").replace("}}", "}").replace("{concept}", title)
 
 
-# Wordings specific to the prohibition-type clauses, where "not" is the clause itself.
-_SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
+# Wordings specific to the prohibition-type clauses, where "not" is the clause itself, each
+# with the lower-case words a sentence must hold for it to be read.
+_SPECIFIC: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (
         ("legal.non_compete",),
         r"\bnothing\s+in\s+this\s+(?:agreement|section)\s+(?:shall|will)\s+(?:be\s+(?:construed|"
@@ -249,6 +298,7 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"\b[^.;]{0,80}?\b(?:compet\w*|similar)"
         r"|\bno\s+(?:[\w-]+\s+(?:or|and|nor)\s+)?non[\s-]?compet\w*"
         + _deleted(r"non[\s-]?compet\w*|restrictive\s+covenants?"),
+        ("nothing", "no non", "compet", "covenant"),
     ),
     (
         ("legal.exclusivity",),
@@ -258,6 +308,7 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"\s+non-?exclusive\b"
         r"|\bno\s+exclusivity\b|\bnot\s+(?:be\s+)?(?:an?\s+)?exclusive\s+(?:relationship|"
         r"arrangement|dealing)",
+        ("exclusiv",),
     ),
     (
         ("legal.ip_ownership_assignment",),
@@ -270,6 +321,7 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"|\b(?:retains?|shall\s+retain|will\s+retain)\s+(?:all\s+|exclusive\s+)"
         r"?(?:right,\s+title\s+and\s+interest|ownership)"
         r"\s+(?:in|to)\s+(?:and\s+to\s+)?(?:any\s+|all\s+)?(?:the\s+)?deliverables",
+        ("no intellectual", "no ip", "nothing", "retain"),
     ),
     (
         ("legal.third_party_beneficiary",),
@@ -289,6 +341,7 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:\s+other\s+than(?=[\s\S]{0,120}?\bthe\s+parties\b))?"
         r"|\bnot\s+(?:intended\s+to\s+)?(?:be\s+)?(?:a\s+)?third[\s-]+party\s+beneficiar\w*"
         r"|\b(?:is|are)\s+not\s+intended\s+to\s+(?:benefit|confer)",
+        ("beneficiar", "nothing", "not intended"),
     ),
     (
         ("legal.anti_assignment",),
@@ -297,6 +350,7 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:(?:prior\s+)?(?:written\s+)?consent|restriction))(?![^.;]{0,80}?\b(?:to|provided|"
         r"except)\b)"
         r"|\bno\s+consent\s+(?:is|shall\s+be)\s+required\s+(?:for|to)\s+(?:any\s+)?assign",
+        ("assign",),
     ),
     (
         ("legal.non_solicit",),
@@ -305,12 +359,14 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"[^.;]{0,60}?\b(?:solicit\w*|hir\w+|employ\w*|recruit\w*)\b(?![^.;]{0,60}?\bexcept\b)"
         r"|\bno\s+(?:[\w-]+\s+(?:or|and|nor)\s+)?non[\s-]?solicit\w*"
         + _deleted(r"non[\s-]?solicit\w*|no[\s-]hire"),
+        ("nothing", "no non", "solicit", "hire"),
     ),
     (
         ("legal.cap_on_liability", "legal.liability_cap"),
         r"\b(?:neither\s+party[’']s|no)\s+liability\s+(?:shall|will)\s+(?:not\s+)?be\s+(?:limited|"
         r"capped)\b"
         r"|\bno\s+(?:limitation|cap)\s+(?:of|on)\s+liability\b",
+        ("be limited", "be capped", "no limitation", "no cap"),
     ),
     (
         ("tax.affiliates_covered",),
@@ -318,17 +374,15 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str], ...] = (
         r"authori[sz]ed|included)"
         r"|\b(?:affiliates|affiliate)\s+(?:may|shall|will)\s+not\s+(?:use|access|order|purchase)"
         r"|\bsolely\s+(?:for|by)\s+customer\s+and\s+not\s+(?:for|by)\s+(?:its|any)\s+affiliates",
+        ("affiliate",),
     ),
     (
         ("implementation.professional_services",),
         r"\bno\s+(?:professional|implementation|consulting)\s+services\s+(?:are|is|will\s+be|"
         r"shall\s+be)\s+(?:included|provided|purchased|ordered)",
+        _of(PROFESSIONAL_SERVICES).term.keys,
     ),
-)
-
-
-# Further wordings for paths that also take the general grammar, with their own keywords.
-_KEYED_SPECIFIC: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
+    # Further wordings for terms that also take the general grammar.
     (
         ("security.data_residency",),
         r"\b(?:no|not|without\s+any)\b[^.;]{0,40}?\b(?:commit\w*|guarantee\w*|warrant\w*"
@@ -381,86 +435,19 @@ class _Rule:
     keys: tuple[str, ...]
 
 
-# Lower-case words that any occurrence of a concept contains: only sentences holding one
-# are read (by the first path of the concept or specific rule).
-_KEYS: dict[str, tuple[str, ...]] = {
-    "commercial.most_favoured_nation": ("favo", "mfn"),
-    "commercial.revenue_profit_sharing": ("revenue", "profit"),
-    "commercial.minimum_commitment": ("minimum",),
-    "commercial.price_restrictions": ("price",),
-    "commercial.discount_percent": ("discount",),
-    "commercial.custom_pricing": ("pricing",),
-    "legal.liquidated_damages": ("liquidated",),
-    "legal.source_code_escrow": ("escrow",),
-    "legal.audit_rights": ("audit",),
-    "legal.insurance": ("insurance",),
-    "legal.warranty_duration": ("warranty period",),
-    "legal.termination_for_convenience": ("convenience",),
-    "legal.post_termination_services": (
-        "transition",
-        "termination assistance",
-        "termination services",
-        "termination support",
-        "exit",
-    ),
-    "legal.change_of_control": ("of control", "in control"),
-    "legal.uncapped_liability": ("unlimited", "uncapped"),
-    "legal.unlimited_indemnity": ("unlimited", "uncapped"),
-    "security.soc2_report": ("soc",),
-    "security.iso27001_certificate": ("27001",),
-    "security.penetration_test": ("penetration", "pen test", "pen-test", "pentest"),
-    "security.hipaa_baa": ("associate", "baa", "hipaa"),
-    "security.gdpr_dpa": ("data processing", "dpa"),
-    "security.standard_contractual_clauses": ("contractual clauses", "scc"),
-    "security.customer_managed_keys": ("key", "byok", "cmk"),
-    "security.encryption_at_rest": ("at rest",),
-    "security.sso": ("sign-on", "sign on", "sso", "saml"),
-    "security.scim": ("scim", "provisioning"),
-    "security.data_residency": ("residency",),
-    "security.subprocessor_approval": ("processor",),
-    "service.service_credits": ("credit",),
-    "service.uptime_percent": ("uptime", "availability", "service level", "sla"),
-    "implementation.professional_services": (
-        "professional",
-        "implementation services",
-        "consulting services",
-    ),
-    "implementation.data_migration": ("migration",),
-    "implementation.training": ("training",),
-    "implementation.integrations": ("integration",),
-    "implementation.acceptance_criteria": ("acceptance",),
-    "tax.withholding_tax": ("withholding",),
-    "tax.tax_exempt": ("exempt",),
-    "tax.po_required": ("purchase order", " po ", " po.", " po,", "po number", "(po"),
-    "commercial.auto_renewal": ("renew",),
-    "legal.non_compete": ("nothing", "no non", "compet", "covenant"),
-    "legal.exclusivity": ("exclusiv",),
-    "legal.ip_ownership_assignment": ("no intellectual", "no ip", "nothing", "retain"),
-    "legal.third_party_beneficiary": ("beneficiar", "nothing", "not intended"),
-    "legal.anti_assignment": ("assign",),
-    "legal.non_solicit": ("nothing", "no non", "solicit", "hire"),
-    "legal.cap_on_liability": ("be limited", "be capped", "no limitation", "no cap"),
-    "tax.affiliates_covered": ("affiliate",),
-}
-
 _RULES: tuple[_Rule, ...] = tuple(
     [
         _Rule(
             concept.paths,
-            re.compile(rf"\b(?:{concept.pattern})\b", re.IGNORECASE),
-            tuple(_body(template, concept.pattern) for template in _GENERAL),
-            _KEYS[concept.paths[0]],
+            re.compile(rf"\b(?:{concept.term.pattern})\b", re.IGNORECASE),
+            tuple(_body(template, concept.term.pattern) for template in _GENERAL),
+            concept.term.keys,
         )
         for concept in _CONCEPTS
-        if concept.general
-    ]
-    + [
-        _Rule(paths, re.compile(pattern, re.IGNORECASE), (), _KEYS[paths[0]])
-        for paths, pattern in _SPECIFIC
     ]
     + [
         _Rule(paths, re.compile(pattern, re.IGNORECASE), (), keys)
-        for paths, pattern, keys in _KEYED_SPECIFIC
+        for paths, pattern, keys in _SPECIFIC
     ]
 )
 # A qualifier right after the excluded term keeps it alive: "No audit more than once a year",
@@ -504,7 +491,7 @@ CHECKS = frozenset(path for rule in _RULES for path in rule.paths)
 # features, not audits.
 _ITEM = re.compile(
     "|".join(
-        rf"(?P<c{index}>\b(?:{concept.pattern})\b)(?!\s+(?:logs?|logging|trails?)\b)"
+        rf"(?P<c{index}>\b(?:{concept.term.pattern})\b)(?!\s+(?:logs?|logging|trails?)\b)"
         for index, concept in enumerate(_CONCEPTS)
     ),
     re.IGNORECASE,

@@ -11,6 +11,7 @@ from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
 from extractors.patterns.clauses import (
     COMMITMENT_TO_SPEND,
+    CUSTOM_PRICING,
     MINIMUM_COMMITMENT,
     MOST_FAVOURED_NATION,
 )
@@ -25,8 +26,6 @@ from extractors.patterns.confidence import (
     PRECISE_WORDING,
 )
 from extractors.patterns.core import (
-    DENIAL_WINDOW,
-    NEAR_DENIAL,
     WRAPPED_SPACE,
     Hit,
     TextView,
@@ -132,10 +131,6 @@ _DISCOUNT = words(
     rf"(?:(?:\w+ ){{0,2}})?(?:discount|off (?:the )?(?:list|standard))\b)"
 )
 _DISCOUNT_FIELD = words(rf"\bdiscount[^\S\n]*[:|\t][^\S\n]*(?P<p>{PERCENT})")
-_CUSTOM = words(
-    r"\b(?:custom|special|non-standard|negotiated|promotional|preferential) "
-    r"(?:pricing|price|rates?|fees?)\b"
-)
 _MINIMUM = words(
     r"\bminimum (?:annual |aggregate |monthly |quarterly |purchase |spend(?:ing)? |revenue |order "
     r"|contract |usage )*"
@@ -177,7 +172,6 @@ _TIER_WORD = re.compile(rf"\b(?:{_TIERS})\b")
 _EDITION_SUFFIX = re.compile(r"\s[-–]\s+(?P<tier>[A-Z][a-z]+(?:\s+(?:Plus|Pro|Premium|Max))?)$")
 _TIER_HEADER = re.compile(r"^(?:subscription\s+|service\s+)?(?:plan|tier|edition)$", re.IGNORECASE)
 _TABLE_WORD = re.compile(r"^(?:seats?|users?|staff|price|billing|quantity|qty|fees?|term)\b", re.I)
-_CUSTOM_KEYS = ("custom", "special", "non-standard", "negotiated", "promotional", "preferential")
 
 
 def _payment_days(view: TextView) -> list[Hit]:
@@ -249,16 +243,7 @@ def _frequency(view: TextView) -> list[Hit]:
 
 
 def _discount(view: TextView) -> list[Hit]:
-    # "No discounts, credits or promotional pricing apply" denies the very thing it names.
-    hits = view.affirmed_clause(
-        "commercial.custom_pricing",
-        _CUSTOM,
-        _CUSTOM_KEYS,
-        NEAR_DENIAL,
-        before=5,
-        after=40,
-        denial_window=DENIAL_WINDOW,
-    )
+    hits = read_concept(view, CUSTOM_PRICING)
     if not view.mentions("discount", "% off", "percent off"):
         return hits
     for pattern, confidence in ((_DISCOUNT_FIELD, PRECISE_WORDING), (_DISCOUNT, CHECKED_CLAUSE)):

@@ -7,6 +7,8 @@ any whitespace, as PDF text wraps anywhere), the keywords it is looked for aroun
 far either side, a named confidence tier (``extractors.patterns.confidence``) and its
 denial policy — how a sentence that rules the clause out ("no obligation to deposit source
 code") is told from one that states it. ``read_concept`` is the one reader of them all.
+A concept's ``Term`` is how a denial names it ("no source code escrow", "SSO: not
+included"): the negation reader builds its denial wordings around it.
 
 The tables themselves live in ``extractors.patterns.clauses``; a topic module reads a
 concept with ``read_concept(view, CONCEPT)`` and keeps its own code only for values a
@@ -104,6 +106,18 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class Term:
+    """How a denial names a concept: the noun phrase of "no source code escrow is provided"."""
+
+    # A regex fragment the negation reader puts inside its denial wordings.
+    pattern: str
+    # Lower-case words every occurrence of the term contains: only sentences holding one are read.
+    keys: tuple[str, ...]
+    # Further paths a denial of the term excludes beside the concept's own (its amount).
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ClauseConcept:
     """A fact that is present where any of its wordings states it (and nothing denies it)."""
 
@@ -114,6 +128,8 @@ class ClauseConcept:
     # Lower-case words without which no wording can match: a document lacking all of them
     # is skipped outright.
     needs: tuple[str, ...] = field(default=())
+    # How a denial names it (None: the negation reader does not look for its denials).
+    term: Term | None = None
 
 
 def read_wording(view: TextView, path: str, wording: Wording) -> list[Hit]:
