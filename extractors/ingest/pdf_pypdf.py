@@ -103,8 +103,11 @@ def probe_pdf(data: bytes, limits: IngestLimits) -> int:
         return declared_page_count(open_pdf(data))
 
 
-def read_pdf(data: bytes, limits: IngestLimits) -> RawDocument:
-    """Plain-mode text of every page (never layout mode: it loses most CUAD text)."""
+def read_pdf(
+    data: bytes, limits: IngestLimits, first: int = 0, stop: int | None = None
+) -> RawDocument:
+    """Plain-mode text of every page (never layout mode: it loses most CUAD text), or of
+    pages ``first`` up to ``stop`` (0-based, ``stop`` excluded; None: to the last page)."""
     with pypdf_limits(limits), crypto_required():
         reader = open_pdf(data)
         page_count = len(reader.pages)
@@ -112,7 +115,8 @@ def read_pdf(data: bytes, limits: IngestLimits) -> RawDocument:
             raise too_many_pages(page_count, limits)
         pages: list[RawPage] = []
         characters = 0
-        for page in reader.pages:
+        for number in range(first, page_count if stop is None else min(stop, page_count)):
+            page = reader.pages[number]
             text = page.extract_text(extraction_mode="plain") or ""
             characters += len(text)
             if characters > limits.max_chars:

@@ -13,8 +13,8 @@ import multiprocessing
 import multiprocessing.util
 import signal
 import threading
-from collections.abc import Callable
-from concurrent.futures import CancelledError
+from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
@@ -62,6 +62,13 @@ class _Sandbox:
                     context=multiprocessing.get_context("spawn"),
                 )
             return self._pool
+
+    def size(self, workers: int | None) -> int:
+        """How many workers ``pool(workers)`` has."""
+        with self._lock:
+            if workers is None:
+                return self._size or DEFAULT_WORKERS
+            return max(workers, self._size, 1)
 
     def stop(self) -> None:
         with self._lock:
@@ -114,20 +121,43 @@ def run_in_sandbox(
 
     ``workers=None`` runs it in the pool as it is, however many workers it was started with.
     """
+    return run_each_in_sandbox(function, [args], budget=budget, workers=workers)[0]
+
+
+def run_each_in_sandbox(
+    function: Callable[..., T],
+    calls: Sequence[tuple[Any, ...]],
+    *,
+    budget: float,
+    workers: int | None = DEFAULT_WORKERS,
+) -> list[T]:
+    """``function(*args)`` for each of ``calls`` at once, over the pool's workers; the
+    results in order, or the first failure as ``run_in_sandbox`` raises it (the other
+    calls are then cancelled: a part of a file is never worth more than the whole)."""
     for attempt in range(2):
+        futures: list[Future[T]] = []
         try:
-            future = _SANDBOX.pool(workers).schedule(function, args=args, timeout=budget)
-            return future.result()
+            pool = _SANDBOX.pool(workers)
+            futures = [pool.schedule(function, args=args, timeout=budget) for args in calls]
+            return [future.result() for future in futures]
         except TimeoutError:
             raise ParseTimeoutError(budget) from None
         except ProcessExpired as expired:
             raise _worker_died(expired.exitcode) from None
         except (BrokenProcessPool, RuntimeError, CancelledError):
-            # The pool itself failed (not the task): start a new one and retry once.
+            # The pool itself failed (not a task): start a new one and retry once.
             if attempt:
                 raise
             _SANDBOX.stop()
+        finally:
+            for future in futures:
+                future.cancel()
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def pool_size(workers: int | None = None) -> int:
+    """How many workers a parse with ``workers`` (None: the pool as it is) can use at once."""
+    return _SANDBOX.size(workers)
 
 
 def warm_up(workers: int = DEFAULT_WORKERS) -> None:

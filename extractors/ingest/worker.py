@@ -76,6 +76,19 @@ def read_pdf(data: bytes, limits: IngestLimits, loader: str) -> RawDocument:
     return _guarded("PDF", limits, lambda: normalise_document(read(data, limits), limits))
 
 
+def read_pdf_pages(data: bytes, limits: IngestLimits, first: int, stop: int | None) -> RawDocument:
+    """Pages ``first`` up to ``stop`` of a PDF read by pypdf, not normalised yet: one part of
+    a document read over several workers, normalised once whole (``normalise``)."""
+    from extractors.ingest import pdf_pypdf  # noqa: PLC0415 - in the worker only
+
+    return _guarded("PDF", limits, lambda: pdf_pypdf.read_pdf(data, limits, first, stop))
+
+
+def normalise(raw: RawDocument, limits: IngestLimits) -> RawDocument:
+    """``raw`` normalised as every loader's output is (see ``normalise_document``)."""
+    return _guarded("PDF", limits, lambda: normalise_document(raw, limits))
+
+
 def read_archive(
     data: bytes, filename: str | None, limits: IngestLimits
 ) -> tuple[MediaType, RawDocument]:
