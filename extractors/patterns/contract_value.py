@@ -547,7 +547,6 @@ _PERIOD_WORDS = {
 }
 # Units a price can be quoted per ("per user per month"): anything but a period; these are
 # rates for work, not for a subscription.
-_WORK_UNITS = ("hour", "hr", "day", "week", "person-day", "man-day", "resource")
 # What makes an amount something other than the fees for the year: a floor or ceiling, a
 # liability or insurance figure, a price for later years or for optional extras, taxes.
 _NOT_THE_FEES = (

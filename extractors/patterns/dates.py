@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from extractors.patterns.numbers import NUMBER, parse_number
 
 _MONTHS = {
@@ -140,9 +138,3 @@ def find_dates(
         value = date_from_match(match)
         if value is not None:
             yield value, match.start(), match.end()
-
-
-def add_months(start: date, months: int) -> date:
-    """``start`` plus ``months`` calendar months."""
-    result: date = start + relativedelta(months=months)
-    return result

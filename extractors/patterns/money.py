@@ -246,11 +246,6 @@ def named_currency(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def parse_money(text: str) -> Money | None:
-    """The first money amount in ``text``, or ``None``."""
-    return next((amount.money for amount in find_amounts(text)), None)
-
-
 # Where an amount can be: next to a symbol, a code or a currency word.
 MONEY_KEYS = (
     *(symbol.lower() for symbol in _SYMBOLS if symbol != "kr"),

@@ -228,10 +228,6 @@ _FORM_COUNTRY = re.compile(
     r"\b(?:Pty\.?(?:\s+Ltd\.?)?|GmbH|B\.V\.|N\.V\.|Pte\.?\s+Ltd|Oy|AB|ApS|S\.p\.A\.|SARL|S\.A\.S\.|"
     r"K\.K\.)(?!\w)"
 )
-_HEREINAFTER = re.compile(
-    r"hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)"
-    r"?[\"“”']{0,2}(?P<term>[A-Z][\w&-]{1,30})"
-)
 _LEADING_NOISE = re.compile(
     r"^(?:(?:THIS|This|AGREEMENT|Agreement|IS|MADE|BY|AND|BETWEEN|Between|WITH|AMONG|among|ENTERED|"
     r"INTO|DATED|AS|OF|the|THE)\s+)+"

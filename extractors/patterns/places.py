@@ -221,12 +221,3 @@ def find_places(
         place = gazetteer.get(key)
         if place is not None and not _STREET_AFTER.match(text, match.end()):
             yield place, match.start(), match.end()
-
-
-def canonical_jurisdiction(name: str) -> str | None:
-    """The canonical name of a jurisdiction, however written ("State of New York" -> "New York")."""
-    found = list(find_places(name))
-    if not found:
-        return None
-    regions = [place for place, _, _ in found if place.kind is PlaceKind.REGION]
-    return (regions[0] if regions else found[0][0]).name

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from extractors.patterns.dates import DURATION, find_dates, parse_duration
-from extractors.patterns.money import find_amounts, iso_currency, parse_money
+from extractors.patterns.money import find_amounts, iso_currency
 from extractors.patterns.numbers import (
     NUMBER,
     PERCENT,
@@ -157,8 +157,7 @@ def test_no_money_without_a_currency(text: str) -> None:
     ],
 )
 def test_amounts_and_currencies(text: str, amount: float, currency: str) -> None:
-    money = parse_money(f"a fee of {text} per year")
-    assert money is not None
+    money = next(amount.money for amount in find_amounts(f"a fee of {text} per year"))
     assert money.currency == currency
     assert money.amount == pytest.approx(amount)
 
