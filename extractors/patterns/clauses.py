@@ -24,6 +24,7 @@ from extractors.patterns.confidence import (
     LOOSE_WORDING,
     PRECISE_WORDING,
 )
+from extractors.patterns.core import TextView
 from extractors.patterns.vocabulary import (
     DENIED_IN_SENTENCE,
     ClauseConcept,
@@ -512,6 +513,136 @@ IMPLEMENTATION_WORK: tuple[ClauseConcept, ...] = (
     ACCEPTANCE_CRITERIA,
 )
 
+# --- Tax: what the customer's taxes and purchasing ask of the parties -------------------
+
+AFFILIATES_COVERED = ClauseConcept(
+    path="tax.affiliates_covered",
+    meaning="the customer's affiliates may use or order under the agreement",
+    wordings=(
+        Wording(
+            "affiliates may use or order",
+            r"\baffiliates?\b[^.;]{0,80}?\b(?:may|shall be (?:entitled|permitted)|are "
+            r"(?:entitled|permitted|authori[sz]ed)|can)"
+            r" (?:to )?(?:use|access|purchase|order|enter into|place orders|receive|benefit)\b"
+            r"|\baffiliates?\b[^.;]{0,80}?\bwish(?:es)? to (?:use|access|receive)\b"
+            r"|\b(?:used|accessed|purchased) by (?:customer and )?(?:its|customer[’']s) "
+            r"affiliates\b"
+            r"|\bon behalf of (?:itself and )?(?:its|customer[’']s) affiliates\b"
+            r"|\baffiliates? (?:are|is|shall be) (?:covered|included)\b"
+            r"|\bcustomer and its affiliates\b",
+            example="Customer's Affiliates may use the Services under this Agreement.",
+            keywords=("affiliate",),
+            before=130,
+            after=130,
+            tier=KEPT_BY_CONTEXT,
+        ),
+    ),
+)
+
+WITHHOLDING_TAX = ClauseConcept(
+    path="tax.withholding_tax",
+    meaning="tax withheld from payments, or payments grossed up for it",
+    term=Term(r"withholding\s+tax(?:es)?", ("withholding",)),
+    wordings=(
+        Wording(
+            "tax withheld or grossed up",
+            r"\bwithholding tax(?:es)?\b|\bwith(?:hold|held|holding)\b[^.;]{0,60}?\btax(?:es)?\b"
+            r"|\btax(?:es)?\b[^.;]{0,60}?\bwith(?:hold|held|holding)\b|\bgross(?:ed)?[- ]up\b",
+            example="If Customer is required to withhold any taxes, it shall gross up the payment.",
+            keywords=("withh", "gross"),
+            before=130,
+            after=130,
+            tier=CHECKED_CLAUSE,
+        ),
+    ),
+)
+
+# Exemption from the taxes charged on the sale: sales and use tax, VAT, GST.
+_INDIRECT = (
+    r"(?:sales|use|sales and use|sales or use|VAT|GST|HST|PST|QST|value[- ]added|goods and services"
+    r"|consumption|transaction privilege) tax(?:es|ation)?"
+)
+_INDIRECT_RX = re.compile(_INDIRECT.replace(" ", r"\s+"), re.IGNORECASE)
+# Relief from withholding (a treaty or an exemption certificate for tax withheld at source) is
+# not an exemption from the tax charged on the sale.
+_WITHHOLDING_RELIEF = re.compile(
+    r"withh[eo]l|income\s+tax|double\s+tax|tax\s+treaty|at\s+source|source\s+tax", re.IGNORECASE
+)
+
+
+def _not_only_withholding(_view: TextView, sentence: str) -> bool:
+    """Whether a sentence about an exemption is not only about relief from withholding."""
+    return not _WITHHOLDING_RELIEF.search(sentence) or _INDIRECT_RX.search(sentence) is not None
+
+
+TAX_EXEMPT = ClauseConcept(
+    path="tax.tax_exempt",
+    meaning="the customer is exempt from sales tax, VAT or GST",
+    term=Term(r"tax[\s-]+exempt(?:ion)?|exempt\s+from\s+(?:\w+\s+)?tax(?:es)?", ("exempt",)),
+    wordings=(
+        Wording(
+            "exempt from sales tax, VAT or GST",
+            rf"\btax[- ]exempt(?:ion)?\b|\bexempt(?:ion)? from (?:[\w-]+ ){{0,3}}?{_INDIRECT}\b"
+            rf"|\b{_INDIRECT} exempt(?:ion)?\b|\bexempt from (?:all )?(?:VAT|GST|HST)\b"
+            r"|\b(?:tax )?exemption certificates?\b|\bcertificate of exemption\b"
+            r"|\bresale certificates?\b|\bdirect pay permit\b",
+            example="Customer is exempt from sales tax and shall provide its certificate.",
+            keywords=("exempt", "resale certificate", "direct pay"),
+            before=130,
+            after=130,
+            tier=CHECKED_CLAUSE,
+            kept_where=_not_only_withholding,
+        ),
+    ),
+)
+
+# A purchase order counts where the sentence requires one or asks invoices to quote it.
+_PO_REQUIRED = re.compile(
+    r"requir|\bmust\b|mandatory|condition|without\s+(?:a\s+)?(?:valid\s+)?(?:PO|purchase)|"
+    r"shall\s+(?:include|reference"
+    r"|quote|bear|contain|state)|will\s+(?:include|reference|quote)|(?:include|reference|quote)"
+    r"s?\s+(?:the\s+)?"
+    r"(?:customer[’']s\s+)?(?:PO|purchase)",
+    re.IGNORECASE,
+)
+
+PO_REQUIRED = ClauseConcept(
+    path="tax.po_required",
+    meaning="a purchase order is required, or invoices must quote one",
+    needs=("purchase order", "po ", "p.o.", "po#", "pos "),
+    term=Term(
+        r"purchase\s+orders?|PO(?:\s+numbers?)?",
+        ("purchase order", " po ", " po.", " po,", "po number", "(po"),
+    ),
+    wordings=(
+        Wording(
+            "purchase order required",
+            r"\bpurchase orders?\b|\bP\.?O\.? (?:numbers?|#|no\.?)|\bPOs?\b",
+            example="Each invoice must reference the Customer's purchase order number.",
+            keywords=(
+                "purchase order",
+                " po ",
+                " po.",
+                " po,",
+                " po:",
+                " pos ",
+                "po number",
+                "po#",
+                "(po",
+                "p.o.",
+                "\npo ",
+            ),
+            before=5,
+            after=30,
+            tier=KEPT_BY_CONTEXT,
+            kept_where=lambda _view, sentence: _PO_REQUIRED.search(sentence) is not None,
+        ),
+    ),
+)
+
+# Read by the tax module in this order.
+TAX_TERMS: tuple[ClauseConcept, ...] = (AFFILIATES_COVERED, WITHHOLDING_TAX, TAX_EXEMPT)
+
 # --- Security and compliance: a mention in the text is the finding ---------------------
 
 HIPAA_BAA = ClauseConcept(
@@ -764,6 +895,8 @@ CLAUSE_CONCEPTS: tuple[ClauseConcept, ...] = (
     MOST_FAVOURED_NATION,
     CUSTOM_PRICING,
     *IMPLEMENTATION_WORK,
+    PO_REQUIRED,
+    *TAX_TERMS,
     *SECURITY_MENTIONS,
     *ASSURANCES,
 )
@@ -778,7 +911,9 @@ __all__ = [
     "MINIMUM_COMMITMENT",
     "MOST_FAVOURED_NATION",
     "POST_TERMINATION_SERVICES",
+    "PO_REQUIRED",
     "SECURITY_MENTIONS",
     "SOURCE_CODE_ESCROW",
+    "TAX_TERMS",
     "THIRD_PARTY_BENEFICIARY",
 ]

@@ -36,13 +36,16 @@ from extractors.patterns.clauses import (
     MINIMUM_COMMITMENT,
     MOST_FAVOURED_NATION,
     PENETRATION_TEST,
+    PO_REQUIRED,
     POST_TERMINATION_SERVICES,
     PROFESSIONAL_SERVICES,
     SCIM,
     SOC2_REPORT,
     SOURCE_CODE_ESCROW,
     STANDARD_CONTRACTUAL_CLAUSES,
+    TAX_EXEMPT,
     TRAINING,
+    WITHHOLDING_TAX,
 )
 from extractors.patterns.confidence import CHECKED_CLAUSE
 from extractors.patterns.core import Hit, TextView
@@ -180,21 +183,9 @@ _CONCEPTS: tuple[_Denied, ...] = (
         Term(r"(?:custom\s+)?integrations?(?:\s+services)?", ("integration",)),
     ),
     _of(ACCEPTANCE_CRITERIA),
-    _Denied(
-        ("tax.withholding_tax",),
-        Term(r"withholding\s+tax(?:es)?", ("withholding",)),
-    ),
-    _Denied(
-        ("tax.tax_exempt",),
-        Term(r"tax[\s-]+exempt(?:ion)?|exempt\s+from\s+(?:\w+\s+)?tax(?:es)?", ("exempt",)),
-    ),
-    _Denied(
-        ("tax.po_required",),
-        Term(
-            r"purchase\s+orders?|PO(?:\s+numbers?)?",
-            ("purchase order", " po ", " po.", " po,", "po number", "(po"),
-        ),
-    ),
+    _of(WITHHOLDING_TAX),
+    _of(TAX_EXEMPT),
+    _of(PO_REQUIRED),
     _Denied(
         ("commercial.auto_renewal",),
         Term(r"auto(?:matic(?:ally)?)?[\s-]*renew\w*", ("renew",)),

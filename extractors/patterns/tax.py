@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from extractors.facts import DocumentKind, PartyRole
+from extractors.patterns.clauses import PO_REQUIRED, TAX_TERMS
 from extractors.patterns.confidence import (
     BORROWED,
     CHECKED_CLAUSE,
@@ -21,6 +22,7 @@ from extractors.patterns.entities import added_customers, table_entities
 from extractors.patterns.parties import country_near, known_parties
 from extractors.patterns.places import find_places, lookup
 from extractors.patterns.tables import is_delimited, split_cells
+from extractors.patterns.vocabulary import read_concept
 
 CHECKS = frozenset(
     {
@@ -73,58 +75,6 @@ _VAT_KEYS = (
     "btw",
     "nif",
     "cif",
-)
-_PO_KEYS = (
-    "purchase order",
-    " po ",
-    " po.",
-    " po,",
-    " po:",
-    " pos ",
-    "po number",
-    "po#",
-    "(po",
-    "p.o.",
-    "\npo ",
-)
-_AFFILIATES = words(
-    r"\baffiliates?\b[^.;]{0,80}?\b(?:may|shall be (?:entitled|permitted)|are "
-    r"(?:entitled|permitted|authori[sz]ed)|can)"
-    r" (?:to )?(?:use|access|purchase|order|enter into|place orders|receive|benefit)\b"
-    r"|\baffiliates?\b[^.;]{0,80}?\bwish(?:es)? to (?:use|access|receive)\b"
-    r"|\b(?:used|accessed|purchased) by (?:customer and )?(?:its|customer[’']s) affiliates\b"
-    r"|\bon behalf of (?:itself and )?(?:its|customer[’']s) affiliates\b"
-    r"|\baffiliates? (?:are|is|shall be) (?:covered|included)\b|\bcustomer and its affiliates\b"
-)
-_WITHHOLDING = words(
-    r"\bwithholding tax(?:es)?\b|\bwith(?:hold|held|holding)\b[^.;]{0,60}?\btax(?:es)?\b"
-    r"|\btax(?:es)?\b[^.;]{0,60}?\bwith(?:hold|held|holding)\b|\bgross(?:ed)?[- ]up\b"
-)
-# Exemption from the taxes charged on the sale: sales and use tax, VAT, GST.
-_INDIRECT = (
-    r"(?:sales|use|sales and use|sales or use|VAT|GST|HST|PST|QST|value[- ]added|goods and services"
-    r"|consumption|transaction privilege) tax(?:es|ation)?"
-)
-_EXEMPT = words(
-    rf"\btax[- ]exempt(?:ion)?\b|\bexempt(?:ion)? from (?:[\w-]+ ){{0,3}}?{_INDIRECT}\b"
-    rf"|\b{_INDIRECT} exempt(?:ion)?\b|\bexempt from (?:all )?(?:VAT|GST|HST)\b"
-    r"|\b(?:tax )?exemption certificates?\b|\bcertificate of exemption\b|\bresale certificates?\b"
-    r"|\bdirect pay permit\b"
-)
-# Relief from withholding (a treaty or an exemption certificate for tax withheld at source) is
-# not an exemption from the tax charged on the sale.
-_WITHHOLDING_RELIEF = re.compile(
-    r"withh[eo]l|income\s+tax|double\s+tax|tax\s+treaty|at\s+source|source\s+tax", re.IGNORECASE
-)
-_INDIRECT_RX = re.compile(_INDIRECT.replace(" ", r"\s+"), re.IGNORECASE)
-_PO = words(r"\bpurchase orders?\b|\bP\.?O\.? (?:numbers?|#|no\.?)|\bPOs?\b")
-_PO_REQUIRED = re.compile(
-    r"requir|\bmust\b|mandatory|condition|without\s+(?:a\s+)?(?:valid\s+)?(?:PO|purchase)|"
-    r"shall\s+(?:include|reference"
-    r"|quote|bear|contain|state)|will\s+(?:include|reference|quote)|(?:include|reference|quote)"
-    r"s?\s+(?:the\s+)?"
-    r"(?:customer[’']s\s+)?(?:PO|purchase)",
-    re.IGNORECASE,
 )
 
 
@@ -244,19 +194,6 @@ def _vat_numbers(view: TextView) -> list[Hit]:
     return hits
 
 
-def _po_required(view: TextView) -> list[Hit]:
-    hits: list[Hit] = []
-    if not view.mentions("purchase order", "po ", "p.o.", "po#", "pos "):
-        return hits
-    for match in view.finditer(_PO, _PO_KEYS, before=5, after=30):
-        start, end = view.sentence(match.start(), match.end())
-        if _PO_REQUIRED.search(view.text, start, end):
-            hits.append(
-                view.hit("tax.po_required", True, match.start(), match.end(), KEPT_BY_CONTEXT)
-            )
-    return hits
-
-
 def _entity_countries(view: TextView) -> list[Hit]:
     """Countries of the entities a table lists as billed, or the text adds as customers."""
     hits = [
@@ -284,24 +221,7 @@ def extract(view: TextView) -> list[Hit]:
     billing = _billing_countries(view) + _country_columns(view) + _entity_countries(view)
     if not billing and title_kind(view) not in _NOT_BILLED:
         billing = _customer_countries(view)
-    hits = billing + _vat_numbers(view) + _po_required(view)
-    for path, pattern, keys, confidence in (
-        ("tax.affiliates_covered", _AFFILIATES, ("affiliate",), KEPT_BY_CONTEXT),
-        ("tax.withholding_tax", _WITHHOLDING, ("withh", "gross"), CHECKED_CLAUSE),
-    ):
-        for match in view.finditer(pattern, keys, before=130, after=130):
-            hits.append(view.hit(path, True, match.start(), match.end(), confidence))
-    return hits + _tax_exempt(view)
-
-
-def _tax_exempt(view: TextView) -> list[Hit]:
-    """The customer is exempt from sales tax, VAT or GST (not merely relieved of withholding)."""
-    hits: list[Hit] = []
-    keys = ("exempt", "resale certificate", "direct pay")
-    for match in view.finditer(_EXEMPT, keys, before=130, after=130):
-        start, end = view.sentence(match.start(), match.end())
-        sentence = view.text[start:end]
-        if _WITHHOLDING_RELIEF.search(sentence) and not _INDIRECT_RX.search(sentence):
-            continue
-        hits.append(view.hit("tax.tax_exempt", True, match.start(), match.end(), CHECKED_CLAUSE))
+    hits = billing + _vat_numbers(view) + read_concept(view, PO_REQUIRED)
+    for concept in TAX_TERMS:
+        hits += read_concept(view, concept)
     return hits
