@@ -19,6 +19,7 @@ from app.cli.options import (
     choose_format,
 )
 from app.cli.warm import (
+    compiled_patterns,
     import_renderer,
     in_background,
     load_extractors,
@@ -95,8 +96,9 @@ def run(
     # database and the pipeline: each would otherwise be waited for in turn. The files are
     # read one after the other, so one parser process is all the command needs, and their
     # reading starts as soon as they are in memory (``ReadAhead``), not once the database
-    # is ready. Start-up runs without garbage collection (``app.cli.heap``).
-    with start_up_without_collection():
+    # is ready. Start-up runs without garbage collection (``app.cli.heap``), and the
+    # regexes it compiles come compiled from the previous run (``compiled_patterns``).
+    with start_up_without_collection(), compiled_patterns(settings):
         start_parsers(workers=1)
         in_background(load_extractors, settings)
         policy = _valid_policy(settings)

@@ -1,7 +1,8 @@
 """Starting slow things early: parser processes, the extractors, the rules engine's worker.
 
 A spawned parser or rules worker needs a good part of a second to start, and the extractors
-as long to import (hundreds of regexes, the clause model). A command that will need them
+as long to import (hundreds of regexes, the clause model; the regexes' compiled form is
+kept on disk between runs, see ``compiled_patterns``). A command that will need them
 starts them while it does its own setup, so they are ready when it gets there instead of
 being waited for in turn. Warming changes nothing that is computed: a failure here is left
 for the real call to meet and report.
@@ -65,16 +66,27 @@ def load_extractors(settings: Settings) -> None:
     from extractors.chunking import chunk_text
     from extractors.registry import get_extractors
 
-    get_extractors(settings.offline_extractors, model_settings(settings))
-    chunk_text("Warm.")
+    with compiled_patterns(settings):
+        get_extractors(settings.offline_extractors, model_settings(settings))
+        chunk_text("Warm.")
 
 
 def load_extractors_fully(settings: Settings) -> None:
     """``load_extractors``, and the patterns otherwise compiled when a contract needs them."""
     from extractors.patterns.negation import compile_all
 
-    load_extractors(settings)
-    compile_all()
+    with compiled_patterns(settings):
+        load_extractors(settings)
+        compile_all()
+
+
+def compiled_patterns(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """Regular expressions compiled inside come from, and go to, the deployment's cache of
+    compiled patterns (``extractors.regex_cache``) instead of being compiled from source
+    in every process."""
+    from extractors.regex_cache import compiled_from_disk
+
+    return compiled_from_disk(settings.data_dir / "cache")
 
 
 def start_decider(settings: Settings, policy: Policy) -> None:
