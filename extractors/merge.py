@@ -38,7 +38,7 @@ from extractors.facts import (
     fact_value_type,
     get_fact,
 )
-from extractors.precedence import PrecedenceClauses, read_precedence
+from extractors.precedence import CasePrecedence, PrecedenceClauses
 from extractors.strictness import reading_label, stricter_value
 
 _SOURCE_RANK = {
@@ -459,7 +459,7 @@ def merge_findings(
     case = CaseDocuments(
         kinds=document_kinds(grounded),
         names=dict(documents or {}),
-        precedence={doc_id: read_precedence(text) for doc_id, text in (texts or {}).items()},
+        precedence=CasePrecedence(texts or {}),
     )
     checked_paths = set(checked)
     record = FactRecord(

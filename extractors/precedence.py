@@ -17,6 +17,7 @@ the merge's business, not a clause read here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from extractors.facts import DocumentKind
@@ -186,3 +187,28 @@ def read_precedence(text: str) -> PrecedenceClauses:
         for clause in _clauses(patterns, lowered, source)
     )
     return PrecedenceClauses(claims=_clauses(_SELF_CLAIMS, lowered, source), grants=grants)
+
+
+class CasePrecedence(Mapping[str, PrecedenceClauses]):
+    """The precedence clauses of each document of a case, read when first asked for.
+
+    Only documents that disagree with another are ever asked about: a document alone, or
+    one that agrees with the rest, is not searched for clauses (a few hundredths of a
+    second on a long contract).
+    """
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._texts = texts
+        self._read: dict[str, PrecedenceClauses] = {}
+
+    def __getitem__(self, document_id: str) -> PrecedenceClauses:
+        clauses = self._read.get(document_id)
+        if clauses is None:
+            clauses = self._read[document_id] = read_precedence(self._texts[document_id])
+        return clauses
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from extractors import precedence
 from extractors.document import Document
 from extractors.extract import extract_bundle
 from extractors.facts import DocumentKind, Finding, PartyRole
-from extractors.precedence import read_precedence
+from extractors.precedence import PrecedenceClauses, read_precedence
 from extractors.strictness import STRICTNESS, stricter_value
 from tests.extractors.fakes import ScriptedExtractor, found
 from tests.extractors.test_chunking import make_document
@@ -218,3 +221,25 @@ def test_an_amendment_that_deletes_a_clause_excludes_it() -> None:
 def test_a_document_that_does_not_override_leaves_the_clause_present() -> None:
     status, by = _convenience(MSA_CUSTOMER_MAY_TERMINATE, ORDER_DENIES_IT)
     assert status == "present" and by == ["customer"]
+
+
+def test_precedence_clauses_are_read_only_from_documents_that_disagree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[str] = []
+
+    def reading(text: str) -> PrecedenceClauses:
+        read.append(text)
+        return read_precedence(text)
+
+    monkeypatch.setattr(precedence, "read_precedence", reading)
+
+    alone = extract_bundle([ORDER_PREVAILS_NET_30], extractors=[ScriptedExtractor(_script)])
+    assert alone.commercial.payment_terms_days.value == 30
+    assert read == []
+
+    both = extract_bundle(
+        [MSA_NET_60, ORDER_PREVAILS_NET_30], extractors=[ScriptedExtractor(_script)]
+    )
+    assert both.commercial.payment_terms_days.value == 30
+    assert ORDER_PREVAILS_NET_30.text in read
