@@ -53,6 +53,7 @@ DURATION = (
     r"(?:calendar\s+|business\s+|working\s+)?(?:-\s*)?"
     r"(?:days?|months?|years?|weeks?|hours?|hrs?|minutes?|mins?)\b"
 )
+DURATION_RX = re.compile(DURATION, re.IGNORECASE)
 _UNIT = re.compile(r"(day|month|year|week|hour|hr|minute|min)s?\b", re.IGNORECASE)
 _NOT_A_NUMBER = re.compile(
     r"\b(?:days?|months?|years?|weeks?|hours?|hrs?|minutes?|mins?|calendar|business|working|full|"

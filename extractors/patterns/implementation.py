@@ -495,12 +495,10 @@ def _distinct_systems(hits: list[Hit]) -> list[Hit]:
 
 def extract(view: TextView) -> list[Hit]:
     """Implementation hits."""
-    hits = (
+    return (
         _distinct_systems(_integrations(view))
         + _fee_and_hours(view)
         + _milestones(view)
         + _go_live(view)
+        + read_concept(view, *IMPLEMENTATION_WORK)
     )
-    for concept in IMPLEMENTATION_WORK:
-        hits += read_concept(view, concept)
-    return hits

@@ -590,8 +590,11 @@ def extract(view: TextView) -> list[Hit]:
         + _termination_for_convenience(view)
         + _warranty(view)
         + _non_solicit(view)
-        + read_concept(view, LIQUIDATED_DAMAGES)
-        + read_concept(view, SOURCE_CODE_ESCROW)
-        + read_concept(view, THIRD_PARTY_BENEFICIARY)
-        + read_concept(view, POST_TERMINATION_SERVICES)
+        + read_concept(
+            view,
+            LIQUIDATED_DAMAGES,
+            SOURCE_CODE_ESCROW,
+            THIRD_PARTY_BENEFICIARY,
+            POST_TERMINATION_SERVICES,
+        )
     )

@@ -83,10 +83,7 @@ _CONCEPTS: tuple[_Denied, ...] = (
             ("price",),
         ),
     ),
-    _Denied(
-        ("commercial.discount_percent",),
-        Term(r"discounts?", ("discount",)),
-    ),
+    _Denied(("commercial.discount_percent",), Term(r"discounts?", ("discount",))),
     _of(CUSTOM_PRICING),
     _of(LIQUIDATED_DAMAGES),
     _of(SOURCE_CODE_ESCROW),
@@ -187,8 +184,7 @@ _CONCEPTS: tuple[_Denied, ...] = (
     _of(TAX_EXEMPT),
     _of(PO_REQUIRED),
     _Denied(
-        ("commercial.auto_renewal",),
-        Term(r"auto(?:matic(?:ally)?)?[\s-]*renew\w*", ("renew",)),
+        ("commercial.auto_renewal",), Term(r"auto(?:matic(?:ally)?)?[\s-]*renew\w*", ("renew",))
     ),
 )
 

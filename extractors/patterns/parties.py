@@ -34,16 +34,15 @@ _SUFFIX = (
     r"|PLC|P\.C\.|PLLC|P\.A\.)"
 )
 _NAME_WORD = r"[A-Z0-9][\w&'’.-]*"
-_NAME = re.compile(
+# A legal name ending in its legal form ("Kepler Maritime Americas Inc.").
+LEGAL_NAME = re.compile(
     rf"(?P<name>(?:{_NAME_WORD}[^\S\n]+(?:(?:of|and|&|de|der|du|la)[^\S\n]+)?)"
     rf"{{0,6}}{_NAME_WORD},?[ "
     rf"\t]+{_SUFFIX})(?![\w])"
 )
 # The letterhead of an order confirmation: a legal name that starts one of its first lines.
 _LETTERHEAD = 400
-_LETTERHEAD_NAME = re.compile(rf"(?m)^[^\S\n]*{_NAME.pattern}")
-# A legal name ending in its legal form ("Kepler Maritime Americas Inc."), for other modules.
-LEGAL_NAME = _NAME
+_LETTERHEAD_NAME = re.compile(rf"(?m)^[^\S\n]*{LEGAL_NAME.pattern}")
 _DEFINED = re.compile(
     r"\(\s*(?:the\s+|each\s+a\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?"
     r"(?:\*\*)?[\"“”'‘’]{1,2}(?:\*\*)?(?P<term>[A-Z][\w "
@@ -57,7 +56,7 @@ _BOUNDARY = re.compile(
     r"\b(?:by\s+and\s+between|between|among|and|with|by)\b|;|\n\s*\n|^\s*\d+\.\s|\b(?:between|and|parties)"
     r"\s*:|\)\s*,|\n(?=[^\S\n]*(?:\*\*)?[A-Za-z][A-Za-z ]{1,25}:)"
     # A numbered entry of a list of parties ("PARTIES\n(1) THORNBURY SYSTEMS LIMITED ...").
-    rf"|^[^\S\n]*(?=\((?:\d{{1,2}}|[a-h])\)[^\S\n]+(?-i:{_NAME.pattern}))",
+    rf"|^[^\S\n]*(?=\((?:\d{{1,2}}|[a-h])\)[^\S\n]+(?-i:{LEGAL_NAME.pattern}))",
     re.IGNORECASE | re.MULTILINE,
 )
 # In DOCX and Markdown a line is a paragraph, so a line break also ends a party's entry;
@@ -331,7 +330,7 @@ def _tidy_name(raw: str) -> str:
     """A legal name without the address, registration or description written after it."""
     cut = _NAME_END.search(raw)
     name = _clean_name(raw[: cut.start()] if cut else raw)
-    within = _NAME.search(name)
+    within = LEGAL_NAME.search(name)
     if within is not None and within.end() < len(name):
         name = name[: within.end()].strip(" ,")
     return name
@@ -413,7 +412,7 @@ def _below_heading(view: TextView, start: int, end: int) -> int:
         below_start, below_end = view.line(line_break + 1)
         below = text[below_start:below_end]
         opening = below_start + len(below) - len(below.lstrip())
-        if _NAME.match(text, opening, end) is None or len(above) * 2 > len(below.strip()):
+        if LEGAL_NAME.match(text, opening, end) is None or len(above) * 2 > len(below.strip()):
             break
         start = opening
     return start
@@ -578,7 +577,7 @@ def _fields(view: TextView) -> list[re.Match[str]]:
     limit = min(len(view.text), _OPENING)
     found = list(_FIELD.finditer(view.text, 0, limit))
     for match in _FIELD_LINE.finditer(view.text, 0, limit):
-        if _NAME.match(match.group("name")):
+        if LEGAL_NAME.match(match.group("name")):
             found.append(match)
     return [match for match in found if not _is_table_header(view, match.start("name"))]
 
@@ -655,7 +654,7 @@ def known_parties(view: TextView) -> list[_Party]:
             if existing.role is PartyRole.OTHER:
                 existing.role = role
             continue
-        if " ".join(label.split()) in _FIELD_ROLES and not _NAME.search(name):
+        if " ".join(label.split()) in _FIELD_ROLES and not LEGAL_NAME.search(name):
             # "Bill to: Accounts Payable, same address": a department or a contact of a party
             # already named; a further entity billed or shipped to is named by its legal form.
             continue

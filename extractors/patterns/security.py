@@ -17,7 +17,7 @@ from extractors.patterns.confidence import (
     PRECISE_WORDING,
 )
 from extractors.patterns.core import Hit, TextView, words
-from extractors.patterns.dates import DURATION, parse_duration
+from extractors.patterns.dates import DURATION, DURATION_RX, parse_duration
 from extractors.patterns.parties import name_keys
 from extractors.patterns.places import find_places
 from extractors.patterns.vocabulary import read_concept
@@ -130,22 +130,12 @@ _RETENTION_VERB = words(
 _AFTER_END = re.compile(
     r"terminat|expir|the\s+end\s+of|after\s+the\s+end|retained|retention|cancel", re.IGNORECASE
 )
-_DURATION_RX = re.compile(DURATION, re.IGNORECASE)
 # "no later than fourteen (14) days after the end ... request": a request window, not retention.
 _NOT_RETENTION = re.compile(r"[’'`]?s?\s*(?:of\s+)?(?:notice|prior\s+written)", re.IGNORECASE)
 _SUBPROCESSOR = words(r"\bsub-?processors?\b")
 _SUBPROCESSOR_CONTROL = re.compile(
     r"approv|consent|object|authori[sz]|notif|notice|list", re.IGNORECASE
 )
-
-
-def _mentions(view: TextView) -> list[Hit]:
-    return [hit for concept in SECURITY_MENTIONS for hit in read_concept(view, concept)]
-
-
-def _assurance(view: TextView) -> list[Hit]:
-    """SOC 2, ISO 27001 and penetration tests where the sentence demands them."""
-    return [hit for concept in ASSURANCES for hit in read_concept(view, concept)]
 
 
 def _sso(view: TextView) -> list[Hit]:
@@ -282,7 +272,7 @@ def _retention(view: TextView) -> list[Hit]:
             continue
         periods = [
             period
-            for period in _DURATION_RX.finditer(
+            for period in DURATION_RX.finditer(
                 text, max(start, verb.start() - 160), min(end, verb.end() + 160)
             )
             if not _NOT_RETENTION.match(text, period.end())
@@ -361,8 +351,7 @@ def _subprocessors(view: TextView) -> list[Hit]:
 def extract(view: TextView) -> list[Hit]:
     """Security and compliance hits."""
     return (
-        _mentions(view)
-        + _assurance(view)
+        read_concept(view, *SECURITY_MENTIONS, *ASSURANCES)
         + _sso(view)
         + _security_audits(view)
         + _residency(view)

@@ -6,7 +6,7 @@ import re
 
 from extractors.patterns.confidence import LOOSE_WORDING, PRECISE_WORDING
 from extractors.patterns.core import CLAUSE_CHAR, MAX_MATCHES, Hit, TextView, words
-from extractors.patterns.dates import DURATION, parse_duration
+from extractors.patterns.dates import DURATION, DURATION_RX, parse_duration
 from extractors.patterns.tables import is_delimited
 
 CHECKS = frozenset(
@@ -44,7 +44,6 @@ _RESPONSE = words(
     rf"\b(?:respon(?:d|se|ses|ding)|acknowledg\w+|initial response)\b[^.;]{{0,120}}?"
     rf"\b(?:within|in|of|no later than|not later than|:|\|)[^\S\n]*(?P<d>{DURATION})"
 )
-_DURATION_RX = re.compile(DURATION, re.IGNORECASE)
 _TOP_SEVERITY = ("severity 1", "priority 1", "sev 1", "sev1", "p1 ", "severity level 1")
 _RPO = words(rf"\b(?:RPO|recovery point objective)\b{CLAUSE_CHAR}{{0,60}}?(?P<d>{DURATION})")
 _RTO = words(rf"\b(?:RTO|recovery time objective)\b{CLAUSE_CHAR}{{0,60}}?(?P<d>{DURATION})")
@@ -79,7 +78,7 @@ def _table_responses(view: TextView) -> list[tuple[float, int, int]]:
             row = text[row_start:row_end]
             if not is_delimited(row):
                 break
-            durations = list(_DURATION_RX.finditer(text, row_start, row_end))
+            durations = list(DURATION_RX.finditer(text, row_start, row_end))
             if durations:
                 duration = parse_duration(durations[0].group(0))
                 if duration is not None and duration.unit in {"minute", "hour", "day"}:
@@ -94,7 +93,7 @@ def _top_severity_responses(view: TextView) -> list[tuple[float, int, int]]:
     for position in view.positions(_TOP_SEVERITY)[:MAX_MATCHES]:
         if view.lower.find("respon", max(0, position - 600), position) < 0:
             continue
-        duration_match = _DURATION_RX.search(text, position + 6, min(len(text), position + 160))
+        duration_match = DURATION_RX.search(text, position + 6, min(len(text), position + 160))
         if duration_match is None:
             continue
         duration = parse_duration(duration_match.group(0))

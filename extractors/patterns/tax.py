@@ -221,7 +221,4 @@ def extract(view: TextView) -> list[Hit]:
     billing = _billing_countries(view) + _country_columns(view) + _entity_countries(view)
     if not billing and title_kind(view) not in _NOT_BILLED:
         billing = _customer_countries(view)
-    hits = billing + _vat_numbers(view) + read_concept(view, PO_REQUIRED)
-    for concept in TAX_TERMS:
-        hits += read_concept(view, concept)
-    return hits
+    return billing + _vat_numbers(view) + read_concept(view, PO_REQUIRED, *TAX_TERMS)

@@ -34,6 +34,7 @@ from extractors.patterns.dates import (
     DATE,
     DATE_RE,
     DURATION,
+    DURATION_RX,
     date_from_match,
     find_dates,
     parse_duration,
@@ -250,7 +251,6 @@ _NOTICE_KEYS = (
 )
 # Notice is what a party gives to stop a renewal; a deadline to agree one is not a notice period.
 _NOTICE_WORD = re.compile(r"notice|notif|cancel|terminat|non-?renewal|elect", re.IGNORECASE)
-_DURATION_RX = re.compile(DURATION, re.IGNORECASE)
 # What may stand between the period and "prior to the end": "days' written notice".
 _NOTICE_GAP = re.compile(
     r"^[’'`]?s?\s*(?:(?:prior\s+)?(?:written\s+)?notice(?:\s+of\s+(?:termination|non-?renewal"
@@ -651,7 +651,7 @@ def _notice(view: TextView) -> list[Hit]:
         tail = _NOTICE_TAIL.match(text, position)
         if tail is None:
             continue
-        periods = list(_DURATION_RX.finditer(text, max(0, position - 90), position))
+        periods = list(DURATION_RX.finditer(text, max(0, position - 90), position))
         if not periods or not _NOTICE_GAP.match(text[periods[-1].end() : position]):
             continue
         period = periods[-1]

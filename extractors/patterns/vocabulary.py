@@ -151,13 +151,15 @@ def read_wording(view: TextView, path: str, wording: Wording) -> list[Hit]:
     return hits
 
 
-def read_concept(view: TextView, concept: ClauseConcept) -> list[Hit]:
-    """Every hit of every wording of ``concept``, in the order its wordings are listed."""
-    if concept.needs and not view.mentions(*concept.needs):
-        return []
+def read_concept(view: TextView, *concepts: ClauseConcept) -> list[Hit]:
+    """Every hit of every wording of ``concepts``, in the order they and their wordings are
+    listed."""
     hits: list[Hit] = []
-    for wording in concept.wordings:
-        hits += read_wording(view, concept.path, wording)
+    for concept in concepts:
+        if concept.needs and not view.mentions(*concept.needs):
+            continue
+        for wording in concept.wordings:
+            hits += read_wording(view, concept.path, wording)
     return hits
 
 
