@@ -24,7 +24,6 @@ from extractors.evidence import make_evidence
 from extractors.facts import Fact, FactStatus, Finding, Source, fact_value_type
 from extractors.patterns import (
     document_kind,
-    entities,
     governing_law,
     implementation,
     legal,
@@ -49,7 +48,6 @@ PATTERN_VERSION = "1.7.0"
 _MODULES: tuple[tuple[frozenset[str], Callable[[TextView], list[Hit]]], ...] = (
     (document_kind.CHECKS, document_kind.extract),
     (parties.CHECKS, parties.extract),
-    (entities.CHECKS, entities.extract),
     (term.CHECKS, term.extract),
     (money.CHECKS, money.extract),
     (payment.CHECKS, payment.extract),

@@ -18,8 +18,12 @@ from extractors.patterns.confidence import (
 )
 from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.document_kind import title_kind
-from extractors.patterns.entities import added_customers, table_entities
-from extractors.patterns.parties import country_near, known_parties
+from extractors.patterns.parties import (
+    added_customers,
+    country_near,
+    known_parties,
+    table_entities,
+)
 from extractors.patterns.places import find_places, lookup
 from extractors.patterns.tables import is_delimited, split_cells
 from extractors.patterns.vocabulary import read_concept

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 
 from extractors.facts import PartyRole
-from extractors.patterns import entities, parties, tax
+from extractors.patterns import parties, tax
 from extractors.patterns.core import TextView
 
 from .helpers import docx_view, values, view
 
 
 def _entities(text_view: TextView) -> list[Any]:
-    return values(entities.extract(text_view), "tax.contracting_entities")
+    return values(parties.entity_hits(text_view), "tax.contracting_entities")
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_an_affiliate_added_as_a_customer_is_a_party_with_its_own_country() -> N
         "Kepler Maritime Americas Inc., an Affiliate of Kepler Maritime B.V., signs this Order "
         "Form as an additional Customer.\n"
     )
-    hits = entities.extract(docx_view(text))
+    hits = parties.entity_hits(docx_view(text))
     added = values(hits, "commercial.parties")
     assert [(p.name, p.role, p.country) for p in added] == [
         ("Kepler Maritime Americas Inc.", PartyRole.CUSTOMER, "US")
@@ -192,9 +192,7 @@ def test_an_affiliate_of_the_customer_is_on_the_customers_side() -> None:
         "signs this Order Form as an additional Customer.\n"
     )
     text_view = view(text)
-    found = values(
-        parties.extract(text_view) + entities.extract(text_view), "tax.contracting_entities"
-    )
+    found = values(parties.extract(text_view), "tax.contracting_entities")
     assert {(p.name, p.role) for p in found} == {
         ("Brightline Analytics, Inc.", PartyRole.PROVIDER),
         ("Kepler Maritime Inc.", PartyRole.CUSTOMER),
