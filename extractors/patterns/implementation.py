@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Milestone
-from extractors.patterns.clauses import IMPLEMENTATION_WORK
 from extractors.patterns.confidence import (
     BARE_MENTION,
     CHECKED_CLAUSE,
@@ -26,7 +25,7 @@ from extractors.patterns.core import (
 from extractors.patterns.dates import DATE_RE, date_from_match, find_dates
 from extractors.patterns.money import find_amounts
 from extractors.patterns.tables import is_delimited, split_cells
-from extractors.patterns.vocabulary import read_concept
+from extractors.patterns.vocabulary import IMPLEMENTATION_WORK, read_concept
 
 CHECKS = frozenset(
     {

@@ -14,12 +14,6 @@ from __future__ import annotations
 import re
 
 from extractors.facts import Indemnity, LiabilityCap, PartyRole
-from extractors.patterns.clauses import (
-    LIQUIDATED_DAMAGES,
-    POST_TERMINATION_SERVICES,
-    SOURCE_CODE_ESCROW,
-    THIRD_PARTY_BENEFICIARY,
-)
 from extractors.patterns.confidence import CHECKED_CLAUSE, KEPT_BY_CONTEXT, LOOSE_WORDING
 from extractors.patterns.core import (
     Hit,
@@ -32,7 +26,13 @@ from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts
 from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
 from extractors.patterns.parties import defined_roles
-from extractors.patterns.vocabulary import read_concept
+from extractors.patterns.vocabulary import (
+    LIQUIDATED_DAMAGES,
+    POST_TERMINATION_SERVICES,
+    SOURCE_CODE_ESCROW,
+    THIRD_PARTY_BENEFICIARY,
+    read_concept,
+)
 
 CHECKS = frozenset(
     {

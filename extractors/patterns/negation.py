@@ -23,7 +23,9 @@ import re
 from dataclasses import dataclass
 
 from extractors.facts import FactStatus
-from extractors.patterns.clauses import (
+from extractors.patterns.confidence import CHECKED_CLAUSE
+from extractors.patterns.core import Hit, TextView
+from extractors.patterns.vocabulary import (
     ACCEPTANCE_CRITERIA,
     CUSTOM_PRICING,
     CUSTOMER_MANAGED_KEYS,
@@ -46,10 +48,9 @@ from extractors.patterns.clauses import (
     TAX_EXEMPT,
     TRAINING,
     WITHHOLDING_TAX,
+    ClauseConcept,
+    Term,
 )
-from extractors.patterns.confidence import CHECKED_CLAUSE
-from extractors.patterns.core import Hit, TextView
-from extractors.patterns.vocabulary import ClauseConcept, Term
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,6 @@ import re
 
 from extractors.facts import BillingFrequency
 from extractors.patterns import contract_value, products
-from extractors.patterns.clauses import (
-    COMMITMENT_TO_SPEND,
-    CUSTOM_PRICING,
-    MINIMUM_COMMITMENT,
-    MOST_FAVOURED_NATION,
-)
 from extractors.patterns.confidence import (
     BARE_MENTION,
     BORROWED,
@@ -36,7 +30,13 @@ from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts, view_amounts
 from extractors.patterns.numbers import NUMBER, PERCENT, parse_int, parse_percent
 from extractors.patterns.tables import split_cells
-from extractors.patterns.vocabulary import read_concept
+from extractors.patterns.vocabulary import (
+    COMMITMENT_TO_SPEND,
+    CUSTOM_PRICING,
+    MINIMUM_COMMITMENT,
+    MOST_FAVOURED_NATION,
+    read_concept,
+)
 
 CHECKS = contract_value.CHECKS | frozenset(
     {

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from extractors.facts import PartyRole
-from extractors.patterns.clauses import ASSURANCES, SECURITY_MENTIONS
 from extractors.patterns.confidence import (
     CHECKED_CLAUSE,
     INFERRED,
@@ -20,7 +19,7 @@ from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.dates import DURATION, DURATION_RX, parse_duration
 from extractors.patterns.parties import name_keys
 from extractors.patterns.places import find_places
-from extractors.patterns.vocabulary import read_concept
+from extractors.patterns.vocabulary import ASSURANCES, SECURITY_MENTIONS, read_concept
 
 CHECKS = frozenset(
     {

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from extractors.facts import DocumentKind, PartyRole
-from extractors.patterns.clauses import PO_REQUIRED, TAX_TERMS
 from extractors.patterns.confidence import (
     BORROWED,
     CHECKED_CLAUSE,
@@ -26,7 +25,7 @@ from extractors.patterns.parties import (
 )
 from extractors.patterns.places import find_places, lookup
 from extractors.patterns.tables import is_delimited, split_cells
-from extractors.patterns.vocabulary import read_concept
+from extractors.patterns.vocabulary import PO_REQUIRED, TAX_TERMS, read_concept
 
 CHECKS = frozenset(
     {

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.patterns import PatternExtractor, extract_hits
-from extractors.patterns.clauses import CLAUSE_CONCEPTS
-from extractors.patterns.vocabulary import ClauseConcept, Wording, describe
+from extractors.patterns.vocabulary import CLAUSE_CONCEPTS, ClauseConcept, Wording, describe
 
 from .helpers import make_document
 
