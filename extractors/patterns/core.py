@@ -82,8 +82,9 @@ _NUMBER_WORD_BEFORE = re.compile(
 _PAGE_NUMBER = re.compile(
     r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*-?\s*\d{1,3}\s*-?\s*$", re.IGNORECASE
 )
-# "(a) ..., (b) ...": the labels of an enumeration.
-_ITEM_LABEL = re.compile(r"\((?P<label>[a-z]|[ivx]{1,4}|\d{1,2})\)\s+")
+# "(a) ..., (b) ...": the label of an item of an enumeration, and the item's start.
+ITEM_LABEL = r"(?P<label>[a-z]|[ivx]{1,4}|\d{1,2})"
+_ITEM_LABEL = re.compile(rf"\({ITEM_LABEL}\)\s+")
 
 
 def follows_label(previous: str, label: str) -> bool:

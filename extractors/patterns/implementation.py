@@ -24,7 +24,7 @@ from extractors.patterns.core import (
 )
 from extractors.patterns.dates import DATE_RE, date_from_match, find_dates
 from extractors.patterns.money import find_amounts
-from extractors.patterns.tables import is_delimited, split_cells
+from extractors.patterns.tables import SENTENCE_IN_ROW, is_delimited, split_cells
 from extractors.patterns.vocabulary import IMPLEMENTATION_WORK, read_concept
 
 CHECKS = frozenset(
@@ -200,7 +200,6 @@ _GO_LIVE = words(
     r"(?: date)?[^.;]{0,60}?(?=" + DATE_RE.pattern + ")"
 )
 _MILESTONE_HEADER = re.compile(r"\bmilestones?\b|\bphase\b|\bdeliverable\b", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?<=\w\w)[.;]\s+[A-Z]")
 _ROW_LABEL = re.compile(
     r"^\s*(?:(?:milestone|phase)\s*)?(?:\d{1,2}[a-z]?|[A-Z]|M\d{1,2})\s*[:.)\-–]\s+"
     r"|^\s*\d{1,2}\s+(?=[A-Z])",
@@ -416,7 +415,7 @@ def _dated_rows(view: TextView, position: int, seen: set[int]) -> list[Hit]:
         rows += 1
         if row_start in seen or set(row.strip()) <= set("|-: \t="):
             continue
-        if (len(row) > 80 and row.rstrip().endswith(".")) or _SENTENCE_BREAK.search(row):
+        if (len(row) > 80 and row.rstrip().endswith(".")) or SENTENCE_IN_ROW.search(row):
             break  # running text again: the table is over
         dates = list(find_dates(text, row_start, row_end))
         if not dates:

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 
 from extractors.facts import Obligation, PartyRole
 from extractors.patterns.confidence import BARE_MENTION, BORROWED
-from extractors.patterns.core import MAX_MATCHES, Hit, TextView, follows_label, squash, words
+from extractors.patterns.core import (
+    ITEM_LABEL,
+    MAX_MATCHES,
+    Hit,
+    TextView,
+    follows_label,
+    squash,
+    words,
+)
 from extractors.patterns.dates import DATE, DATE_RE, DURATION, MONTH, date_from_match
 from extractors.patterns.numbers import NUMBER
 from extractors.patterns.parties import name_keys
@@ -120,10 +128,8 @@ _NEXT_CLAUSE = re.compile(
 _POSSESSIVE = re.compile(r"^\s*['’]s?")
 _LEAD_WORDS = re.compile(r"^(?:promptly|also|then|thereafter)\s+", re.IGNORECASE)
 # "(a) provide ...; (b) deliver ...; and (c) make ..."
-_ITEM_START = re.compile(r"\(?(?P<label>[a-z]|[ivx]{1,4}|\d{1,2})\)\s+")
-_ITEM_NEXT = re.compile(
-    r"(?:[;,]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\((?P<label>[a-z]|[ivx]{1,4}|\d{1,2})\)\s+"
-)
+_ITEM_START = re.compile(rf"\(?{ITEM_LABEL}\)\s+")
+_ITEM_NEXT = re.compile(rf"(?:[;,]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)\({ITEM_LABEL}\)\s+")
 # "... and shall deliver ...", ", and will notify ...": a second verb with its own modal.
 _CONJUNCT = re.compile(
     r"(?:,\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s+)(?:shall|will|must)\s+(?:also\s+)?", re.IGNORECASE

@@ -16,7 +16,7 @@ from extractors.facts import Product
 from extractors.patterns.confidence import BARE_MENTION, INFERRED
 from extractors.patterns.core import MAX_LINE, Hit, TextView, squash, words
 from extractors.patterns.money import MONEY_RE, iso_currency
-from extractors.patterns.tables import is_delimited, split_cells
+from extractors.patterns.tables import SENTENCE_IN_ROW, is_delimited, split_cells
 
 _PRODUCT_WORD = re.compile(
     r"\b(?:products?|items?|services?|subscriptions?|descriptions?|sku|modules?|plans?|editions?"
@@ -197,7 +197,7 @@ def _line_kind(line: str, tabular: bool, inside: bool) -> str:
     if set(stripped) <= set("|-:=+ \t"):
         return "skip"
     if len(line) > MAX_LINE or (
-        not tabular and (re.search(r"(?<=\w\w)[.;]\s+[A-Z]", stripped) or len(stripped) > 160)
+        not tabular and (SENTENCE_IN_ROW.search(stripped) or len(stripped) > 160)
     ):
         return "stop"  # running text again
     return "row"

@@ -24,6 +24,8 @@ _CELL_BREAK = re.compile(
 # A rule under a header ("|---|---|", "-----  -----").
 _RULE = re.compile(r"^[\s|:=+\-_.]*$")
 # Running text rather than a row: a verb of obligation or a full stop inside the line.
+# A sentence ending inside a line of a row: "... go-live. Customer shall ...".
+SENTENCE_IN_ROW = re.compile(r"(?<=\w\w)[.;]\s+[A-Z]")
 _PROSE = re.compile(
     # A full stop after a word, not after an abbreviation ("B.V. EUR 24,000", "Inc. USD 9").
     r"\b(?:is|are|was|will|shall|may|must|be|been|has|have|agrees?|pays?)\b"
