@@ -25,19 +25,15 @@ from extractors.patterns.core import (
 from extractors.patterns.dates import DATE_RE, date_from_match, find_dates
 from extractors.patterns.money import find_amounts
 from extractors.patterns.tables import SENTENCE_IN_ROW, is_delimited, split_cells
-from extractors.patterns.vocabulary import IMPLEMENTATION_WORK, read_concept
+from extractors.patterns.vocabulary import IMPLEMENTATION_WORK, concept_paths, read_concept
 
-CHECKS = frozenset(
+CHECKS = concept_paths(*IMPLEMENTATION_WORK) | frozenset(
     {
-        "implementation.professional_services",
         "implementation.services_fee",
         "implementation.services_hours",
         "implementation.milestones",
         "implementation.integrations",
-        "implementation.data_migration",
-        "implementation.training",
         "implementation.go_live_date",
-        "implementation.acceptance_criteria",
     }
 )
 

@@ -26,15 +26,9 @@ from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import find_amounts
 from extractors.patterns.numbers import NUMBER, WORD_NUMBER, parse_int, parse_number
 from extractors.patterns.parties import defined_roles
-from extractors.patterns.vocabulary import (
-    LIQUIDATED_DAMAGES,
-    POST_TERMINATION_SERVICES,
-    SOURCE_CODE_ESCROW,
-    THIRD_PARTY_BENEFICIARY,
-    read_concept,
-)
+from extractors.patterns.vocabulary import LEGAL_CLAUSES, concept_paths, read_concept
 
-CHECKS = frozenset(
+CHECKS = concept_paths(*LEGAL_CLAUSES) | frozenset(
     {
         "legal.liability_cap",
         "legal.uncapped_carve_outs",
@@ -43,10 +37,6 @@ CHECKS = frozenset(
         "legal.termination_for_convenience_by",
         "legal.warranty_duration_months",
         "legal.non_solicit",
-        "legal.liquidated_damages",
-        "legal.source_code_escrow",
-        "legal.third_party_beneficiary",
-        "legal.post_termination_services",
     }
 )
 
@@ -590,11 +580,5 @@ def extract(view: TextView) -> list[Hit]:
         + _termination_for_convenience(view)
         + _warranty(view)
         + _non_solicit(view)
-        + read_concept(
-            view,
-            LIQUIDATED_DAMAGES,
-            SOURCE_CODE_ESCROW,
-            THIRD_PARTY_BENEFICIARY,
-            POST_TERMINATION_SERVICES,
-        )
+        + read_concept(view, *LEGAL_CLAUSES)
     )

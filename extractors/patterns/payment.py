@@ -35,22 +35,24 @@ from extractors.patterns.vocabulary import (
     CUSTOM_PRICING,
     MINIMUM_COMMITMENT,
     MOST_FAVOURED_NATION,
+    concept_paths,
     read_concept,
 )
 
-CHECKS = contract_value.CHECKS | frozenset(
-    {
-        "commercial.payment_terms_days",
-        "commercial.billing_frequency",
-        "commercial.discount_percent",
-        "commercial.custom_pricing",
-        "commercial.minimum_commitment",
-        "commercial.minimum_commitment_amount",
-        "commercial.price_increase_cap_percent",
-        "commercial.plan_tier",
-        "commercial.products",
-        "commercial.most_favoured_nation",
-    }
+CHECKS = (
+    contract_value.CHECKS
+    | concept_paths(CUSTOM_PRICING, MINIMUM_COMMITMENT, MOST_FAVOURED_NATION)
+    | frozenset(
+        {
+            "commercial.payment_terms_days",
+            "commercial.billing_frequency",
+            "commercial.discount_percent",
+            "commercial.minimum_commitment_amount",
+            "commercial.price_increase_cap_percent",
+            "commercial.plan_tier",
+            "commercial.products",
+        }
+    )
 )
 
 # "payable net\nthirty (30) days": the figure may be wrapped onto the next line.

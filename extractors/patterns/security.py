@@ -19,25 +19,20 @@ from extractors.patterns.core import Hit, TextView, words
 from extractors.patterns.dates import DURATION, DURATION_RX, parse_duration
 from extractors.patterns.parties import name_keys
 from extractors.patterns.places import find_places
-from extractors.patterns.vocabulary import ASSURANCES, SECURITY_MENTIONS, read_concept
+from extractors.patterns.vocabulary import (
+    ASSURANCES,
+    SECURITY_MENTIONS,
+    concept_paths,
+    read_concept,
+)
 
-CHECKS = frozenset(
+CHECKS = concept_paths(*SECURITY_MENTIONS, *ASSURANCES) | frozenset(
     {
-        "security.soc2_report",
-        "security.iso27001_certificate",
-        "security.penetration_test",
         "security.security_audit_rights",
         "security.data_residency",
-        "security.hipaa_baa",
-        "security.gdpr_dpa",
-        "security.standard_contractual_clauses",
-        "security.encryption_at_rest",
-        "security.customer_managed_keys",
         "security.sso",
-        "security.scim",
         "security.breach_notification_hours",
         "security.data_retention_days",
-        "security.data_deletion",
         "security.subprocessor_approval",
     }
 )

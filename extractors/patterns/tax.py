@@ -25,16 +25,12 @@ from extractors.patterns.parties import (
 )
 from extractors.patterns.places import find_places, lookup
 from extractors.patterns.tables import is_delimited, split_cells
-from extractors.patterns.vocabulary import PO_REQUIRED, TAX_TERMS, read_concept
+from extractors.patterns.vocabulary import PO_REQUIRED, TAX_TERMS, concept_paths, read_concept
 
-CHECKS = frozenset(
+CHECKS = concept_paths(PO_REQUIRED, *TAX_TERMS) | frozenset(
     {
         "tax.billing_countries",
-        "tax.affiliates_covered",
         "tax.vat_numbers",
-        "tax.withholding_tax",
-        "tax.tax_exempt",
-        "tax.po_required",
     }
 )
 

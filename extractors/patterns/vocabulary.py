@@ -189,6 +189,11 @@ def read_concept(view: TextView, *concepts: ClauseConcept) -> list[Hit]:
     return hits
 
 
+def concept_paths(*concepts: ClauseConcept) -> frozenset[str]:
+    """The fact paths of ``concepts``: what a topic module that reads them checks."""
+    return frozenset(concept.path for concept in concepts)
+
+
 def tier_name(value: float) -> str:
     """The confidence ladder's name for ``value`` ("CHECKED_CLAUSE 0.8")."""
     names = [name for name, tier in vars(confidence).items() if name.isupper() and tier == value]
@@ -432,6 +437,14 @@ POST_TERMINATION_SERVICES = ClauseConcept(
             denial=denied_before(),
         ),
     ),
+)
+
+# Read by the legal module in this order.
+LEGAL_CLAUSES: tuple[ClauseConcept, ...] = (
+    LIQUIDATED_DAMAGES,
+    SOURCE_CODE_ESCROW,
+    THIRD_PARTY_BENEFICIARY,
+    POST_TERMINATION_SERVICES,
 )
 
 # "Customer commits to subscription fees of not less than USD 750,000 in each contract year":
@@ -1163,10 +1176,7 @@ ASSURANCES: tuple[ClauseConcept, ...] = (SOC2_REPORT, ISO27001_CERTIFICATE, PENE
 
 # Every clause concept: what ``describe`` lists, and what a test checks is read somewhere.
 CLAUSE_CONCEPTS: tuple[ClauseConcept, ...] = (
-    LIQUIDATED_DAMAGES,
-    SOURCE_CODE_ESCROW,
-    THIRD_PARTY_BENEFICIARY,
-    POST_TERMINATION_SERVICES,
+    *LEGAL_CLAUSES,
     MINIMUM_COMMITMENT,
     MOST_FAVOURED_NATION,
     CUSTOM_PRICING,
