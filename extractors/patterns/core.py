@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from extractors.document import Document, MediaType
 from extractors.facts import FactStatus
+from extractors.patterns.numbers import NUMBER_WORDS
 
 # A quote longer than this is cut down to a window around the match: evidence is read by
 # people, and a whole run-on paragraph does not point at anything.
@@ -73,12 +74,7 @@ _SENTENCE_BREAK = re.compile(
 
 
 _LINE_BREAK = re.compile(r"\n+")
-_NUMBER_WORD_BEFORE = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
-    r"|ninety|hundred|thousand)\s*$",
-    re.IGNORECASE,
-)
+_NUMBER_WORD_BEFORE = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)}|thousand)\s*$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(
     r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*-?\s*\d{1,3}\s*-?\s*$", re.IGNORECASE
 )

@@ -31,15 +31,13 @@ _UNITS = {
     "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+    word: 10 * value
+    for value, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2
+    )
 }
+# Every number word up to the hundreds, zero aside: what a figure in brackets may follow.
+NUMBER_WORDS = (*list(_UNITS)[1:], *_TENS, "hundred")
 _ORDER = sorted([*_UNITS, *_TENS], key=len, reverse=True)
 _SMALL = "(?:" + "|".join(_ORDER) + ")"
 _DIGIT_WORD = "(?:one|two|three|four|five|six|seven|eight|nine)"
