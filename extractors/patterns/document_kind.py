@@ -15,52 +15,39 @@ from extractors.patterns.core import Hit, TextView, per_view
 CHECKS = frozenset({"commercial.document_kinds"})
 
 _TITLE_ZONE = 900
-_KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
-    (
-        DocumentKind.AMENDMENT,
-        re.compile(
+_KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (
+            DocumentKind.AMENDMENT,
             r"\b(?:(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+)"
             r"?amendment\b(?:\s+(?:no\.?|number)\s*\d+)?"
             r"|\bchange\s+order\b",
-            re.IGNORECASE,
         ),
-    ),
-    (
-        DocumentKind.DPA,
-        re.compile(
+        (
+            DocumentKind.DPA,
             r"\bdata\s+(?:processing|protection)\s+(?:agreement|addendum|terms|exhibit|schedule)\b|"
             r"\bDPA\b",
-            re.IGNORECASE,
         ),
-    ),
-    (
-        DocumentKind.SECURITY_ADDENDUM,
-        re.compile(
+        (
+            DocumentKind.SECURITY_ADDENDUM,
             r"\b(?:information\s+)?security(?:\s+and\s+\w+)?\s+(?:addendum|exhibit|schedule"
             r"|requirements|terms|annex)\b",
-            re.IGNORECASE,
         ),
-    ),
-    (
-        DocumentKind.SOW,
-        re.compile(
-            r"\bstatement\s+of\s+work\b|\bSOW\b|\bwork\s+order\b|\bproject\s+order\b", re.IGNORECASE
+        (
+            DocumentKind.SOW,
+            r"\bstatement\s+of\s+work\b|\bSOW\b|\bwork\s+order\b|\bproject\s+order\b",
         ),
-    ),
-    (
-        DocumentKind.ORDER_FORM,
-        re.compile(
+        (
+            DocumentKind.ORDER_FORM,
             r"\border\s+form\b|\bordering\s+document\b|\bservice\s+order\b|\bsales\s+order\b"
             r"|\bsubscription\s+order\b|\bquote\b|\bquotation\b|\border\s+schedule\b"
             r"|\border\s+(?:confirmation|summary|acknowledg(?:e)?ment)\b|\brenewal\s+order\b"
             # A title that is an order and its number: "ORDER NL-2024-0317", "Order #JB-1".
             r"|^\W*(?:[\w&.,'’-]+\s+){0,5}?order\s+(?:no\.?\s*|number\s*|#\s*)?[A-Z0-9-]*\d[\w/-]*\s*$",
-            re.IGNORECASE,
         ),
-    ),
-    (
-        DocumentKind.MSA,
-        re.compile(
+        (
+            DocumentKind.MSA,
             r"\bmaster\s+(?:subscription|services?|software|license|licence|saas|cloud|purchase|"
             r"customer)?\s*"
             r"(?:agreement|terms)\b|\bterms\s+of\s+service\b"
@@ -68,9 +55,8 @@ _KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
             r"|\bframework\s+agreement\b"
             r"|\bsoftware[\s-]+as[\s-]+a[\s-]+service\s+agreement\b|\bsaas\s+agreement\b"
             r"|\b(?:cloud|customer|enterprise)\s+(?:services\s+)?agreement\b|\bMSA\b",
-            re.IGNORECASE,
         ),
-    ),
+    )
 )
 _AGREEMENT = re.compile(r"\b(?:agreement|contract|addendum|terms)\b", re.IGNORECASE)
 # A heading line: short, and either upper case, a Markdown heading or an exhibit label.

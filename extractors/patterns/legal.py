@@ -96,53 +96,38 @@ _EXCLUDED_TERM = re.compile(
 )
 # What a cap does not apply to: (label, pattern). An empty label takes the wording found, so
 # that "Security Incident" and "confidentiality obligations" are reported as the clause says.
-_CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("indemnification obligations", re.compile(r"indemnif", re.IGNORECASE)),
-    (
-        "",
-        re.compile(
+_CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.IGNORECASE))
+    for label, pattern in (
+        ("indemnification obligations", r"indemnif"),
+        (
+            "",
             r"confidentiality(?:\s+and\s+data\s+protection)?\s+obligations?"
             r"|confidentiality\s+and\s+data\s+protection",
-            re.IGNORECASE,
         ),
-    ),
-    ("breach of confidentiality", re.compile(r"confidential", re.IGNORECASE)),
-    ("gross negligence", re.compile(r"gross(?:ly)?\s+neglig", re.IGNORECASE)),
-    (
-        "",
-        re.compile(
-            r"wil(?:l)?ful\s+(?:misconduct|breach|abandonment)|intentional\s+misconduct",
-            re.IGNORECASE,
-        ),
-    ),
-    ("wilful misconduct", re.compile(r"\bintentional(?:ly)?\b|\bwith\s+intent\b", re.IGNORECASE)),
-    ("fraud", re.compile(r"\bfraud", re.IGNORECASE)),
-    (
-        "payment of fees",
-        re.compile(
+        ("breach of confidentiality", r"confidential"),
+        ("gross negligence", r"gross(?:ly)?\s+neglig"),
+        ("", r"wil(?:l)?ful\s+(?:misconduct|breach|abandonment)|intentional\s+misconduct"),
+        ("wilful misconduct", r"\bintentional(?:ly)?\b|\bwith\s+intent\b"),
+        ("fraud", r"\bfraud"),
+        (
+            "payment of fees",
             r"(?:obligations?\s+to\s+pay|payment\s+of|pay\s+(?:any\s+)?(?:fees|amounts))",
-            re.IGNORECASE,
         ),
-    ),
-    ("", re.compile(r"security\s+(?:breach|incident)", re.IGNORECASE)),
-    (
-        "data breach",
-        re.compile(
+        ("", r"security\s+(?:breach|incident)"),
+        (
+            "data breach",
             r"data\s+(?:security|breach|protection)|personal\s+data|unauthori[sz]ed\s+(?:access|"
             r"disclosure)",
-            re.IGNORECASE,
         ),
-    ),
-    ("intellectual property infringement", re.compile(r"infring|misappropriat", re.IGNORECASE)),
-    (
-        "bodily injury or death",
-        re.compile(r"death|bodily\s+injury|personal\s+injury", re.IGNORECASE),
-    ),
-    ("injury to life, body or health", re.compile(r"injury\s+to\s+life", re.IGNORECASE)),
-    ("product liability act", re.compile(r"product\s+liability", re.IGNORECASE)),
-    ("guarantee", re.compile(r"\b(?:given|giv\w+|assumed|under)\s+an?\s+guarantee", re.IGNORECASE)),
-    ("breach of exclusivity", re.compile(r"\bexclusivity\b", re.IGNORECASE)),
-    ("breach of non-competition", re.compile(r"\bnon-?compet\w*", re.IGNORECASE)),
+        ("intellectual property infringement", r"infring|misappropriat"),
+        ("bodily injury or death", r"death|bodily\s+injury|personal\s+injury"),
+        ("injury to life, body or health", r"injury\s+to\s+life"),
+        ("product liability act", r"product\s+liability"),
+        ("guarantee", r"\b(?:given|giv\w+|assumed|under)\s+an?\s+guarantee"),
+        ("breach of exclusivity", r"\bexclusivity\b"),
+        ("breach of non-competition", r"\bnon-?compet\w*"),
+    )
 )
 # Labels that say the same thing as a more specific one found in the same clause.
 _SUBSUMED = {
