@@ -379,6 +379,17 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
         r"|jurisdiction|data\s+cent(?:er|re)s?)\b",
         ("countr", "region", "location", "jurisdiction", "data cent"),
     ),
+    # A location the provider says it does not undertake: "does not undertake to store or
+    # process personal information in South Africa or in any other particular country".
+    (
+        ("security.data_residency",),
+        r"\b(?:not|no|without\s+any)\s+(?:\w+\s+){0,2}?(?:undertak\w*|commit\w*|guarantee\w*"
+        r"|warrant\w*|promis\w*)\s+(?:to|that)\b"
+        r"(?=[^.;]{0,80}?\b(?:data|information|content|records)\b)[^.;]{0,60}?"
+        r"\b(?:stor(?:e|ed|ing)|host(?:s|ed)?|keep|kept|process(?:ed)?|locat(?:e|ed)"
+        r"|resid(?:e|es))\b[^.;]{0,80}?\b(?:in|within)\b",
+        ("undertak", "commit", "guarantee", "warrant", "promis"),
+    ),
     (
         ("legal.uncapped_liability",),
         r"\b(?:cap|limitation|limit)s?\b(?:[^.;]|\.(?=\d)){0,160}?\b(?:there\s+are|with|subject\s+to)"
@@ -520,7 +531,13 @@ _LIST_AFTER = re.compile(
     r"|only\s+(?:available|included|offered|provided)\s+(?:on|in|with|under|as\s+part\s+of)\s+"
     + _PLAN
     + r")"
-    r"|\brequires?\s+(?:an?\s+)?(?:upgrade|higher\s+plan)\b",
+    r"|\brequires?\s+(?:an?\s+)?(?:upgrade|higher\s+plan)\b"
+    # "... comes with our Enterprise plan only", "... ships only with the Enterprise tier".
+    r"|\b(?:comes?|ships?)\s+(?:only\s+(?:with|on|in)\s+"
+    + _PLAN
+    + r"|(?:with|on|in)\s+"
+    + _PLAN
+    + r"\s+only)\b",
     re.IGNORECASE,
 )
 _LIST_AFTER_KEYS = (

@@ -132,6 +132,37 @@ _SUBPROCESSOR_CONTROL = re.compile(
 )
 
 
+# Whose sign-on it is: "... for Orrery staff", "Provider personnel access ... through single
+# sign-on", "our own staff". The provider securing its own people is no customer requirement.
+_STAFF = re.compile(
+    r"\b(?:(?:for|by|of)\s+)?(?:all\s+|the\s+)?(?P<who>[\w&'’-]+?)(?:['’]s)?(?:\s+own)?\s+"
+    r"(?:staff|personnel|employees|workforce|engineers|administrators|contractors|team\s+members)"
+    r"\b",
+    re.IGNORECASE,
+)
+_PROVIDER_WORDS = frozenset(
+    {"provider", "supplier", "vendor", "processor", "operator", "contractor", "licensor", "our"}
+)
+_CUSTOMER_USERS = re.compile(
+    r"\b(?:customer|client|licensee|subscriber|controller)(?:['’]s)?\s+(?:\w+\s+)?(?:users?"
+    r"|staff|personnel|employees|admins?|administrators|identity\s+provider)\b|\bend[\s-]+users?\b"
+    r"|\bauthori[sz]ed\s+users?\b",
+    re.IGNORECASE,
+)
+
+
+def _providers_staff(view: TextView, start: int, end: int) -> bool:
+    """Whether the sentence at ``[start, end)`` sets sign-on for the provider's own people."""
+    sentence = view.text[start:end]
+    if _CUSTOMER_USERS.search(sentence):
+        return False
+    for match in _STAFF.finditer(sentence):
+        who = match.group("who").lower()
+        if who in _PROVIDER_WORDS or name_keys(view).get(who) is PartyRole.PROVIDER:
+            return True
+    return False
+
+
 def _sso(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     for name, pattern in _SSO:
@@ -142,6 +173,12 @@ def _sso(view: TextView) -> list[Hit]:
             _SSO_GENERIC, ("sign-on", "sign on", "sso"), before=15, after=20
         ):
             hits.append(view.hit("security.sso", "SSO", match.start(), match.end(), LOOSE_WORDING))
+    if hits and view.mentions(
+        "staff", "personnel", "employees", "workforce", "engineers", "administrators", "contractors"
+    ):
+        hits = [
+            hit for hit in hits if not _providers_staff(view, *view.sentence(hit.start, hit.end))
+        ]
     return hits
 
 

@@ -214,7 +214,8 @@ _AUTO_RENEW = words(
 _NO_AUTO_RENEW = words(
     r"\b(?:(?:shall|will|does|do|would) not (?:be )?(?:automatically )?(?:renew|extend)(?:ed)?"
     r"|(?:shall|will|does|do) not auto[- ]?renew"
-    r"|no (?:automatic|auto)[- ]?renewal|not (?:be )?subject to (?:automatic|auto)[- ]?renewal"
+    r"|(?:no|without(?: any)?) (?:automatic|auto)[- ]?renewal"
+    r"|not (?:be )?subject to (?:automatic|auto)[- ]?renewal"
     r"|auto[- ]?renewal[^\S\n]*[:|\t][^\S\n]*(?:no|none|n/a)\b|renewal (?:shall|will) (?:only "
     r")?(?:be|occur) by mutual"
     # "Any renewal requires a new Order Form": renewing takes a new contract, so none is automatic.
