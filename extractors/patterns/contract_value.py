@@ -35,7 +35,9 @@ from extractors.patterns.confidence import (
 from extractors.patterns.core import MAX_LINE, Hit, TextView, alternation, per_view, words
 from extractors.patterns.dates import DURATION, parse_duration
 from extractors.patterns.money import (
+    LAKH_FIGURE,
     Amount,
+    document_currencies,
     figure_value,
     find_amounts,
     iso_currency,
@@ -57,14 +59,19 @@ TCV_PATH = "commercial.total_contract_value"
 ACV_PATH = "commercial.annual_contract_value"
 CHECKS = frozenset({TCV_PATH, ACV_PATH})
 
+# The term a total covers, named with its label: "for the 36-month term", "over the term of
+# three (3) years", ", 24 months, prepaid".
 _TERM_OF = (
-    r"(?: (?:for|over|during|of) (?:the )?(?:[\w-]+ ){0,2}?(?:term|period)"
-    rf"(?: of (?P<duration>{DURATION}))?)?"
+    r"(?: (?:for|over|during|of) (?:the )?(?:(?:initial|entire|whole|full) )?"
+    rf"(?:(?P<lead_duration>{DURATION}) (?:[\w-]+ )?|(?:[\w-]+ ){{0,2}}?)(?:term|period)"
+    rf"(?: of (?P<duration>{DURATION}))?"
+    r"|,? (?P<span>\d{1,3}(?:-|\s+)?(?:months?|years?))(?:,? (?:prepaid|pre-paid|paid in advance"
+    r"|payable in advance|in advance|upfront|up front))?)?"
 )
 _TCV = words(
     r"\b(?:total contract value|TCV|total (?:subscription |order |contract )?(?:value|price|amount)"
     r"|total (?:subscription |recurring |license |licence |service )?(?:fees|charges)"
-    r"(?: payable| due)?|grand total)\b" + _TERM_OF
+    r"(?: payable| due)?|grand total|(?:subscription|order|contract) total)\b" + _TERM_OF
 )
 _ACV = words(
     r"\b(?:annual contract value|ACV|annual recurring revenue|ARR|annual total"
@@ -74,7 +81,12 @@ _ACV = words(
     r"(?: total)?"
     r"|(?:year (?:1|one)|first[- ]year|1st[- ]year)(?: subscription| annual)? "
     r"(?:fees?|charges?|price|total|amount)"
-    r"|(?:fees?|charges?) (?:for|in) (?:the )?(?:first|1st) (?:contract |subscription )?year)\b"
+    r"|(?:fees?|charges?) (?:for|in) (?:the )?(?:first|1st) (?:contract |subscription )?year"
+    # "Subtotal (recurring, annual)", "Total (per year)": a total its bracket says is yearly.
+    r"|(?:sub-?)?total \((?:[\w-]+,? ){0,2}?(?:annual|yearly|per year|per annum)"
+    r"(?:,? [\w-]+){0,2}(?=\))"
+    # "The annual subscription of USD 66,000.00", "Your annual subscription is EUR 24 500".
+    r"|annual subscription(?= (?:of|is|at|comes to|amounts to|costs?)\b|[^\S\n]*:))\b"
 )
 # The term a total covers, said after its amount: "USD 360,000 for the 36-month term",
 # "over three (3) years", "for the Initial Term of 36 months".
@@ -95,14 +107,19 @@ _NOT_A_VALUE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# Dot leaders between a label and its figure ("Total (per year) ........ GBP 18,000.00").
+_LEADERS = re.compile(r"\.{3,}|\u2026+")
 _SENTENCE_END = re.compile(r"[.;](?=\s+[A-Z(]|\s*$)")
 _WORD = re.compile(r"[A-Za-z]+")
 # A sentence's end in a table row: a full stop after a word, not after an abbreviation's
 # letters ("Ostara Pharma Nederland B.V. EUR 24,000").
 _WORD_THEN_STOP = re.compile(r"(?:[a-z]{2}|\d)[.;](?=\s+[A-Z(]|\s*$)")
 # A figure written as money but without a currency ("1,380,000", "95,850.00").
+# Spaces group a figure's thousands only where a decimal comma says the style is that one
+# ("1 380 000,00"): a PDF row's columns are single spaces too ("140 12 360.00").
 _FIGURE = re.compile(
-    r"(?<![\w.,])(?P<f>\d{1,3}(?:[,.'\u00a0\u202f]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\w%]|[.,]\d)"
+    rf"(?<![\w.,])(?P<f>{LAKH_FIGURE}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+,\d{{2}}"
+    r"|\d{1,3}(?:[,.'\u00a0\u202f]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\w%]|[.,]\d)"
 )
 _ISO_IN_BRACKETS = re.compile(r"\(([A-Z]{3})\)")
 
@@ -203,6 +220,8 @@ class _Stated:
     label_start: int
     label_end: int
     months: int | None = None
+    # Read in the currency its table's header names, the figure having none of its own.
+    in_header_currency: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,6 +238,9 @@ class _Line:
 def sole_currency(view: TextView) -> str | None:
     """The one currency the document states amounts in, if it uses only one."""
     currencies = {amount.money.currency for amount in view_amounts(view)}
+    if not currencies:
+        # No amount names its currency: the one the document says all its amounts are in.
+        currencies = {currency for currency, _, _ in document_currencies(view)}
     return next(iter(currencies)) if len(currencies) == 1 else None
 
 
@@ -239,6 +261,7 @@ def _first_value(view: TextView, start: int, end: int, fallback: str | None) -> 
 
 def _gap_allows(view: TextView, label: re.Match[str], gap: str) -> bool:
     """Whether the text between a label and a figure keeps the figure the label's value."""
+    gap = _LEADERS.sub(" ", gap)
     if _DIGIT.search(gap) or _SENTENCE_END.search(gap) or len(_WORD.findall(gap)) > 8:
         return False
     line_start = view.line(label.start())[0]
@@ -261,13 +284,24 @@ def _gap_allows(view: TextView, label: re.Match[str], gap: str) -> bool:
     return not (_NOT_A_VALUE.search(said) or _TAX_PART.search(said))
 
 
+def _table_currency(view: TextView, label: re.Match[str]) -> str | None:
+    """The currency the header of the table a label stands in gives its bare figures."""
+    row = row_at(view, label.start())
+    return header_currency(row.head) if row is not None and row.head else None
+
+
 def _labelled(
     view: TextView, pattern: re.Pattern[str], keys: tuple[str, ...], path: str, fallback: str | None
 ) -> list[_Stated]:
     found: list[_Stated] = []
     used: set[int] = set()
     for label in view.finditer(pattern, keys, before=80, after=120):
-        value = _first_value(view, label.end(), min(len(view.text), label.end() + 160), fallback)
+        end = min(len(view.text), label.end() + 160)
+        value = _first_value(view, label.end(), end, fallback)
+        in_header_currency = False
+        if value is None and fallback is None:
+            value = _first_value(view, label.end(), end, _table_currency(view, label))
+            in_header_currency = value is not None
         if value is None or not _gap_allows(view, label, view.text[label.end() : value.start]):
             continue
         if value.start in used:
@@ -275,8 +309,12 @@ def _labelled(
         used.add(value.start)
         months = None
         trailing = _TERM_AFTER.match(view.text, value.end, min(len(view.text), value.end + 120))
-        duration = label.groupdict().get("duration") or (
-            trailing and (trailing.group("before") or trailing.group("after"))
+        named = label.groupdict()
+        duration = (
+            named.get("duration")
+            or named.get("lead_duration")
+            or named.get("span")
+            or (trailing and (trailing.group("before") or trailing.group("after")))
         )
         if duration:
             parsed = parse_duration(duration)
@@ -285,7 +323,7 @@ def _labelled(
         confidence = STATED_CONTRACT_VALUE if stated_value else STATED_ANNUAL
         end = trailing.end() if trailing else value.end
         hit = view.hit(path, value.money, label.start(), end, confidence)
-        found.append(_Stated(hit, label.start(), label.end(), months))
+        found.append(_Stated(hit, label.start(), label.end(), months, in_header_currency))
     return found
 
 
@@ -920,12 +958,14 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
     if unit is not None:
         # A unit price is not the year's fees: only with its count does it give them.
         return _unit_price_by_label(view, row, label, final, unit)
-    period = final.period
     how_suffix = ""
-    if period is None:
-        period = _checked_against_unit_price(view, row, amounts, priced)
-    if period is None:
-        period = _head_period(row, view, last)
+    period = (
+        final.period
+        or _checked_against_unit_price(view, row, amounts, priced)
+        or _head_period(row, view, last)
+    )
+    if period is None and (span := _SPAN_COLUMN.search(row.head)) is not None:
+        return _span_line(row, money, sign, span.group("span"))
     if period is None:
         if not (_RECURRING_RX.search(context) or _FEE_RX.search(context)):
             return None
@@ -945,6 +985,25 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
     return _FeeLine(
         per_year, money.currency, ((row.start, row.end),), how, derived=period != "year"
     )
+
+
+# A money column heading that names the span its figures cover: "24-month total", "3-year fees".
+_SPAN_COLUMN = re.compile(
+    r"\b(?P<span>\d{1,3}[- ]?(?:months?|years?))[^\S\n]+(?:total|amount|fees?|price|cost|value)s?"
+    r"\b",
+    re.IGNORECASE,
+)
+
+
+def _span_line(row: Row, money: Money, sign: float, span: str) -> _FeeLine | None:
+    """A row's figure in a column of totals over a span of the term, read per year."""
+    duration = parse_duration(span)
+    months = duration.months() if duration is not None else None
+    if months is None or not 1 <= months <= 120:
+        return None
+    per_year = round(sign * money.amount * 12 / months, 2)
+    how = f"{_figure_text(money)} per {months} months x 12 / {months}"
+    return _FeeLine(per_year, money.currency, ((row.start, row.end),), how, derived=True)
 
 
 def _taxed_columns(row: Row, count: int) -> list[bool] | None:
@@ -1341,7 +1400,13 @@ def extract(view: TextView) -> list[Hit]:
     fallback = sole_currency(view)
     tables = _tables(view)
     in_table = [(table.start, table.end) for table in tables]
-    labelled_annual = _labelled(view, _ACV, _ACV_KEYS, ACV_PATH, fallback)
+    labelled_annual = [
+        item
+        for item in _labelled(view, _ACV, _ACV_KEYS, ACV_PATH, fallback)
+        # The total row of a table already read gives that value once.
+        if not item.in_header_currency
+        or not any(table.total and table.start <= item.label_start < table.end for table in tables)
+    ]
     # The total row of an annual table, or a label read as an annual value, is not also a
     # total for the whole term.
     taken = in_table + [(item.label_start, item.label_end) for item in labelled_annual]
@@ -1355,7 +1420,8 @@ def extract(view: TextView) -> list[Hit]:
     if not annual:
         summed = next((hit for table in tables if (hit := _sum_of_lines(table)) is not None), None)
         if summed is None:
-            stated_totals = [(item.hit.start, item.hit.end) for item in totals]
+            # From the label on: the hit's quote may take in the row above a wrapped label.
+            stated_totals = [(item.label_start, item.hit.end) for item in totals]
             summed = _sum_fee_lines(view, _fee_lines(view, in_table + stated_totals), totals)
         derived = _derived(summed, _spread_over_term(view, totals))
         if derived is not None:

@@ -60,6 +60,10 @@ _WORDS = {
     "japanese yen": "JPY",
     "yen": "JPY",
     "rupees": "INR",
+    "indian rupees": "INR",
+    "south african rand": "ZAR",
+    "brazilian reais": "BRL",
+    "reais": "BRL",
 }
 # The ISO codes commonly used in contracts; any other valid ISO code is also accepted
 # when written before an amount.
@@ -91,8 +95,10 @@ _COMMON_CODES = (
 _SCALE = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000, "mm": 1_000_000}
 _SCALE_WORDS = {**_SCALE, "billion": 1_000_000_000, "bn": 1_000_000_000}
 
+# Indian grouping: lakhs and crores in pairs of digits above the thousands ("38,40,000").
+LAKH_FIGURE = r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"
 # A figure with thousands separators in any of the usual styles, or a plain figure.
-_FIGURE = r"\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_FIGURE = LAKH_FIGURE + r"|\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _SYMBOL = alternation(list(_SYMBOLS))
 _CODE = r"\b[A-Z]{3}\b"
 _WORD = alternation(list(_WORDS))
@@ -256,12 +262,14 @@ MONEY_KEYS = (
     "yen",
     "franc",
     "rupee",
+    "rand",
+    "reais",
     "krona",
     "krone",
 )
 
 
-_WORD_KEYS = ("dollar", "euro", "pound", "franc", "yen", "rupee")
+_WORD_KEYS = ("dollar", "euro", "pound", "franc", "yen", "rupee", "rand", "reais")
 
 
 def _has_currency_word(text: str, start: int, end: int) -> bool:
@@ -295,13 +303,15 @@ def view_amounts_in(view: TextView, start: int, end: int) -> Iterator[Amount]:
         yield amount if dollars is None else _in_dollars(view.text, amount, dollars)
 
 
+# A currency named, then coded in brackets: "Indian Rupees (INR)", "Kenyan shillings (KES)".
+_NAMED_CODE = r"(?:[A-Za-z.]+[^\S\n]+){1,3}\((?P<named_code>(?-i:[A-Z]{3}))\)"
 # A statement of the currency all of a document's amounts are in: "All prices are in Australian
 # dollars", "all amounts in this Order Form are stated in NZD", "Currency: CAD".
 _DOCUMENT_CURRENCY = re.compile(
     r"\b(?:amounts|prices|fees|charges|figures|sums|rates)\b[^.;\n]{0,40}?"
     r"\b(?:are|is|shall\s+be|will\s+be)\s+"
     r"(?:(?:stated|expressed|quoted|denominated|shown|given|set\s+out)\s+)?in\s+"
-    rf"(?:(?P<code>(?-i:{_CODE}))|(?P<word>{_WORD}))\b"
+    rf"(?:(?P<code>(?-i:{_CODE}))|(?P<word>{_WORD})\b|{_NAMED_CODE})"
     rf"|^[^\S\n]*(?:\*\*)?currency(?:\*\*)?[^\S\n]*:(?:\*\*)?[^\S\n]*"
     rf"(?:(?P<field_code>(?-i:{_CODE}))|(?P<field_word>{_WORD}))\b",
     re.IGNORECASE | re.MULTILINE,
@@ -311,7 +321,7 @@ _DOLLARS = frozenset({"USD", "AUD", "CAD", "NZD", "SGD", "HKD"})
 
 
 def _stated_currency(match: re.Match[str]) -> str | None:
-    code = match.group("code") or match.group("field_code")
+    code = match.group("code") or match.group("field_code") or match.group("named_code")
     if code:
         return iso_currency(code)
     return _currency_word(match.group("word") or match.group("field_word"))
@@ -361,10 +371,20 @@ _INCIDENTAL = re.compile(
 # A billing currency stated without an amount: "is invoiced in USD", "payable in euros".
 _STATED = re.compile(
     r"\b(?:invoiced|billed|payable|paid|denominated|charged|priced|quoted|settled|"
-    rf"invoices\s+(?:are|will\s+be)\s+issued)\s+in\s+(?:(?P<code>{_CODE})|(?P<word>(?i:{_WORD})))\b",
+    rf"invoices\s+(?:are|will\s+be)\s+issued)\s+in\s+(?:(?P<code>{_CODE})"
+    rf"|(?P<word>{_WORD})\b|{_NAMED_CODE})",
     re.IGNORECASE,
 )
 
+
+# A money column or summary heading that names the currency of the figures under it:
+# "Amount (INR)", "24-month total (USD)", "Price per seat per month (USD)".
+_HEADING = re.compile(
+    r"\b(?:amounts?|fees?|prices?|totals?|sub-?totals?|charges?|costs?|rates?|values?)\b"
+    r"[^|\t\n()]{0,40}?\((?P<code>(?-i:[A-Z]{3}))\)",
+    re.IGNORECASE,
+)
+_HEADING_KEYS = ("amount", "fee", "price", "total", "charge", "cost", "rate", "value")
 
 _STATED_KEYS = (
     "invoice",
@@ -417,7 +437,7 @@ def extract(view: TextView) -> list[Hit]:
             )
         )
     for match in view.finditer(_STATED, _STATED_KEYS):
-        code = match.group("code")
+        code = match.group("code") or match.group("named_code")
         currency = iso_currency(code) if code else _currency_word(match.group("word"))
         if currency is not None:
             billing.append(
@@ -430,4 +450,25 @@ def extract(view: TextView) -> list[Hit]:
                     status=FactStatus.PRESENT,
                 )
             )
+    # A currency named only in a column or summary heading, where no amount or sentence names it.
+    named = {hit.value for hit in billing}
+    for match in view.finditer(_HEADING, _HEADING_KEYS, before=10, after=60):
+        currency = iso_currency(match.group("code"))
+        line_start, line_end = view.line(match.start())
+        if (
+            currency is None
+            or currency in named
+            or _INCIDENTAL.search(view.text, line_start, line_end)
+        ):
+            continue
+        billing.append(
+            view.hit(
+                "commercial.currencies",
+                currency,
+                match.start(),
+                match.end(),
+                LABELLED_FIELD,
+                status=FactStatus.PRESENT,
+            )
+        )
     return billing

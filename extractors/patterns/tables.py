@@ -167,6 +167,10 @@ def header_line(head: str) -> str:
     return ""
 
 
+# A period naming a column ("24-month total", "Term (mo)" aside): a header's figure, not a row's.
+_PERIOD_FIGURE = re.compile(r"\b\d{1,3}[- ]?(?:months?|mos?|years?|yrs?)\b", re.IGNORECASE)
+
+
 def header_currency(head: str) -> str | None:
     """The currency a table's header gives its bare figures: "Quarterly Charge (USD)".
 
@@ -175,7 +179,7 @@ def header_currency(head: str) -> str | None:
     cells ("Item | Qty | €").
     """
     for line in reversed(head.split("\n")):
-        bare = _BRACKETED.sub("", line)
+        bare = _PERIOD_FIGURE.sub("", _BRACKETED.sub("", line))
         if not line.strip() or re.search(r"\d", bare) or next(find_amounts(line), None):
             continue
         if _PROSE.search(line) and not is_delimited(line):
