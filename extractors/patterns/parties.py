@@ -232,22 +232,26 @@ _LEADING_NOISE = re.compile(
     r"^(?:(?:THIS|This|AGREEMENT|Agreement|IS|MADE|BY|AND|BETWEEN|Between|WITH|AMONG|among|ENTERED|"
     r"INTO|DATED|AS|OF|the|THE)\s+)+"
 )
+# What a label's bracket adds about the party: "Reseller (bill to)", "End Customer (licensee)".
+_QUALIFIER = r"(?:[^\S\n]*\([^()\n]{1,30}\))?"
 _FIELD = re.compile(
-    r"(?:^|\n|\|)[^\S\n]*(?:\*\*)?(?P<label>customer|client|subscriber|licensee|buyer|provider|"
-    r"vendor|supplier"
+    r"(?:^|\n|\|)[^\S\n]*(?:\*\*)?(?P<label>end[^\S\n]+customer|end[^\S\n]+user|customer|client"
+    r"|subscriber|licensee|buyer|provider|vendor|supplier|reseller|distributor"
     r"|licensor|service provider|seller|contractor|billed to|bill to|sold by|supplied by|sold to"
     r"|ship to|shipped to|invoice to)(?:[ "
     r"\t]+(?:legal|entity|company|full)(?:[^\S\n]+name)?|[^\S\n]+name)?"
+    + _QUALIFIER
     # The label said again in a second language: "Customer / Client:", "Provider / Fournisseur:".
-    r"(?:[^\S\n]*/[^\S\n]*[^\W\d_][^\W\d_'’ -]{1,24}?)?"
+    + r"(?:[^\S\n]*/[^\S\n]*[^\W\d_][^\W\d_'’ -]{1,24}?)?"
     # A colon, a cell border, a tab or dot leaders ("Customer ........ Fairmont, P.C.").
     r"[^\S\n]*(?:[:|\t]|\.{3,}|…+)(?:\*\*)?[^\S\n]*(?P<name>[A-Z][^\n|;\t]{1,80})",
     re.IGNORECASE,
 )
 
 _FIELD_LINE = re.compile(
-    r"(?m)^[^\S\n]*(?P<label>(?i:customer|client|subscriber|licensee|buyer|provider|vendor|supplier"
-    r"|licensor|seller|billed to|bill to))[^\S\n]+(?P<name>[A-Z][^\n|;\t]{1,80})"
+    r"(?m)^[^\S\n]*(?P<label>(?i:end[^\S\n]+customer|end[^\S\n]+user|customer|client|subscriber"
+    r"|licensee|buyer|provider|vendor|supplier|reseller|distributor|licensor|seller|billed to"
+    r"|bill to))" + _QUALIFIER + r"[^\S\n]+(?P<name>[A-Z][^\n|;\t]{1,80})"
 )
 _CUSTOMER_TERMS = frozenset(
     {
@@ -285,6 +289,9 @@ _FIELD_ROLES: dict[str, PartyRole] = {
         PartyRole.CUSTOMER,
     ),
     **dict.fromkeys(("sold by", "supplied by"), PartyRole.PROVIDER),
+    # A reseller's order: the end customer is licensed, the reseller billed for it.
+    **dict.fromkeys(("end customer", "end user"), PartyRole.CUSTOMER),
+    **dict.fromkeys(("reseller", "distributor"), PartyRole.OTHER),
 }
 # A table's header row ("Customer entity | State | Billing address | Users"): short cells, no
 # figures; the cell after the label is a column name, not a party.
@@ -310,6 +317,8 @@ class _Party:
     term: str | None = None
     country: str | None = None
     role: PartyRole = PartyRole.OTHER
+    # Its label says it is neither customer nor provider (a reseller, a distributor).
+    neither: bool = False
 
 
 def role_of(term: str) -> PartyRole | None:
@@ -492,13 +501,14 @@ def country_near(text: str, start: int, end: int) -> str | None:
         return countries[-1].country
     if places:
         return places[0][0].country
-    postcode = _POSTCODE.search(text, start, end)
-    if postcode is not None:
+    # The first postcode that names a region: "LLC 4201 Congress Street" is a street number.
+    for postcode in _POSTCODE.finditer(text, start, end):
         if postcode.group("uk"):
             return "GB"
         region = postcode.group("region")
         digits = postcode.group("code")
-        return _REGION_CODES.get((region, len(digits)))
+        if (country := _REGION_CODES.get((region, len(digits)))) is not None:
+            return country
     suffix = _FORM_COUNTRY.search(text, start, end)
     if suffix is not None:
         return _FORM_COUNTRIES[suffix.group(0).lower().replace(" ", "").replace(".", "")]
@@ -660,14 +670,18 @@ def known_parties(view: TextView) -> list[_Party]:
             # already named; a further entity billed or shipped to is named by its legal form.
             continue
         party = _Party(
-            name=name, start=match.start("name"), end=match.start("name") + len(raw), role=role
+            name=name,
+            start=match.start("name"),
+            end=match.start("name") + len(raw),
+            role=role,
+            neither=role is PartyRole.OTHER,
         )
         party.country = country_near(view.text, match.start("name"), _entry_end(view, match))
         by_key[_key(name)] = party
         parties.append(party)
     _letterhead(view, parties)
     customers = [party for party in parties if party.role is PartyRole.CUSTOMER]
-    others = [party for party in parties if party.role is PartyRole.OTHER]
+    others = [party for party in parties if party.role is PartyRole.OTHER and not party.neither]
     if (
         (len(customers) == 1 or (not customers and PartyRole.CUSTOMER in unnamed))
         and len(others) == 1
@@ -718,10 +732,16 @@ _ADDITIONAL = words(
     r"|(?:shall|will) (?:also )?become an? (?:additional )?(?:customer|party|client) )"
 )
 _ENTITY_HEADER = re.compile(
-    r"^[\s|]*(?:(?:billing|legal|customer|contracting|invoiced|participating)\s+)?entit(?:y|ies)\b"
-    r"(?:\s+name)?[\s|\t]",
+    # A first column may number or letter the rows ("No.", "#", "Ref", or no heading at all).
+    r"^[\s|]*(?:(?:no\.?|#|ref\.?|sr\.?[^\S\n]*no\.?|line)[^\S\n]*[|\t][\s|]*"
+    r"|(?:no\.?|#|ref\.?|sr\.?[^\S\n]*no\.?)[^\S\n]+)?"
+    r"(?P<entity>(?:(?:billing|legal|customer|contracting|invoiced|participating)\s+)?entit(?:y|ies)"
+    r"\b(?:\s+name)?)[\s|\t]",
     re.IGNORECASE,
 )
+# The mark of a row before its entity's name in text with no cells ("A Maison Lavandier SAS").
+_CELL_SEPARATOR = re.compile(r"[^\S\n]*(?:\||\t)[^\S\n]*")
+_ROW_MARK = re.compile(r"^(?:[A-Z]|\d{1,2})[.)]?[^\S\n]+(?=[A-Z0-9])")
 # Running text after the table: a long line that ends a sentence.
 _PROSE = re.compile(r"^.{60,}[.;]\s*$")
 _MAX_WRAP = 4
@@ -790,14 +810,24 @@ def table_entities(view: TextView) -> list[TableEntity]:
     text = view.text
     for line_start, line_end in view.lines_with(("entit",)):
         header = text[line_start:line_end]
-        if len(header) > 200 or not _ENTITY_HEADER.match(header):
+        match = _ENTITY_HEADER.match(header)
+        if len(header) > 200 or match is None:
             continue
         tabular = is_delimited(header)
-        found.extend(_rows(view, line_end, tabular))
+        column = _column(header[: match.start("entity")]) if tabular else 0
+        found.extend(_rows(view, line_end, tabular, column))
     return found
 
 
-def _rows(view: TextView, header_end: int, tabular: bool) -> list[TableEntity]:
+def _column(before: str) -> int:
+    """The index of the cell that starts after ``before``, a header's text up to it; a blank
+    first cell counts (a row's first cell marks it: "A", "1")."""
+    inner = before.lstrip(" ")
+    inner = inner[1:] if inner.startswith("|") else inner
+    return len(_CELL_SEPARATOR.findall(inner))
+
+
+def _rows(view: TextView, header_end: int, tabular: bool, column: int = 0) -> list[TableEntity]:
     """Entity names of the rows under a header; in PDF text a name may wrap over lines."""
     text = view.text
     rows: list[TableEntity] = []
@@ -813,15 +843,17 @@ def _rows(view: TextView, header_end: int, tabular: bool) -> list[TableEntity]:
             break  # running text again
         if tabular:
             cells = split_cells(line)
-            name = LEGAL_NAME.fullmatch(cells[0].strip()) if cells else None
+            cell = cells[column].strip() if column < len(cells) else ""
+            name = LEGAL_NAME.fullmatch(cell) if cell else None
             if name is None:
                 break
-            country = _row_country(view, line_start + len(cells[0]), line_end)
-            rows.append(TableEntity(squash(cells[0]), country, line_start, line_end))
+            cell_end = line.find(cell) + len(cell)
+            country = _row_country(view, line_start + cell_end, line_end)
+            rows.append(TableEntity(squash(cell), country, line_start, line_end))
             continue
         row_start = line_start if block_start is None else block_start
         block = text[row_start:line_end]
-        name = LEGAL_NAME.search(squash(block))
+        name = LEGAL_NAME.search(_ROW_MARK.sub("", squash(block)))
         if name is None:
             block_start = row_start
             wrapped += 1
