@@ -8,6 +8,7 @@ day first when the first number cannot be a month). Durations: "thirty (30) days
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,6 +101,23 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+_NUMERIC_DATE = re.compile(r"\b([0-3]?\d)([/.-])([0-3]?\d)\2(?:\d{4}|\d\d)\b(?![/.-]?\d)")
+
+
+@functools.lru_cache(maxsize=4)
+def _day_first(text: str) -> bool:
+    """Whether a document writes its numeric dates day first: one of them can only be read
+    that way ("15-07-2025") and none only month first ("07/15/2025"). Then "01-08-2025" in
+    it is the first of August."""
+    day_first = False
+    for match in _NUMERIC_DATE.finditer(text):
+        first, second = int(match.group(1)), int(match.group(3))
+        if second > 12 >= first:
+            return False
+        day_first = day_first or first > 12 >= second
+    return day_first
+
+
 def date_from_match(match: re.Match[str]) -> date | None:
     """The calendar date a ``DATE_RE`` match names, or ``None`` if it is not a real date."""
     groups = match.groupdict()
@@ -114,7 +132,7 @@ def date_from_match(match: re.Match[str]) -> date | None:
         year_value = int(year_text)
         if year_value < 100:
             year_value += 2000 if year_value < 70 else 1900
-        if first > 12:
+        if first > 12 or (second <= 12 and _day_first(match.string)):
             return _safe_date(year_value, second, first)
         return _safe_date(year_value, first, second)
     day_digits = _DIGITS.search(day)

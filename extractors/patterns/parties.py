@@ -65,7 +65,7 @@ _BOUNDARY = re.compile(
 _PARAGRAPH = re.compile(r"\n")
 # Where a name ends and its description begins.
 _NAME_END = re.compile(
-    r",\s+(?:org|company|registration|reg|abn|acn|vat|cin|crn|registered)\b|,\s+(?:a|an|the)\s|"
+    r",\s+(?:org|company|registration|reg|abn|acn|vat|cin|crn|registered)\b|,\s+(?:a|an|the)(?:\s|$)|"
     r",\s*\d|\s+\(|,\s+(?:having|with|located|whose|incorporated|registered|organi[sz]ed"
     r"|of|acting|on\s+behalf)\b|\s+(?:of|at)\s+(?:\d|Level|Suite|Unit|Floor)|\s+(?:a|an)"
     r"\s+[A-Z][a-z]+\s+"
@@ -235,7 +235,10 @@ _LEADING_NOISE = re.compile(
 # What a label's bracket adds about the party: "Reseller (bill to)", "End Customer (licensee)".
 _QUALIFIER = r"(?:[^\S\n]*\([^()\n]{1,30}\))?"
 _FIELD = re.compile(
-    r"(?:^|\n|\|)[^\S\n]*(?:\*\*)?(?P<label>end[^\S\n]+customer|end[^\S\n]+user|customer|client"
+    # A field opens a line or a cell, or, its label in capitals, follows a sentence: "1. Parties.
+    # PROVIDER: Lumiar Systems, Inc., ... CUSTOMER: Transportadora Ipê Amarelo Ltda., ...".
+    r"(?:^|\n|\||(?<=[.;][^\S\n])(?=(?-i:[A-Z]{3}[A-Z ]*[:])))[^\S\n]*(?:\*\*)?"
+    r"(?P<label>end[^\S\n]+customer|end[^\S\n]+user|customer|client"
     r"|subscriber|licensee|buyer|provider|vendor|supplier|reseller|distributor"
     r"|licensor|service provider|seller|contractor|billed to|bill to|sold by|supplied by|sold to"
     r"|ship to|shipped to|invoice to)(?:[ "
@@ -593,9 +596,16 @@ def _fields(view: TextView) -> list[re.Match[str]]:
     return [match for match in found if not _is_table_header(view, match.start("name"))]
 
 
+# The next field on the same line: "PROVIDER: Lumiar Systems, Inc., ... USA. CUSTOMER: ...".
+_NEXT_FIELD = re.compile(r"(?<=[.;][^\S\n])[A-Z]{3}[A-Z ]*:")
+
+
 def _entry_end(view: TextView, field: re.Match[str]) -> int:
     """Where a field's entry ends: its line, and the next if the address wrapped onto it."""
     end = view.line(field.start("name"))[1]
+    next_field = _NEXT_FIELD.search(view.text, field.end("name") - 1, end)
+    if next_field is not None:
+        return next_field.start()
     if end + 1 >= len(view.text):
         return end
     next_start, next_end = view.line(end + 1)

@@ -169,12 +169,15 @@ _TERM = words(
     rf")?(?P<duration>{DURATION})"
 )
 _TERM_FIELD = words(
-    rf"\b(?:subscription |initial |contract )?term[^\S\n]*[:|\t][^\S\n]*(?P<duration>{DURATION})"
+    rf"\b(?:subscription |initial |contract )?term(?:\*\*|__)?[^\S\n]*[:|\t](?:\*\*|__)?[^\S\n]*"
+    rf"(?P<duration>{DURATION})"
 )
-# "Initial Term Twenty-four (24) months from ...": a field whose separator the PDF text lost.
+# "Initial Term Twenty-four (24) months from ...": a field whose separator the PDF text lost,
+# opening its line or, named in capitals, following another field on it ("Subscription start
+# 01-Oct-2025 Subscription term 12 months").
 _TERM_LINE = re.compile(
-    rf"(?im)^[^\S\n]*(?:subscription[^\S\n]+|initial[^\S\n]+|contract[^\S\n]+|order[^\S\n]+)"
-    rf"term[ ]+(?P<duration>{DURATION})"
+    rf"(?im)(?:^[^\S\n]*|(?<=[^\S\n])(?=(?-i:[A-Z])))(?:subscription[^\S\n]+|initial[^\S\n]+"
+    rf"|contract[^\S\n]+|order[^\S\n]+)(?-i:[Tt])erm[ ]+(?P<duration>{DURATION})"
 )
 # A plan that renews every month and states no other term runs month to month.
 _MONTH_TO_MONTH = words(
