@@ -797,6 +797,7 @@ _SPAN_UNITS = frozenset({"day", "week", "hour", "month", "quarter", "year", "mo"
 # A price for each unit of a line's quantity: "@ USD 300", "at $60", "x USD 60", "each".
 _EACH_MARK = re.compile(r"(?:@|\bat|(?<![\w])[x\u00d7*])[\s|]*$", re.IGNORECASE)
 _NEGATIVE_LEAD = re.compile(r"[-\u2013\u2212(][^\S\n]*$")
+_CLOSING_BRACKET = re.compile(r"[^\S\n]*(?:[A-Z]{3}[^\S\n]*)?\)")
 # What follows an amount that still speaks of it.
 _TAIL = 40
 # How far before an amount its label or the clause about it is read.
@@ -912,6 +913,20 @@ def _head_period(row: Row, view: TextView, amount: Amount) -> str | None:
     return _period(header[start:end])
 
 
+def _negative_lead(text: str, lead_start: int, amount: Amount) -> bool:
+    """Whether a minus sign or an accounting bracket before ``amount`` makes it negative.
+
+    A bracket is the accounting minus only where it closes on the figure ("(USD 1,200.00)");
+    one that goes on in words restates the fee ("USD 3,200 per month (USD 38,400 per year)").
+    """
+    lead = _NEGATIVE_LEAD.search(text[lead_start : amount.start])
+    if lead is None:
+        return False
+    if not lead.group(0).startswith("("):
+        return True
+    return _CLOSING_BRACKET.match(text, amount.end) is not None
+
+
 def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | None:
     """The recurring fee a table row states, if it states one."""
     text = view.text
@@ -939,8 +954,7 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
         return None
     sign = (
         -1.0
-        if _REDUCTION_RX.search(label)
-        or _NEGATIVE_LEAD.search(text[max(row.start, last.start - 3) : last.start])
+        if _REDUCTION_RX.search(label) or _negative_lead(text, max(row.start, last.start - 3), last)
         else 1.0
     )
     money = last.money

@@ -67,6 +67,8 @@ _SENTENCE_BREAK = re.compile(
     r"|(?<![a-z,])\n[^\S\n]*\n\s*+"
     r"|\n[^\S\n]*\n\s*+(?![a-z])"
     r"|(?<=[|:])[^\S\n]*\n"
+    # A line that is a field set out with dot leaders ("Service period ... twelve (12) months").
+    r"|\n(?=[^\S\n]*[A-Z][\w &/()'-]{0,40}?[^\S\n]*(?:\.{3,}|\u2026+)[^\S\n]*[^\s.\u2026])"
     r"|\n(?=[^\S\n]*(?:[|#•*>\u2022-]|\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z]|"
     r"\([a-z0-9]{1,4}\)[^\S\n]"
     r"|[A-Z][A-Z .&-]{3,60}\n))"

@@ -57,7 +57,9 @@ _BOUNDARY = re.compile(
     r"\b(?:by\s+and\s+between|between|among|and|with|by)\b|;|\n\s*\n|^\s*\d+\.\s|\b(?:between|and|parties)"
     r"\s*:|\)\s*,|\n(?=[^\S\n]*(?:\*\*)?[A-Za-z][A-Za-z ]{1,25}:)"
     # A numbered entry of a list of parties ("PARTIES\n(1) THORNBURY SYSTEMS LIMITED ...").
-    rf"|^[^\S\n]*(?=\((?:\d{{1,2}}|[a-h])\)[^\S\n]+(?-i:{LEGAL_NAME.pattern}))",
+    # A numbered clause that opens with a party's name ("1.1 Northwind Ledger, Inc. (...").
+    rf"|^[^\S\n]*(?=(?:\((?:\d{{1,2}}|[a-h])\)|\d{{1,2}}(?:\.\d{{1,2}})+\.?)"
+    rf"[^\S\n]+(?-i:{LEGAL_NAME.pattern}))",
     re.IGNORECASE | re.MULTILINE,
 )
 # In DOCX and Markdown a line is a paragraph, so a line break also ends a party's entry;
@@ -251,6 +253,13 @@ _FIELD = re.compile(
     re.IGNORECASE,
 )
 
+# A field that points elsewhere for the party ("Provider ...... see signature block",
+# "Customer: as set out below") names none.
+_REFERRAL = re.compile(
+    r"^(?:see|refer(?:red)? to|as (?:set out|stated|shown|named|given|per|above|below)|per"
+    r"|below|above|n/?a|tbd|tba|to be (?:confirmed|advised|agreed|named))\b",
+    re.IGNORECASE,
+)
 _FIELD_LINE = re.compile(
     r"(?m)^[^\S\n]*(?P<label>(?i:end[^\S\n]+customer|end[^\S\n]+user|customer|client|subscriber"
     r"|licensee|buyer|provider|vendor|supplier|reseller|distributor|licensor|seller|billed to"
@@ -384,9 +393,13 @@ _AFFILIATE_OF_CUSTOMER = re.compile(
 )
 # A letterhead is the provider's own name; a line that speaks of the customer is no letterhead.
 _ABOUT_THE_CUSTOMER = re.compile(r"\b(?:customer|client|subscriber|affiliate)s?\b", re.IGNORECASE)
-# "(1) Stonegate Cloud Ltd", "(a) Acme Inc.": the number of a party in a list, or the end of the
-# sentence before it.
-_ENUMERATOR = re.compile(r"[\s.;,]*(?:\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})\)\s+)?")
+# The number of a numbered clause that opens with a party's name ("1.1 Northwind Ledger, Inc.
+# ("Northwind") will provide ...").
+_CLAUSE_NUMBER = r"\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+(?=[A-Z])"
+_CLAUSE_NUMBER_RX = re.compile(_CLAUSE_NUMBER)
+# "(1) Stonegate Cloud Ltd", "(a) Acme Inc.": the number of a party in a list or of a clause, or
+# the end of the sentence before it.
+_ENUMERATOR = re.compile(rf"[\s.;,]*(?:\(?(?:\d{{1,2}}|[a-h]|[ivx]{{1,4}})\)\s+|{_CLAUSE_NUMBER})?")
 
 
 def _name_at(view: TextView, start: int, definition_start: int) -> tuple[int, int] | None:
@@ -425,6 +438,8 @@ def _below_heading(view: TextView, start: int, end: int) -> int:
         below_start, below_end = view.line(line_break + 1)
         below = text[below_start:below_end]
         opening = below_start + len(below) - len(below.lstrip())
+        numbered = _CLAUSE_NUMBER_RX.match(text, opening, end)
+        opening = numbered.end() if numbered else opening
         if LEGAL_NAME.match(text, opening, end) is None or len(above) * 2 > len(below.strip()):
             break
         start = opening
@@ -666,7 +681,7 @@ def known_parties(view: TextView) -> list[_Party]:
         name = _tidy_name(raw)
         label = match.group("label").lower()
         role = _FIELD_ROLES.get(" ".join(label.split())) or role_of(label)
-        if not name or role is None or not re.search(r"[A-Za-z]{2}", name):
+        if not name or role is None or not re.search(r"[A-Za-z]{2}", name) or _REFERRAL.match(name):
             continue
         existing = by_key.get(_key(name)) or next(
             (party for party in parties if party.term and _key(party.term) == _key(name)), None

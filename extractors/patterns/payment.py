@@ -69,6 +69,12 @@ _PAY_WITHIN = words(
     rf"\b(?:within|no later than|not later than|in) (?P<duration>{DURATION})"
     rf"(?: (?:of|after|from|following|upon)) {_INVOICE_REF}"
 )
+# "due thirty (30) days after the invoice date": the period counted from the invoice, with
+# no "within" before it (a field "Invoices ...... due thirty (30) days after ...").
+_DUE_AFTER_INVOICE = words(
+    rf"\b(?:due|payable)(?: and payable)?(?: in full)? (?P<duration>{DURATION})"
+    rf" (?:after|from|following) {_INVOICE_REF}"
+)
 _INVOICE_DUE = words(
     rf"\binvoices?\b[^.;]{{0,60}}?\b(?:are|is|shall be|will be|become|becomes)? ?(?:due|payable)"
     rf"(?: and payable)?(?: in full)?(?: within)? (?P<duration>{DURATION})"
@@ -193,6 +199,7 @@ def _payment_days(view: TextView) -> list[Hit]:
     for pattern, keys, confidence in (
         (_PAY_WITHIN, ("within", "no later than", "not later than"), PRECISE_WORDING),
         (_INVOICE_DUE, ("invoice",), LOOSE_WORDING),
+        (_DUE_AFTER_INVOICE, ("due", "payable"), PRECISE_WORDING),
     ):
         for match in view.finditer(pattern, keys, before=140, after=160):
             duration = parse_duration(match.group("duration"))

@@ -196,6 +196,23 @@ _RUNS_FOR = words(
     rf" for (?:a (?:minimum |fixed |initial )?(?:period|term) of |an initial (?:period|term) of )?"
     rf"(?P<duration>{DURATION})"
 )
+# "Twelve (12) months beginning on January 15, 2027", "12 months from 1 January 2026": a
+# length of months or years counted from a named date is the term it states, where the
+# sentence is about the subscription, the term or the service period and no renewal,
+# notice or other period is spoken of before it.
+_DURATION_FROM_DATE = words(
+    rf"(?<![\w-])(?P<duration>{DURATION}) (?:from|beginning|commencing|starting)"
+    rf"(?: on| from| as of)? (?:the )?(?={DATE})"
+)
+_DURATION_FROM_KEYS = ("from", "beginning", "commencing", "starting")
+_TERM_LIKE = re.compile(
+    r"\b(?:term|agreement|subscription|order|contract|plan|period|prazo)\b", re.IGNORECASE
+)
+_OTHER_PERIOD_BEFORE = re.compile(
+    r"renew|thereafter|successive|further|extend|extension|notice|notif|terminat|expir"
+    r"|within|after|warrant|compet|solicit|confidential|retain|retention|survive|payable|due\b",
+    re.IGNORECASE,
+)
 _TERM_SUBJECT = re.compile(
     r"\b(?:term|agreement|subscription|order|contract|plan)\b", re.IGNORECASE
 )
@@ -547,9 +564,33 @@ def _term(view: TextView) -> list[Hit]:
                         "commercial.term_months", months, match.start(), match.end(), confidence
                     )
                 )
+    hits.extend(_duration_from_date(view))
     if not any(hit.path == "commercial.term_months" for hit in hits):
         for match in view.finditer(_MONTH_TO_MONTH, ("month",), before=40, after=40):
             hits.append(view.hit("commercial.term_months", 1, match.start(), match.end(), STAND_IN))
+    return hits
+
+
+def _duration_from_date(view: TextView) -> list[Hit]:
+    """A term stated as a length counted from a date ("24 months from October 1, 2025")."""
+    hits: list[Hit] = []
+    text = view.text
+    for match in view.finditer(_DURATION_FROM_DATE, _DURATION_FROM_KEYS, before=60, after=60):
+        duration = parse_duration(match.group("duration"))
+        months = duration.months() if duration else None
+        if not months or not re.search(r"month|year", match.group("duration"), re.IGNORECASE):
+            continue
+        sentence_start, sentence_end = view.sentence(match.start(), match.end())
+        before = text[sentence_start : match.start()]
+        # The heading or label just before it counts: "3. Term. Twenty-four (24) months ...".
+        lead = text[max(0, sentence_start - 40) : sentence_start].rsplit("\n\n", 1)[-1]
+        if not _TERM_LIKE.search(lead + text[sentence_start:sentence_end]):
+            continue
+        if _OTHER_PERIOD_BEFORE.search(before):
+            continue
+        hits.append(
+            view.hit("commercial.term_months", months, match.start(), match.end(), LOOSE_WORDING)
+        )
     return hits
 
 
