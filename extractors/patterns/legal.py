@@ -76,7 +76,8 @@ _EXCEPT = r"(?:except(?:ing)?|excluding|other than|save|apart from|with the exce
 _CARVE_TRIGGER = words(
     r"\b(?:limitations?|exclusions?|caps?|limits?)\b(?:[^.]|\.(?=\d)){0,120}?\b(?:shall|will|do|"
     r"does) not apply\b"
-    r"|\bexcept (?:for|with respect to|in the case of)\b(?:[^.]|\.(?=\d)){0,300}?\bin no event\b"
+    r"|\bexcept (?:for|with respect to|in the (?:case|event) of)\b(?:[^.]|\.(?=\d)){0,300}?"
+    r"\bin no event\b"
     # The exception before the cap verb or after it: only what it names is uncapped, not what
     # the cap is measured by ("... shall not exceed the amounts it is obliged to indemnify").
     rf"|(?P<before_cap>\b{_EXCEPT}(?:[^.]|\.(?=\d)){{0,300}}?\b{_CAP_VERB}\b)"
@@ -87,6 +88,8 @@ _CARVE_TRIGGER = words(
     r"|\bliable without limitation\b|\bwithout limitation of liability\b"
     r"|\bnothing\b(?:\s+in\s+(?:this|these|the)(?:\s+[\w-]+){1,2}?)?[^.;]{0,40}?"
     r"\b(?:limits?|excludes?|restricts?)\b[^.;]{0,60}?\bliabilit"
+    # The cap's own provision as the subject: "Section 2.1 does not limit liability for fraud".
+    r"|\b(?:does|do|shall|will) not (?:limit|exclude|restrict)\b[^.;]{0,60}?\bliabilit"
 )
 # A defined term naming the carve-outs: "Excluded Claims", "Uncapped Liabilities".
 _EXCLUDED_TERM = re.compile(
@@ -99,7 +102,7 @@ _EXCLUDED_TERM = re.compile(
 _CARVE_OUTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE))
     for label, pattern in (
-        ("indemnification obligations", r"indemnif"),
+        ("indemnification obligations", r"indemn(?:if|it(?:y|ies)\b)"),
         (
             "",
             r"confidentiality(?:\s+and\s+data\s+protection)?\s+obligations?"
@@ -137,6 +140,9 @@ _SUBSUMED = {
 }
 _CARVE_KEYS = (
     "not apply",
+    "not limit",
+    "not exclude",
+    "not restrict",
     "without limitation",
     "nothing",
     "except",

@@ -172,6 +172,8 @@ def test_non_solicit() -> None:
         "Each party's total liability shall not exceed the fees paid in the prior twelve months.",
         "Provider guarantees that the Services will perform materially as described.",
         "Nothing in this Agreement limits Customer's right to terminate for material breach.",
+        "This Section does not limit Customer's right to terminate for material breach.",
+        "Provider shall not limit access to the Service during the term.",
     ],
 )
 def test_no_carve_outs_without_an_uncapped_liability(text: str) -> None:
@@ -219,6 +221,28 @@ def test_no_carve_outs_without_an_uncapped_liability(text: str) -> None:
             "from a Security Breach, which shall be unlimited; (b) breach of Section 8 "
             "(Confidentiality and Data Protection); or (c) fraud.",
             {"security breach", "breach of confidentiality and data protection", "fraud"},
+        ),
+        # A provision that does not limit liability for what it names: the cap's own section
+        # named as the subject instead of "nothing".
+        (
+            "Section 2.1 does not limit liability for fraud, gross negligence or wilful "
+            "misconduct.",
+            {"fraud", "gross negligence", "wilful misconduct"},
+        ),
+        (
+            "The cap in clause 12.2 shall not limit or exclude either party's liability for death "
+            "or personal injury.",
+            {"bodily injury or death"},
+        ),
+        (
+            "These limits do not restrict the Supplier's liability for breach of confidentiality.",
+            {"breach of confidentiality"},
+        ),
+        (
+            "EXCEPT IN THE EVENT OF A BREACH OF SECTION 8 (CONFIDENTIALITY) OR FOR A PARTY'S "
+            "OBLIGATIONS UNDER SECTION 9 (INDEMNITY), IN NO EVENT SHALL EITHER PARTY'S TOTAL "
+            "LIABILITY EXCEED THE FEES PAID IN THE PRIOR TWELVE MONTHS.",
+            {"breach of confidentiality", "indemnification obligations"},
         ),
     ],
 )
