@@ -475,8 +475,30 @@ def _amount_text(currency: str, amount: float) -> str:
     return f"{currency} {figure}"
 
 
-def _sum_of_lines(table: _Table) -> Hit | None:
-    """The year's fees as the sum of a table's recurring lines (all in one currency)."""
+# A row that is one year of a multi-year subscription: "Year 2", "Contract Year 3 (2027-...)".
+_YEAR_ROW = re.compile(
+    r"[\s|]*(?:(?:contract|subscription|service)\s+)?(?:year|yr\.?)\s*(\d{1,2})\b", re.IGNORECASE
+)
+
+
+def _contract_years(view: TextView, rows: list[int]) -> bool:
+    """Whether the rows at these offsets are the successive years of one subscription (a
+    ramp: "Year 1", "Year 2", ...), each with its own fee."""
+    if len(rows) < 2:
+        return False
+    numbers = []
+    for position in rows:
+        row_start, row_end = view.line(position)
+        year = _YEAR_ROW.match(view.text, row_start, row_end)
+        if year is None:
+            return False
+        numbers.append(int(year.group(1)))
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _sum_of_lines(view: TextView, table: _Table) -> Hit | None:
+    """The year's fees as the sum of a table's recurring lines (all in one currency), or
+    their average where each line is one year of the subscription."""
     lines = table.recurring
     currencies = {line.currency for line in lines}
     if not lines or len(currencies) != 1:
@@ -489,11 +511,13 @@ def _sum_of_lines(table: _Table) -> Hit | None:
         f" {'-' if line.amount < 0 else '+'} {abs(line.amount):,.2f}".replace(".00", "")
         for line in lines[1:]
     )
-    note = (
-        f"derived: sum of {len(lines)} annual subscription lines ({parts})"
-        if len(lines) > 1
-        else f"derived: annual fee of the only subscription line ({parts})"
-    )
+    if _contract_years(view, [line.start for line in lines]):
+        total = round(total / len(lines), 2)
+        note = f"derived: average of {len(lines)} contract years ({parts})"
+    elif len(lines) > 1:
+        note = f"derived: sum of {len(lines)} annual subscription lines ({parts})"
+    else:
+        note = f"derived: annual fee of the only subscription line ({parts})"
     first, *rest = lines
     return Hit(
         ACV_PATH,
@@ -944,7 +968,10 @@ def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | Non
         return None  # "Charged today | $900.00": a receipt restating the lines above
     if _TOTAL_START.match(row_text) or _TOTAL_RX.search(label):
         return _total_line(view, row, label, context, amounts)
-    if _NOT_THE_FEES_RX.search(label):
+    # "Year 2" names a later year's fee; a row of its own for each year is a ramp, which
+    # ``_sum_fee_lines`` averages.
+    year = _YEAR_ROW.match(label)
+    if _NOT_THE_FEES_RX.search(label[year.end() :] if year else label):
         return None
     priced = [_read_amount(view, amount, stops.get(amount.start, row.end)) for amount in amounts]
     final = priced[-1]
@@ -1369,6 +1396,17 @@ def _sum_fee_lines(view: TextView, lines: list[_FeeLine], totals: list[_Stated])
     ):
         return None  # fees in several currencies are never added up, nor one of them picked
     block = _counted(longest, view.text)
+    if all(line.in_row and not line.total for line in block) and _contract_years(
+        view, [line.spans[0][0] for line in block]
+    ):
+        # A ramp: each row is one year of the same subscription, so a year's fees are their
+        # average, not their sum (which is the whole term's).
+        spans = sorted({span for line in block for span in line.spans})
+        (start, end), *more = spans
+        average = Money(amount=round(total / len(block), 2), currency=currency)
+        parts = " + ".join(line.how for line in block)
+        note = f"derived: average of {len(block)} contract years ({parts})"
+        return Hit(ACV_PATH, average, start, end, DERIVED, more=tuple(more), note=note)
     stated = all(line.period_stated for line in block)
     if not stated and any(
         item.hit.value.currency == currency and _close(item.hit.value.amount, total)
@@ -1432,7 +1470,8 @@ def extract(view: TextView) -> list[Hit]:
     annual = [item.hit for item in labelled_annual]
     annual += [table.total for table in tables if table.total is not None]
     if not annual:
-        summed = next((hit for table in tables if (hit := _sum_of_lines(table)) is not None), None)
+        sums = (_sum_of_lines(view, table) for table in tables)
+        summed = next((hit for hit in sums if hit is not None), None)
         if summed is None:
             # From the label on: the hit's quote may take in the row above a wrapped label.
             stated_totals = [(item.label_start, item.hit.end) for item in totals]
