@@ -208,7 +208,8 @@ _DETERMINERS = (
 _NEGATOR = (
     r"(?:\b(?:shall|will|does|do|did|is|are|has|have|may|can|need|must|should)\s+not\b|"
     r"\b(?:won[’']t|doesn[’']t"
-    r"|don[’']t|isn[’']t|aren[’']t|cannot|can[’']t)|\bneither\s+party\s+(?:shall|will|may|has|is)|"
+    r"|don[’']t|isn[’']t|aren[’']t|cannot|can[’']t)"
+    r"|\bneither\s+(?:party|of\s+us|of\s+the\s+parties)\s+(?:shall|will|may|has|is|can)|"
     r"\bnot\s+entitled\s+to)"
 )
 
@@ -234,12 +235,20 @@ _NO_DUTY = (
     r"\b(?:no|not\s+(?:have|be\s+under)\s+any)\s+(?:obligation|duty|requirement|right)\s+to\s+"
     r"(?:(?!(?:but|and|unless|except)\b)[\w'-]+\s+){{0,6}}?(?:{concept})\b"
 )
+# "nothing in this letter obliges us to deposit the source code ... with an escrow agent": a
+# duty the document says it does not create.
+_NOTHING_OBLIGES = (
+    r"\bnothing\b[^.;]{{0,60}}?\b(?:obliges|obligates|requires|compels)\s+(?:\w+\s+){{0,2}}?to\s+"
+    r"(?:(?!(?:but|and|unless|except)\b)[\w'-]+\s+){{0,10}}?(?:{concept})\b"
+)
 _STATE = (
     r"(?:included|provided|offered|available|applicable|supported|part\s+of|in\s+scope|covered"
     r"|granted|required|shared|disclosed|made\s+available|performed|permitted|allowed)"
 )
 _AFTER = (
-    r"\b(?:{concept})\b(?:\s+\([^)]{{0,40}}\))?\s+"
+    # "price protection or a cap on future increases is not part of ...": the denial follows
+    # the other term of a pair.
+    r"\b(?:{concept})\b(?:\s+\([^)]{{0,40}}\))?(?:\s+(?:or|nor)(?:\s+[\w-]+){{1,5}}?)?\s+"
     r"(?:(?:is|are|was|were|has\s+been|have\s+been)\s+(?:not|neither)\s+(?:\w+\s+)?"
     + _STATE
     + r"|(?:shall|will|would|can|may|could)\s+not\s+(?:\w+\s+)?be\s+(?:\w+\s+)?"
@@ -419,9 +428,19 @@ def _negation(body: str) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
-_GENERAL = (_NOT_BEFORE, _NO_BEFORE, _NO_DUTY, _AFTER, _FIELD, _LISTED, _WAIVES, _DELETED)
+_GENERAL = (
+    _NOT_BEFORE,
+    _NO_BEFORE,
+    _NO_DUTY,
+    _NOTHING_OBLIGES,
+    _AFTER,
+    _FIELD,
+    _LISTED,
+    _WAIVES,
+    _DELETED,
+)
 # The wordings whose denial comes before the term, and so reaches the terms listed after it.
-_FORWARDS = frozenset({_NOT_BEFORE, _NO_BEFORE, _NO_DUTY, _WAIVES})
+_FORWARDS = frozenset({_NOT_BEFORE, _NO_BEFORE, _NO_DUTY, _NOTHING_OBLIGES, _WAIVES})
 
 
 @dataclass(frozen=True)
@@ -452,7 +471,9 @@ _RULES: tuple[_Rule, ...] = tuple(
 # A qualifier right after the excluded term keeps it alive: "No audit more than once a year",
 # "no discount except as stated in the Order Form".
 _QUALIFIED = re.compile(
-    r"[^.;]{0,80}?\b(?:unless|except|other\s+than|save\s+as|more\s+(?:than|often|frequently)|"
+    # What follows a colon explains the denial ("does not offer termination for convenience:
+    # prepaid fees are non-refundable except ..."); it does not qualify it.
+    r"[^.;:]{0,80}?\b(?:unless|except|other\s+than|save\s+as|more\s+(?:than|often|frequently)|"
     r"in\s+excess"
     r"|until|prior\s+to|without\s+(?:(?:the\s+)?(?:prior\s+)?(?:written\s+)?(?:consent|notice|"
     r"approval)))\b",
