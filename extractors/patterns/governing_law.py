@@ -103,6 +103,17 @@ _COURT_NAMED_FIRST = re.compile(
     r"|High|Superior|Municipal|Commercial)\s+Court\b[^.;]{0,60}?\b(?:is|shall be|will be)"
     r"\s+the\s+(?:agreed|exclusive|competent|sole)?\s*(?:venue|forum|place of jurisdiction)\b"
 )
+# A clause that chooses courts, and a town named as its place ("Bengaluru, Karnataka").
+_CHOSEN_COURTS = re.compile(r"\b(?:jurisdiction|venue)\b", re.IGNORECASE)
+_NO_TOWN = (
+    r"(?!(?:Such|Said|Competent|Applicable|Relevant|Appropriate|Any|Each|Either|Other|This|That"
+    r"|The|Party|Parties|Agreement|Company|Licensor|Licensee|Customer|Provider|Supplier|Vendor"
+    r"|Seller|Buyer|State|States|County|Court|Courts|Federal|General)\b)"
+)
+_TOWN = re.compile(
+    rf"{_NO_TOWN}[A-Z][a-z]+(?:[ -]{_NO_TOWN}[A-Z][a-z]+){{0,2}}"
+    rf"(?:, {_NO_TOWN}[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}})?"
+)
 # Where the place ends; a line break does not (PDF text wraps "Wilmington,\nDelaware").
 _VENUE_END = re.compile(
     r"[;.(]|\n[^\S\n]*\n|\b(?:and (?:the|each)|for|to|with|over|in connection|which|if|shall|will"
@@ -236,9 +247,14 @@ def _venue(view: TextView) -> list[Hit]:
         end_match = _VENUE_END.search(text, match.end(), limit)
         end = end_match.start() if end_match else limit
         phrase = squash(text[match.end() : end]).strip(" ,")
-        if not phrase or not any(True for _ in find_places(text, match.end(), end)):
+        if not phrase:
             continue
-        hits.append(view.hit("legal.venue", phrase[:120], match.start(), end, LOOSE_WORDING))
+        if any(True for _ in find_places(text, match.end(), end)):
+            hits.append(view.hit("legal.venue", phrase[:120], match.start(), end, LOOSE_WORDING))
+        elif _CHOSEN_COURTS.search(match.group(0)) and _TOWN.fullmatch(phrase):
+            # "the exclusive jurisdiction of the courts at Bengaluru, Karnataka": a town no
+            # list of jurisdictions names, where the clause says its courts are chosen.
+            hits.append(view.hit("legal.venue", phrase, match.start(), end, KEPT_BY_CONTEXT))
     for match in view.finditer(_COURT_NAMED_FIRST, ("court",), before=60, after=120):
         hits.append(
             view.hit(

@@ -138,6 +138,12 @@ _AS_OF = words(rf"\bas of (?:the )?(?={DATE})")
 _EFFECTIVE_DEFINED = words(
     r"(?:\(|,)\s*(?:the|this)?\s*[\"“”']{0,2}effective date[\"“”']{0,2}\s*\)?"
 )
+# 'From 1 November 2025 (the "Start Date")': a date defined as the day the contract starts.
+_START_DEFINED = words(
+    r"\(\s*(?:the|this)?\s*[\"“”']{0,2}(?:start|subscription start|service start|order start)"
+    r" date[\"“”']{0,2}\s*\)"
+)
+_START_DEFINED_KEYS = ("start date",)
 _EFFECTIVE_FIELD = words(
     r"\b(?:effective|start|commencement|subscription start|service start|order start)"
     r" date\b[\"”]?(?: (?:is|shall be|means|of this agreement "
@@ -451,6 +457,13 @@ def _effective_dates(view: TextView) -> list[Hit]:
             value, start, _ = before[-1]
             hits.append(
                 view.hit("commercial.effective_date", value, start, match.end(), LOOSE_WORDING)
+            )
+    for match in view.finditer(_START_DEFINED, _START_DEFINED_KEYS, before=40, after=30):
+        before = list(find_dates(text, max(0, match.start() - 90), match.start()))
+        if before and not text[before[-1][2] : match.start()].strip(" \t\n,"):
+            value, start, _ = before[-1]
+            hits.append(
+                view.hit("commercial.effective_date", value, start, match.end(), LABELLED_FIELD)
             )
     for match in view.finditer(_EFFECTIVE_AS_OF, _START_KEYS, before=40, after=60):
         found = _first_date_after(view, match.end(), 4)

@@ -742,6 +742,17 @@ WITHHOLDING_TAX = ClauseConcept(
             after=130,
             tier=CHECKED_CLAUSE,
         ),
+        Wording(
+            "tax deducted at source",
+            r"\bdeduct(?:s|ed|ing)?\s+(?:such|any|the|that|applicable|income)\s+(?:income\s+)?tax(?:es)?\b"
+            r"|\bdeduct(?:s|ed|ing|ion\s+of)?\s+(?:income\s+)?tax(?:es)?\s+at\s+source\b"
+            r"|\btax(?:es)?\s+deducted\s+at\s+source\b",
+            example="The Customer may deduct such tax at the applicable rate under section 195.",
+            keywords=("deduct",),
+            before=130,
+            after=130,
+            tier=CHECKED_CLAUSE,
+        ),
     ),
 )
 
