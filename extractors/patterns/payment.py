@@ -131,6 +131,19 @@ _BILLING_PERIOD = words(
     r"\b(?P<freq>monthly|quarterly|annual|yearly|semi-annual) (?:billing|subscription|invoicing) "
     r"(?:period|cycle)s?\b"
 )
+# "The full 24-month subscription total is invoiced on the subscription start date": the
+# whole amount billed once, when the subscription starts.
+_BILLED_AT_START = words(
+    r"\b(?:full|entire|whole|total)\b[^.;\n]{0,60}?\b(?:is|are|will be|shall be) "
+    r"(?:invoiced|billed|charged)(?: in full)?(?: in advance)? (?:on|at|upon) (?:the )?"
+    r"(?:subscription |order |service )?(?:start|effective|commencement|signature|execution)\b"
+)
+# Milestones of services bought beside the subscription (an SOW's fixed fee "invoiced on the
+# milestones below") say how those are billed, not how the subscription is.
+_SERVICES_BILLING = re.compile(
+    r"\b(?:services?|implementation|statement of work|SOW|onboarding|consulting)\b", re.IGNORECASE
+)
+_SUBSCRIPTION_WORD = re.compile(r"\bsubscription", re.IGNORECASE)
 _BILLING_FIELD = words(
     rf"\bbilling (?:frequency|cycle)[^\S\n]*[:|\t][^\S\n]*(?P<freq>{_FREQUENCY})"
 )
@@ -238,16 +251,36 @@ def _frequency(view: TextView) -> list[Hit]:
                 ),
                 None,
             )
-            if frequency is not None:
-                hits.append(
-                    view.hit(
-                        "commercial.billing_frequency",
-                        frequency,
-                        match.start(),
-                        match.end(),
-                        confidence,
-                    )
+            if frequency is None:
+                continue
+            start, end = view.sentence(match.start(), match.end())
+            sentence = view.text[start:end]
+            services_only = (
+                frequency is BillingFrequency.MILESTONE
+                and _SERVICES_BILLING.search(sentence)
+                and not _SUBSCRIPTION_WORD.search(sentence)
+            )
+            hits.append(
+                view.hit(
+                    "commercial.billing_frequency",
+                    frequency,
+                    match.start(),
+                    match.end(),
+                    min(confidence, BARE_MENTION) if services_only else confidence,
                 )
+            )
+    for match in view.finditer(
+        _BILLED_AT_START, ("invoic", "bill", "charged"), before=90, after=90
+    ):
+        hits.append(
+            view.hit(
+                "commercial.billing_frequency",
+                BillingFrequency.UPFRONT,
+                match.start(),
+                match.end(),
+                PRECISE_WORDING,
+            )
+        )
     return hits
 
 
