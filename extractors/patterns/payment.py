@@ -75,6 +75,12 @@ _DUE_AFTER_INVOICE = words(
     rf"\b(?:due|payable)(?: and payable)?(?: in full)? (?P<duration>{DURATION})"
     rf" (?:after|from|following) {_INVOICE_REF}"
 )
+# "Each invoice shall be paid within thirty (30) days of its receipt": the invoice named as the
+# subject, the period counted from its own receipt or date.
+_INVOICE_ITSELF = words(
+    rf"\binvoices?\b[^.;]{{0,40}}?\b(?:paid|payable|due|settled)\b(?: in full)? within "
+    rf"(?P<duration>{DURATION}) (?:of|after|from|following) (?:its|their) (?:receipt|date|issue)\b"
+)
 _INVOICE_DUE = words(
     rf"\binvoices?\b[^.;]{{0,60}}?\b(?:are|is|shall be|will be|become|becomes)? ?(?:due|payable)"
     rf"(?: and payable)?(?: in full)?(?: within)? (?P<duration>{DURATION})"
@@ -213,6 +219,7 @@ def _payment_days(view: TextView) -> list[Hit]:
         (_PAY_WITHIN, ("within", "no later than", "not later than"), PRECISE_WORDING),
         (_INVOICE_DUE, ("invoice",), LOOSE_WORDING),
         (_DUE_AFTER_INVOICE, ("due", "payable"), PRECISE_WORDING),
+        (_INVOICE_ITSELF, ("invoice",), PRECISE_WORDING),
     ):
         for match in view.finditer(pattern, keys, before=140, after=160):
             duration = parse_duration(match.group("duration"))
