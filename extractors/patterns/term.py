@@ -246,7 +246,12 @@ _NO_AUTO_RENEW = words(
     r")?(?:be|occur) by mutual"
     # "Any renewal requires a new Order Form": renewing takes a new contract, so none is automatic.
     r"|(?:renewal|extension|continuation)\b[^.;]{0,80}?\brequires? (?:the )?(?:execution of )?"
-    r"(?:a |an )?(?:new|separate|written|signed|mutual|further)\b)"
+    r"(?:a |an )?(?:new|separate|written|signed|mutual|further)\b"
+    # "The subscription ends at the end of the 24-month term unless the parties sign a renewal
+    # order": it goes on only by a document signed for it.
+    r"|\b(?:ends|expires|terminates|shall end|will end|shall expire|will expire)\b[^.;]{0,60}?"
+    r"\bunless\b[^.;]{0,30}?\b(?:sign|signs|execute|executes|enter into|enters into)\b"
+    r"[^.;]{0,30}?\b(?:renewal|extension|new order)\b)"
 )
 # A negation inside a notice of non-renewal belongs to a renewal that is automatic.
 _NOTICE_OF_NON_RENEWAL = re.compile(
