@@ -69,6 +69,9 @@ _SENTENCE_BREAK = re.compile(
     r"|(?<=[|:])[^\S\n]*\n"
     # A line that is a field set out with dot leaders ("Service period ... twelve (12) months").
     r"|\n(?=[^\S\n]*[A-Z][\w &/()'-]{0,40}?[^\S\n]*(?:\.{3,}|\u2026+)[^\S\n]*[^\s.\u2026])"
+    # A line that is a labelled field, its label a few words ("Payment: each invoice is
+    # payable within ..."); a wrapped line of prose rarely opens with one.
+    r"|\n(?=[^\S\n]*[A-Z][\w&/()'-]*(?:[^\S\n]+[\w&/()'-]+){0,3}:[^\S\n]+\S)"
     r"|\n(?=[^\S\n]*(?:[|#•*>\u2022-]|\d{1,2}(?:\.\d{1,2})*\.?[^\S\n]+[A-Z]|"
     r"\([a-z0-9]{1,4}\)[^\S\n]"
     r"|[A-Z][A-Z .&-]{3,60}\n))"

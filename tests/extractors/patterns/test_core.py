@@ -100,3 +100,24 @@ def test_a_tab_separated_row_may_end_the_text() -> None:
     text_view = view(text)
     start, end = text_view.sentence(text.index("USD"), len(text))
     assert text[start:end] == "Platform\tUSD 48,000"
+
+
+def test_a_labelled_field_line_starts_its_own_sentence() -> None:
+    text = (
+        "Ordering Document date: November 20, 2026\n"
+        "Subscription term: 36 months, starting December 1, 2026\n"
+        "Payment: notwithstanding Section 1.1 of the Terms, each invoice is payable\n"
+        "within sixty (60) days after receipt."
+    )
+    assert _sentence_of(text, "sixty") == (
+        "Payment: notwithstanding Section 1.1 of the Terms, each invoice is payable\n"
+        "within sixty (60) days after receipt."
+    )
+    assert _sentence_of(text, "36 months") == (
+        "Subscription term: 36 months, starting December 1, 2026"
+    )
+
+
+def test_a_wrapped_line_that_only_holds_a_colon_later_goes_on() -> None:
+    text = "The Customer shall pay the fees set out in the\nOrder Form within thirty days: net 30."
+    assert _sentence_of(text, "thirty") == text
