@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from extractors.document import PAGE_SEPARATOR, Document, MediaType, Page
-from extractors.facts import Fact, Finding
+from extractors.facts import Fact, FactStatus, Finding
 from extractors.patterns import PatternExtractor
 from extractors.patterns.core import Hit, TextView
 
@@ -64,4 +64,30 @@ def facts_of(document: Document) -> dict[str, Any]:
 def value(text: str, path: str) -> Any:
     """The value the extractor finds at ``path`` in a one-page ``text`` (None if none)."""
     fact = findings(text).get(path)
+    return fact.value if fact is not None else None
+
+
+def present(text: str, path: str) -> Any:
+    """The value the extractor finds present for ``path`` in ``text``, else None."""
+    fact = findings(text).get(path)
+    return fact.value if fact is not None and fact.status is FactStatus.PRESENT else None
+
+
+def status_of(text: str, path: str) -> FactStatus | None:
+    """The status of the extractor's fact for ``path`` in ``text`` (None: no finding)."""
+    fact = findings(text).get(path)
+    return fact.status if fact is not None else None
+
+
+def present_fact(document: Document, path: str) -> Fact[Any] | None:
+    """The first finding present for ``path`` in ``document``, as a fact."""
+    for finding in PatternExtractor().extract(document, []):
+        if finding.path == path and finding.fact.status is FactStatus.PRESENT:
+            return finding.fact
+    return None
+
+
+def present_in(document: Document, path: str) -> Any:
+    """The value of the first finding present for ``path`` in ``document``, else None."""
+    fact = present_fact(document, path)
     return fact.value if fact is not None else None

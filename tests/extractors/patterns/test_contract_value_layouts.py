@@ -8,26 +8,17 @@ plain text aligns columns with spaces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.document import Document
 from extractors.facts import Money
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS
 from tests.layouts import rendered as rendered_as
 
 ACV = "commercial.annual_contract_value"
 HEAD = "# Order Form\n\nProvider: Northwind Forms, Inc. Customer: Bluejay Dental Group LLC.\n\n"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
 
 
 def rendered(body: str, output: OutputFormat) -> Document:

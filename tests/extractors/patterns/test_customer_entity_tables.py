@@ -9,30 +9,13 @@ neither customer nor provider.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from evals.saas.sources import OutputFormat
-from extractors.document import Document
-from extractors.facts import FactStatus, Party, PartyRole
-from extractors.ingest import shutdown_pool
-from extractors.patterns import PatternExtractor
+from extractors.facts import Party, PartyRole
 from tests.layouts import FORMATS, rendered
 
-from .helpers import findings
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _value(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None and fact.status is FactStatus.PRESENT else None
+from .helpers import present, present_in
 
 
 def _customers(parties: list[Party] | None) -> set[tuple[str, str | None]]:
@@ -74,7 +57,7 @@ def _customers(parties: list[Party] | None) -> set[tuple[str, str | None]]:
 def test_entity_rows_after_a_row_marker_are_customer_entities(
     text: str, expected: set[tuple[str, str | None]]
 ) -> None:
-    assert expected <= _customers(_value(text, "tax.contracting_entities"))
+    assert expected <= _customers(present(text, "tax.contracting_entities"))
 
 
 def test_entity_rows_give_their_billing_countries() -> None:
@@ -86,7 +69,7 @@ def test_entity_rows_give_their_billing_countries() -> None:
         "| B | Lavandier Benelux SRL | Avenue Louise 250, 1050 Bruxelles, Belgium "
         "| BE 0712.345.678 |\n"
     )
-    assert set(_value(text, "tax.billing_countries") or []) == {"FR", "BE"}
+    assert set(present(text, "tax.billing_countries") or []) == {"FR", "BE"}
 
 
 @pytest.mark.parametrize(
@@ -121,7 +104,7 @@ def test_entity_rows_give_their_billing_countries() -> None:
 def test_the_end_customer_is_the_customer_and_the_reseller_neither_party(
     text: str, customer: str, other: str
 ) -> None:
-    parties = _value(text, "commercial.parties") or []
+    parties = present(text, "commercial.parties") or []
     roles = {party.name: party.role for party in parties}
     assert roles.get(customer) is PartyRole.CUSTOMER
     assert roles.get(other) is PartyRole.OTHER
@@ -133,7 +116,7 @@ def test_a_reseller_alone_beside_the_end_customer_is_not_made_the_provider() -> 
         "Reseller: Bluefin Technology Partners LLC, Charlotte, NC 28209\n"
         "End Customer: Greywater Outdoor Supply Company, Portland, ME 04101\n"
     )
-    roles = {party.name: party.role for party in _value(text, "commercial.parties") or []}
+    roles = {party.name: party.role for party in present(text, "commercial.parties") or []}
     assert roles.get("Bluefin Technology Partners LLC") is PartyRole.OTHER
 
 
@@ -155,20 +138,13 @@ ORDER = (
 )
 
 
-def _fact(document: Document, path: str) -> Any:
-    for finding in PatternExtractor().extract(document, []):
-        if finding.path == path and finding.fact.status is FactStatus.PRESENT:
-            return finding.fact.value
-    return None
-
-
 @pytest.mark.parametrize("output", FORMATS, ids=lambda output: output.value)
 def test_a_table_of_customer_entities_in_every_layout(output: OutputFormat) -> None:
     document = rendered(ORDER, output)
     assert {("Maison Lavandier SAS", "FR"), ("Lavandier Benelux SRL", "BE")} <= _customers(
-        _fact(document, "tax.contracting_entities")
+        present_in(document, "tax.contracting_entities")
     )
-    assert set(_fact(document, "tax.billing_countries") or []) >= {"FR", "BE"}
+    assert set(present_in(document, "tax.billing_countries") or []) >= {"FR", "BE"}
 
 
 def test_a_street_number_after_a_legal_form_is_no_postcode() -> None:
@@ -178,5 +154,5 @@ def test_a_street_number_after_a_legal_form_is_no_postcode() -> None:
         "Reseller (bill to) Bluefin Technology Partners LLC 4201 Congress Street, Suite 300, "
         "Charlotte, NC 28209\n"
     )
-    parties = _value(text, "commercial.parties") or []
+    parties = present(text, "commercial.parties") or []
     assert ("Bluefin Technology Partners LLC", "US") in {(p.name, p.country) for p in parties}

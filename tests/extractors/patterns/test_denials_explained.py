@@ -10,32 +10,18 @@ your current agreement").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.facts import FactStatus
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS, rendered
 
-from .helpers import findings
+from .helpers import status_of
 
 TFC = "legal.termination_for_convenience"
 ESCROW = "legal.source_code_escrow"
 PRICE = "commercial.price_restrictions"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _status(text: str, path: str) -> FactStatus | None:
-    fact = findings(text).get(path)
-    return fact.status if fact is not None else None
 
 
 @pytest.mark.parametrize(
@@ -65,7 +51,7 @@ def _status(text: str, path: str) -> FactStatus | None:
     ],
 )
 def test_the_denial_excludes(text: str, path: str) -> None:
-    assert _status(text, path) is FactStatus.EXCLUDED
+    assert status_of(text, path) is FactStatus.EXCLUDED
 
 
 @pytest.mark.parametrize(
@@ -80,7 +66,7 @@ def test_the_denial_excludes(text: str, path: str) -> None:
     ],
 )
 def test_what_is_no_denial_of_the_term(text: str, path: str) -> None:
-    assert _status(text, path) is not FactStatus.EXCLUDED
+    assert status_of(text, path) is not FactStatus.EXCLUDED
 
 
 LETTER = (

@@ -7,36 +7,13 @@ its own staff must not reach the rules as something the customer requires.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from evals.saas.sources import OutputFormat
-from extractors.document import Document
 from extractors.facts import FactStatus
-from extractors.ingest import shutdown_pool
-from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS, rendered
 
-from .helpers import findings
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _status(text: str, path: str) -> FactStatus | None:
-    fact = findings(text).get(path)
-    return fact.status if fact is not None else None
-
-
-def _present(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None and fact.status is FactStatus.PRESENT else None
-
+from .helpers import present, present_in, status_of
 
 # ---- a feature of another plan ---------------------------------------------------------------
 
@@ -53,8 +30,8 @@ def _present(text: str, path: str) -> Any:
     ],
 )
 def test_a_feature_that_comes_only_with_another_plan_is_not_ordered(text: str) -> None:
-    assert _present(text, "security.sso") is None
-    assert _status(text, "security.sso") is FactStatus.EXCLUDED
+    assert present(text, "security.sso") is None
+    assert status_of(text, "security.sso") is FactStatus.EXCLUDED
 
 
 @pytest.mark.parametrize(
@@ -66,7 +43,7 @@ def test_a_feature_that_comes_only_with_another_plan_is_not_ordered(text: str) -
     ],
 )
 def test_a_feature_that_comes_with_the_plan_is_still_read(text: str) -> None:
-    assert _present(text, "security.sso")
+    assert present(text, "security.sso")
 
 
 # ---- a location the provider does not undertake ----------------------------------------------
@@ -86,7 +63,7 @@ def test_a_feature_that_comes_with_the_plan_is_still_read(text: str) -> None:
 )
 def test_a_location_the_provider_does_not_undertake_is_no_residency(text: str) -> None:
     text = "Customer Data is the personal information the Customer uploads.\n" + text
-    assert _present(text, "security.data_residency") is None
+    assert present(text, "security.data_residency") is None
 
 
 @pytest.mark.parametrize(
@@ -99,7 +76,7 @@ def test_a_location_the_provider_does_not_undertake_is_no_residency(text: str) -
 )
 def test_a_location_the_provider_commits_to_is_still_residency(text: str, code: str) -> None:
     text = "Customer Data is the personal information the Customer uploads.\n" + text
-    assert code in (_present(text, "security.data_residency") or [])
+    assert code in (present(text, "security.data_residency") or [])
 
 
 # ---- a term without renewal ------------------------------------------------------------------
@@ -115,7 +92,7 @@ def test_a_location_the_provider_commits_to_is_still_residency(text: str, code: 
     ],
 )
 def test_a_term_without_renewal_does_not_renew(text: str) -> None:
-    assert _present(text, "commercial.auto_renewal") is not True
+    assert present(text, "commercial.auto_renewal") is not True
 
 
 @pytest.mark.parametrize(
@@ -127,7 +104,7 @@ def test_a_term_without_renewal_does_not_renew(text: str) -> None:
     ],
 )
 def test_a_renewal_is_still_read(text: str) -> None:
-    assert _present(text, "commercial.auto_renewal") is True
+    assert present(text, "commercial.auto_renewal") is True
 
 
 # ---- the provider's own staff ----------------------------------------------------------------
@@ -160,7 +137,7 @@ def test_sign_on_for_the_providers_staff_is_no_customer_requirement(text: str) -
         'This Agreement is between Orrery Software Ltd ("Orrery") and Maison Lavandier SAS '
         '(the "Customer").\n' + text
     )
-    assert _present(document_text, "security.sso") is None
+    assert present(document_text, "security.sso") is None
 
 
 @pytest.mark.parametrize(
@@ -171,16 +148,9 @@ def test_sign_on_for_the_providers_staff_is_no_customer_requirement(text: str) -
     ],
 )
 def test_sign_on_for_the_customers_users_is_still_read(text: str) -> None:
-    assert _present(text, "security.sso")
-
-
-def _fact(document: Document, path: str) -> Any:
-    for finding in PatternExtractor().extract(document, []):
-        if finding.path == path and finding.fact.status is FactStatus.PRESENT:
-            return finding.fact.value
-    return None
+    assert present(text, "security.sso")
 
 
 @pytest.mark.parametrize("output", FORMATS, ids=lambda output: output.value)
 def test_a_staff_measure_in_an_annex_table_is_no_sign_on_requirement(output: OutputFormat) -> None:
-    assert _fact(rendered(ANNEX, output), "security.sso") is None
+    assert present_in(rendered(ANNEX, output), "security.sso") is None

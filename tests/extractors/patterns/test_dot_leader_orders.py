@@ -10,7 +10,6 @@ counted from a date ("twelve (12) months beginning on January 15, 2027"); and in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,29 +17,17 @@ import pytest
 from evals.saas.sources import OutputFormat
 from extractors.document import Document
 from extractors.facts import FactStatus, PartyRole
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from extractors.patterns.contract_value import _negative_lead
 from extractors.patterns.money import find_amounts
 from tests.layouts import FORMATS, rendered
 
-from .helpers import findings, make_document
+from .helpers import make_document, present
 
 ACV = "commercial.annual_contract_value"
 TERM = "commercial.term_months"
 PAYMENT = "commercial.payment_terms_days"
 PARTIES = "commercial.parties"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _present(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None and fact.status is FactStatus.PRESENT else None
 
 
 def _values(document: Document) -> dict[str, Any]:
@@ -128,7 +115,7 @@ def test_the_order_in_every_layout(output: OutputFormat) -> None:
     ],
 )
 def test_a_fee_restated_in_brackets_is_no_credit(text: str) -> None:
-    value = _present(text, ACV)
+    value = present(text, ACV)
     assert value is not None and (value.amount, value.currency) == (38_400, "USD")
 
 
@@ -160,7 +147,7 @@ def test_only_a_bracket_closing_on_the_figure_is_a_minus(row: str, negative: boo
     ],
 )
 def test_a_term_counted_from_a_date(text: str, months: int) -> None:
-    assert _present(text, TERM) == months
+    assert present(text, TERM) == months
 
 
 @pytest.mark.parametrize(
@@ -173,7 +160,7 @@ def test_a_term_counted_from_a_date(text: str, months: int) -> None:
     ],
 )
 def test_other_periods_counted_from_a_date_are_no_term(text: str) -> None:
-    assert _present(text, TERM) is None
+    assert present(text, TERM) is None
 
 
 @pytest.mark.parametrize(
@@ -186,7 +173,7 @@ def test_other_periods_counted_from_a_date_are_no_term(text: str) -> None:
     ],
 )
 def test_payment_due_counted_from_the_invoice(text: str, days: int) -> None:
-    assert _present(text, PAYMENT) == days
+    assert present(text, PAYMENT) == days
 
 
 @pytest.mark.parametrize(
@@ -199,7 +186,7 @@ def test_payment_due_counted_from_the_invoice(text: str, days: int) -> None:
 )
 def test_a_field_pointing_elsewhere_names_no_party(field: str) -> None:
     text = field + "\nCustomer: Calder River Food Co-operative, Minneapolis, MN 55405, USA\n"
-    names = {name.lower() for name in _parties(_present(text, PARTIES))}
+    names = {name.lower() for name in _parties(present(text, PARTIES))}
     assert not any(name.startswith(("see", "as set", "tbd")) for name in names)
 
 
@@ -209,5 +196,5 @@ def test_a_party_named_in_a_numbered_clause_loses_the_number() -> None:
         "1. What this order covers\n"
         '1.1 Northwind Ledger, Inc. ("Northwind") will provide the service to the Customer.\n'
     )
-    roles = _parties(_present(text, PARTIES))
+    roles = _parties(present(text, PARTIES))
     assert roles.get("Northwind Ledger, Inc.") is PartyRole.PROVIDER

@@ -10,14 +10,11 @@ are read in all three.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.document import Document
 from extractors.facts import Money, PartyRole
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from extractors.patterns.money import named_currency
 from extractors.patterns.tables import header_currency
@@ -26,12 +23,6 @@ from tests.layouts import FORMATS
 from tests.layouts import rendered as rendered_as
 
 ACV = "commercial.annual_contract_value"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
 
 
 # ---- the currency a table's header names ------------------------------------------------

@@ -7,26 +7,18 @@ Product" counts from something else.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.facts import FactStatus
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS, rendered
 
 from .helpers import findings
 
 PAYMENT = "commercial.payment_terms_days"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
 
 
 def _present(text: str) -> Any:

@@ -8,35 +8,20 @@ sentence ("invoiced in Indian Rupees (INR)"), a recurring subtotal labelled annu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from evals.saas.sources import OutputFormat
-from extractors.document import Document
-from extractors.facts import FactStatus, Money
-from extractors.ingest import shutdown_pool
-from extractors.patterns import PatternExtractor
+from extractors.facts import Money
 from extractors.patterns.money import find_amounts
 from tests.layouts import FORMATS, rendered
 
-from .helpers import findings
+from .helpers import present, present_in
 
 ACV = "commercial.annual_contract_value"
 TCV = "commercial.total_contract_value"
 CURRENCIES = "commercial.currencies"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _present(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None and fact.status is FactStatus.PRESENT else None
 
 
 def _money(value: Any) -> tuple[float, str] | None:
@@ -97,7 +82,7 @@ def test_grouped_figures_read_whole(text: str, amount: float, currency: str) -> 
     ],
 )
 def test_the_annual_value_in_national_styles(text: str, expected: tuple[float, str]) -> None:
-    assert _money(_present(text, ACV)) == expected
+    assert _money(present(text, ACV)) == expected
 
 
 @pytest.mark.parametrize(
@@ -127,8 +112,8 @@ def test_the_annual_value_in_national_styles(text: str, expected: tuple[float, s
 def test_a_prepaid_multi_year_total_is_spread_over_its_term(
     text: str, total: tuple[float, str], annual: tuple[float, str]
 ) -> None:
-    assert _money(_present(text, TCV)) == total
-    assert _money(_present(text, ACV)) == annual
+    assert _money(present(text, TCV)) == total
+    assert _money(present(text, ACV)) == annual
 
 
 @pytest.mark.parametrize(
@@ -141,7 +126,7 @@ def test_a_prepaid_multi_year_total_is_spread_over_its_term(
     ],
 )
 def test_spaced_figures_need_their_style(text: str) -> None:
-    value = _present("Currency: USD\n" + text, ACV)
+    value = present("Currency: USD\n" + text, ACV)
     assert value is None or value.amount in {50_400}
 
 
@@ -169,7 +154,7 @@ def test_spaced_figures_need_their_style(text: str) -> None:
     ],
 )
 def test_currencies_named_away_from_the_amounts(text: str, currency: str) -> None:
-    assert _present(text, CURRENCIES) == [currency]
+    assert present(text, CURRENCIES) == [currency]
 
 
 @pytest.mark.parametrize(
@@ -180,7 +165,7 @@ def test_currencies_named_away_from_the_amounts(text: str, currency: str) -> Non
     ],
 )
 def test_a_currency_of_a_cap_or_insurance_is_not_the_billing_currency(text: str) -> None:
-    assert _present(text, CURRENCIES) is None
+    assert present(text, CURRENCIES) is None
 
 
 # ---- the same tables as PDF, DOCX and text ---------------------------------------------------
@@ -221,13 +206,6 @@ PREPAID = (
 )
 
 
-def _fact(document: Document, path: str) -> Any:
-    for finding in PatternExtractor().extract(document, []):
-        if finding.path == path and finding.fact.status is FactStatus.PRESENT:
-            return finding.fact.value
-    return None
-
-
 @pytest.mark.parametrize("output", FORMATS, ids=lambda output: output.value)
 @pytest.mark.parametrize(
     ("body", "annual", "currency"),
@@ -238,5 +216,5 @@ def test_national_fee_tables_in_every_layout(
     body: str, annual: float, currency: str, output: OutputFormat
 ) -> None:
     document = rendered(body, output)
-    assert _fact(document, ACV) == Money(amount=annual, currency=currency)
-    assert _fact(document, CURRENCIES) == [currency]
+    assert present_in(document, ACV) == Money(amount=annual, currency=currency)
+    assert present_in(document, CURRENCIES) == [currency]

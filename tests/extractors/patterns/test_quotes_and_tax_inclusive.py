@@ -10,7 +10,6 @@ stated both without and with a sales tax is worth the amount without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -18,19 +17,12 @@ import pytest
 from evals.saas.sources import OutputFormat
 from extractors.document import Document
 from extractors.facts import Money, PartyRole
-from extractors.ingest import shutdown_pool
 from tests.extractors.patterns.helpers import facts_of, findings, value
 from tests.layouts import FORMATS
 from tests.layouts import rendered as rendered_as
 
 ACV = "commercial.annual_contract_value"
 AGREEMENT_DATE = "commercial.agreement_date"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
 
 
 def usd(amount: float) -> Money:

@@ -3,32 +3,15 @@ subscription, not order lines to add up, and the annual value is their average."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from evals.saas.sources import OutputFormat
-from extractors.document import Document
-from extractors.facts import FactStatus, Money
-from extractors.ingest import shutdown_pool
-from extractors.patterns import PatternExtractor
+from extractors.facts import Money
 from tests.layouts import FORMATS, rendered
 
+from .helpers import present_fact
+
 ACV = "commercial.annual_contract_value"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _fact(document: Document, path: str) -> Any:
-    for finding in PatternExtractor().extract(document, []):
-        if finding.path == path and finding.fact.status is FactStatus.PRESENT:
-            return finding.fact
-    return None
 
 
 RAMP = """# ORDERING DOCUMENT OD-5520
@@ -67,14 +50,14 @@ Fees are invoiced annually in advance.
 def test_a_years_fees_are_averaged_and_order_lines_added(
     body: str, annual: float, currency: str, output: OutputFormat
 ) -> None:
-    fact = _fact(rendered(body, output), ACV)
+    fact = present_fact(rendered(body, output), ACV)
 
     assert fact is not None
     assert fact.value == Money(amount=annual, currency=currency)
 
 
 def test_the_average_says_which_years_it_is_made_of() -> None:
-    fact = _fact(rendered(RAMP, OutputFormat.TXT), ACV)
+    fact = present_fact(rendered(RAMP, OutputFormat.TXT), ACV)
 
     assert fact is not None and fact.note is not None
     assert "average" in fact.note and "3" in fact.note

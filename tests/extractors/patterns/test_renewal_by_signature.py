@@ -7,25 +7,16 @@ order": renewing takes a new signature, so there is no automatic renewal; a term
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.facts import FactStatus
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS, rendered
 
 from .helpers import findings
 
 RENEWAL = "commercial.auto_renewal"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
 
 
 def _status(text: str) -> FactStatus | None:

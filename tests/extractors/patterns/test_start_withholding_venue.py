@@ -8,34 +8,20 @@ names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.facts import FactStatus
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS, rendered
 
-from .helpers import findings
+from .helpers import present
 
 EFFECTIVE = "commercial.effective_date"
 WITHHOLDING = "tax.withholding_tax"
 VENUE = "legal.venue"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _present(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None and fact.status is FactStatus.PRESENT else None
 
 
 @pytest.mark.parametrize(
@@ -54,12 +40,12 @@ def _present(text: str, path: str) -> Any:
     ],
 )
 def test_a_date_defined_as_the_start(text: str, expected: date) -> None:
-    assert _present(text, EFFECTIVE) == expected
+    assert present(text, EFFECTIVE) == expected
 
 
 def test_a_start_date_mentioned_but_not_defined_dates_nothing() -> None:
     text = "Fees for the period from 1 January 2025 to the Start Date are waived."
-    assert _present(text, EFFECTIVE) is None
+    assert present(text, EFFECTIVE) is None
 
 
 @pytest.mark.parametrize(
@@ -74,11 +60,11 @@ def test_a_start_date_mentioned_but_not_defined_dates_nothing() -> None:
     ],
 )
 def test_tax_deducted_at_source_is_withholding(text: str) -> None:
-    assert _present(text, WITHHOLDING) is True
+    assert present(text, WITHHOLDING) is True
 
 
 def test_a_deductible_expense_is_no_withholding() -> None:
-    assert _present("Expenses are tax deductible.", WITHHOLDING) is None
+    assert present("Expenses are tax deductible.", WITHHOLDING) is None
 
 
 @pytest.mark.parametrize(
@@ -93,7 +79,7 @@ def test_a_deductible_expense_is_no_withholding() -> None:
     ],
 )
 def test_courts_chosen_in_a_town(text: str, expected: str) -> None:
-    assert _present(text, VENUE) == expected
+    assert present(text, VENUE) == expected
 
 
 @pytest.mark.parametrize(
@@ -104,7 +90,7 @@ def test_courts_chosen_in_a_town(text: str, expected: str) -> None:
     ],
 )
 def test_words_that_are_no_town_name_no_venue(text: str) -> None:
-    assert _present(text, VENUE) is None
+    assert present(text, VENUE) is None
 
 
 MSA = (

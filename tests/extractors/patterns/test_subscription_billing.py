@@ -8,26 +8,18 @@ does not outweigh what the order says of the subscription.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.facts import BillingFrequency, FactStatus
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS, rendered
 
 from .helpers import findings
 
 BILLING = "commercial.billing_frequency"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
 
 
 def _present(*pages: str) -> Any:

@@ -9,29 +9,16 @@ term:** 24 months"). A document whose numeric dates are written day first ("15-0
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from evals.saas.sources import OutputFormat
 from extractors.facts import FactStatus
-from extractors.ingest import shutdown_pool
 from extractors.patterns import PatternExtractor
 from tests.layouts import FORMATS, rendered
 
-from .helpers import findings
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_parser_pool() -> Iterator[None]:
-    yield
-    shutdown_pool()
-
-
-def _value(text: str, path: str) -> Any:
-    fact = findings(text).get(path)
-    return fact.value if fact is not None and fact.status is FactStatus.PRESENT else None
+from .helpers import present
 
 
 @pytest.mark.parametrize(
@@ -48,7 +35,7 @@ def _value(text: str, path: str) -> Any:
     ],
 )
 def test_a_term_field_beside_other_fields(text: str, months: int) -> None:
-    assert _value(text, "commercial.term_months") == months
+    assert present(text, "commercial.term_months") == months
 
 
 @pytest.mark.parametrize(
@@ -59,7 +46,7 @@ def test_a_term_field_beside_other_fields(text: str, months: int) -> None:
     ],
 )
 def test_a_term_in_running_text_is_no_field(text: str) -> None:
-    assert _value(text, "commercial.term_months") is None
+    assert present(text, "commercial.term_months") is None
 
 
 @pytest.mark.parametrize(
@@ -73,7 +60,7 @@ def test_a_term_in_running_text_is_no_field(text: str) -> None:
     ],
 )
 def test_numeric_dates_in_the_documents_order(text: str, start: datetime.date) -> None:
-    assert _value(text, "commercial.effective_date") == start
+    assert present(text, "commercial.effective_date") == start
 
 
 FIELDS = (
@@ -121,7 +108,7 @@ def test_a_term_in_a_two_column_field_table_in_every_layout(output: OutputFormat
 def test_parties_named_in_capitals_inside_a_clause(
     text: str, provider: tuple[str, str], customer: tuple[str, str]
 ) -> None:
-    parties = {(p.name, p.country, p.role.value) for p in _value(text, "commercial.parties") or []}
+    parties = {(p.name, p.country, p.role.value) for p in present(text, "commercial.parties") or []}
     assert (*provider, "provider") in parties
     assert (*customer, "customer") in parties
 
