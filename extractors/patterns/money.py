@@ -410,65 +410,31 @@ def extract(view: TextView) -> list[Hit]:
     An MSA whose only figures are insurance minimums names no billing currency: the order
     form beside it does, and the bundle's currencies are the union of its documents'.
     """
-    billing: list[Hit] = []
+    found: list[tuple[str, int, int]] = []
     for amount in view_amounts(view):
         start, end = view.sentence(amount.start, amount.end)
-        if _INCIDENTAL.search(view.text, start, end):
-            continue
-        billing.append(
-            view.hit(
-                "commercial.currencies",
-                amount.money.currency,
-                amount.start,
-                amount.end,
-                LABELLED_FIELD,
-                status=FactStatus.PRESENT,
-            )
-        )
-    for stated, start, end in document_currencies(view):
-        billing.append(
-            view.hit(
-                "commercial.currencies",
-                stated,
-                start,
-                end,
-                LABELLED_FIELD,
-                status=FactStatus.PRESENT,
-            )
-        )
+        if not _INCIDENTAL.search(view.text, start, end):
+            found.append((amount.money.currency, amount.start, amount.end))
+    found += document_currencies(view)
     for match in view.finditer(_STATED, _STATED_KEYS):
         code = match.group("code") or match.group("named_code")
         currency = iso_currency(code) if code else _currency_word(match.group("word"))
         if currency is not None:
-            billing.append(
-                view.hit(
-                    "commercial.currencies",
-                    currency,
-                    match.start(),
-                    match.end(),
-                    LABELLED_FIELD,
-                    status=FactStatus.PRESENT,
-                )
-            )
+            found.append((currency, match.start(), match.end()))
     # A currency named only in a column or summary heading, where no amount or sentence names it.
-    named = {hit.value for hit in billing}
+    named = {currency for currency, _, _ in found}
     for match in view.finditer(_HEADING, _HEADING_KEYS, before=10, after=60):
         currency = iso_currency(match.group("code"))
         line_start, line_end = view.line(match.start())
         if (
-            currency is None
-            or currency in named
-            or _INCIDENTAL.search(view.text, line_start, line_end)
+            currency is not None
+            and currency not in named
+            and not _INCIDENTAL.search(view.text, line_start, line_end)
         ):
-            continue
-        billing.append(
-            view.hit(
-                "commercial.currencies",
-                currency,
-                match.start(),
-                match.end(),
-                LABELLED_FIELD,
-                status=FactStatus.PRESENT,
-            )
+            found.append((currency, match.start(), match.end()))
+    return [
+        view.hit(
+            "commercial.currencies", currency, start, end, LABELLED_FIELD, status=FactStatus.PRESENT
         )
-    return billing
+        for currency, start, end in found
+    ]
