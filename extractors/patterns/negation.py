@@ -399,6 +399,18 @@ _SPECIFIC: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
         r"|resid(?:e|es))\b[^.;]{0,80}?\b(?:in|within)\b",
         ("undertak", "commit", "guarantee", "warrant", "promis"),
     ),
+    # Payment promised free of withholding: "shall not deduct or withhold any tax", "without
+    # deduction or withholding", "free of any withholding".
+    (
+        ("tax.withholding_tax",),
+        r"\b(?:without|free\s+(?:of|from)|clear\s+of)\s+(?:any\s+|all\s+)?(?:(?:set[\s-]?off"
+        r"|counterclaim|deductions?|abatement)\s*,?\s*(?:(?:or|and|nor)\s+)?){0,3}withholdings?\b"
+        r"|\b(?:shall|will|must|may|need|does|do)\s+not\s+(?:(?:make\s+any\s+)?(?:deduct(?:ion)?"
+        r"|set[\s-]?off)\s*,?\s*(?:or|and|nor)\s+)?withhold(?:ing)?\b(?=[^.;]{0,60}?\btax)"
+        r"|\bno\s+(?:[\w-]+\s+){0,2}?tax(?:es)?\s+(?:shall|will|may)\s+be\s+(?:deducted\s+or\s+)?"
+        r"withheld\b",
+        ("withh",),
+    ),
     (
         ("legal.uncapped_liability",),
         r"\b(?:cap|limitation|limit)s?\b(?:[^.;]|\.(?=\d)){0,160}?\b(?:there\s+are|with|subject\s+to)"
@@ -451,6 +463,21 @@ class _Rule:
     # Sources of the general negation wordings, tried in order (see ``_negation``).
     negations: tuple[str, ...]
     keys: tuple[str, ...]
+    # A sentence holding a match of ``unless`` is not read by the rule.
+    unless: re.Pattern[str] | None = None
+
+
+# Sentences a specific denial does not decide, by path: a promise of payment free of
+# withholding that goes on to say what happens when the law requires it ("If Customer is
+# required by law to make any deduction or withholding, it shall pay such additional amounts
+# ...") grosses the payment up; it does not deny the withholding.
+_UNLESS = {
+    "tax.withholding_tax": re.compile(
+        r"\bgross(?:ed|es|ing)?[\s-]*up|\brequired\b[^.;]{0,60}?\b(?:deduct|withh[eo]ld)"
+        r"|\badditional\s+amounts?\b|\bwould\s+have\s+received\b|\bunless\b|\bexcept\b",
+        re.IGNORECASE,
+    ),
+}
 
 
 _RULES: tuple[_Rule, ...] = tuple(
@@ -464,7 +491,7 @@ _RULES: tuple[_Rule, ...] = tuple(
         for concept in _CONCEPTS
     ]
     + [
-        _Rule(paths, re.compile(pattern, re.IGNORECASE), (), keys)
+        _Rule(paths, re.compile(pattern, re.IGNORECASE), (), keys, _UNLESS.get(paths[0]))
         for paths, pattern, keys in _SPECIFIC
     ]
 )
@@ -501,6 +528,9 @@ _NEGATION_CUES = (
     "repealed",
     "unavailable",
     "unsupported",
+    "free of",
+    "free from",
+    "clear of",
 )
 
 CHECKS = frozenset(path for rule in _RULES for path in rule.paths)
@@ -782,6 +812,8 @@ def _read_rule(
         if start in checked:
             continue
         checked.add(start)
+        if rule.unless is not None and rule.unless.search(text, start, end):
+            continue
         found: re.Match[str] | None = anchor
         forwards = False
         if rule.negations:
