@@ -132,6 +132,13 @@ def row_at(view: TextView, offset: int) -> Row | None:
     return Row(start, end, cells(view.text, start, end), _head(view, start))
 
 
+def head_above(view: TextView, offset: int) -> str:
+    """The lines heading the table whose line holds ``offset`` (see ``Row.head``), for a line
+    ``row_at`` takes for prose by a word of its cells ("BE 0712.345.678" is no verb)."""
+    start, end = view.line(offset)
+    return "" if end - start > _ROW_LIMIT else _head(view, start)
+
+
 def _head(view: TextView, row_start: int) -> str:
     """The lines above a row up to the running text or blank line before its table."""
     lines: list[str] = []

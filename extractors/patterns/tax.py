@@ -24,7 +24,7 @@ from extractors.patterns.parties import (
     table_entities,
 )
 from extractors.patterns.places import find_places, lookup
-from extractors.patterns.tables import is_delimited, split_cells
+from extractors.patterns.tables import head_above, is_delimited, row_at, split_cells
 from extractors.patterns.vocabulary import PO_REQUIRED, TAX_TERMS, concept_paths, read_concept
 
 CHECKS = concept_paths(PO_REQUIRED, *TAX_TERMS) | frozenset(
@@ -57,6 +57,28 @@ _VAT = re.compile(
 )
 # Norway's VAT number is the organisation number followed by "MVA": "998 877 665 MVA".
 _MVA = re.compile(r"\b(?P<value>\d{3}[ ]?\d{3}[ ]?\d{3}[ ]?MVA)\b")
+# India's GSTIN: state code, the holder's PAN, entity number, "Z", check character
+# ("29AAHCK4821Q1Z7"). Its shape is its label.
+_GSTIN = r"\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]"
+_GSTIN_RX = re.compile(rf"\b(?P<value>{_GSTIN})\b")
+# A VAT number as an entity table's VAT column holds it, with no label beside it: a European
+# country prefix, then digit groups ("FR 47 512 345 678", "BE 0712.345.678", "ES B12345678").
+_PREFIXED_VAT = re.compile(
+    r"(?<![\w.])(?P<value>(?:AT|BE|BG|CH|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT"
+    r"|NL|NO|PL|PT|RO|SE|SI|SK|XI)[^\S\n]?(?:CHE-?|U|[A-Z0-9]{1,2}[^\S\n]?)?\d[\d. -]{5,16}\d"
+    # A check suffix ("NL 8523 14567 B01", "IE 1234567 WA"), not the next cell's currency.
+    rf"(?:[^\S\n]?[A-Z]\d{{2}}|[A-Z]{{1,2}})?|{_GSTIN})(?![\w.-])"
+)
+# A column heading naming VAT, GST or tax registrations.
+_VAT_COLUMN = re.compile(
+    r"\b(?:VAT|GST(?:IN)?|HST|TVA|BTW|IVA|MwSt|USt-?Id(?:Nr)?|UID|tax\s+(?:id|identification"
+    r"|registration)(?:\s+(?:number|no\.?))?)\b",
+    re.IGNORECASE,
+)
+_VAT_COLUMN_KEYS = ("vat", "gst", "hst", "tva", "btw", "iva", "mwst", "ust", "uid", "tax ")
+_SENTENCE = re.compile(r"[a-z]{2}[.;:]\s*$|[a-z]{2}[.;]\s+[A-Z]")
+# How far below its heading a VAT column's numbers are read.
+_COLUMN_REACH = 1500
 _VAT_KEYS = (
     "vat",
     "gst",
@@ -183,8 +205,42 @@ def _vat_numbers(view: TextView) -> list[Hit]:
                 "tax.vat_numbers", value, match.start(), match.end(), PRECISE_WORDING, exact=True
             )
         )
+    for match in view.finditer(_GSTIN_RX, ("gst",), before=60, after=300):
+        hits.append(
+            view.hit(
+                "tax.vat_numbers",
+                match.group("value"),
+                match.start(),
+                match.end(),
+                PRECISE_WORDING,
+                exact=True,
+            )
+        )
+    hits.extend(_vat_column(view))
     for match in view.finditer(_MVA, ("mva",), before=20, after=5):
         value = " ".join(match.group("value").split())
+        hits.append(
+            view.hit(
+                "tax.vat_numbers", value, match.start(), match.end(), CHECKED_CLAUSE, exact=True
+            )
+        )
+    return hits
+
+
+def _vat_column(view: TextView) -> list[Hit]:
+    """VAT numbers of the rows of a table whose heading names a VAT or tax ID column."""
+    hits: list[Hit] = []
+    for match in view.finditer(_PREFIXED_VAT, _VAT_COLUMN_KEYS, before=0, after=_COLUMN_REACH):
+        value = " ".join(match.group("value").split()).rstrip(".-")
+        if not 8 <= sum(char.isdigit() for char in value) <= 12:
+            continue
+        row = row_at(view, match.start())
+        head = row.head if row is not None else head_above(view, match.start())
+        # The heading's column names, not a sentence above the table ("Fees exclude VAT.").
+        if not any(
+            _VAT_COLUMN.search(line) for line in head.split("\n") if not _SENTENCE.search(line)
+        ):
+            continue
         hits.append(
             view.hit(
                 "tax.vat_numbers", value, match.start(), match.end(), CHECKED_CLAUSE, exact=True
