@@ -114,6 +114,20 @@ _TOWN = re.compile(
     rf"{_NO_TOWN}[A-Z][a-z]+(?:[ -]{_NO_TOWN}[A-Z][a-z]+){{0,2}}"
     rf"(?:, {_NO_TOWN}[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}})?"
 )
+# Courts named by the district they sit in: "the courts of the Judicial District of São
+# Paulo/SP", "the courts of the County of Santa Clara", "the courts of the City of Zurich".
+_DISTRICT_COURTS = re.compile(
+    r"\bcourts?[^\S\n]+(?:located[^\S\n]+|sitting[^\S\n]+)?(?:of|in|for)[^\S\n]+(?:the[^\S\n]+)?"
+    r"(?:Judicial[^\S\n]+)?(?:District|County|City|Circuit|Comarca|Municipality|Canton|Borough)"
+    r"[^\S\n]+of[^\S\n]+(?P<town>[A-ZÀ-Þ][a-zß-ÿ'’-]+(?:[ -](?:(?:de|do|da|del|la|le|am|sur)"
+    r" )?[A-ZÀ-Þ][a-zß-ÿ'’-]+){0,2})(?:/[A-Z]{2})?(?![\w-])"
+)
+# A sentence that chooses them: they are chosen, settle disputes, or have jurisdiction.
+_CHOOSES = re.compile(
+    r"\b(?:chosen|elected|agreed|selected|submit\w*|jurisdiction|venue|forum|settle[sd]?"
+    r"|resolve[sd]?|disputes?|controvers\w+)\b",
+    re.IGNORECASE,
+)
 # Where the place ends; a line break does not (PDF text wraps "Wilmington,\nDelaware").
 _VENUE_END = re.compile(
     r"[;.(]|\n[^\S\n]*\n|\b(?:and (?:the|each)|for|to|with|over|in connection|which|if|shall|will"
@@ -255,6 +269,14 @@ def _venue(view: TextView) -> list[Hit]:
             # "the exclusive jurisdiction of the courts at Bengaluru, Karnataka": a town no
             # list of jurisdictions names, where the clause says its courts are chosen.
             hits.append(view.hit("legal.venue", phrase, match.start(), end, KEPT_BY_CONTEXT))
+    for match in view.finditer(_DISTRICT_COURTS, ("court",), before=10, after=160):
+        start, end = view.sentence(match.start(), match.end())
+        if _CHOOSES.search(text, start, end):
+            hits.append(
+                view.hit(
+                    "legal.venue", match.group("town"), match.start(), match.end(), KEPT_BY_CONTEXT
+                )
+            )
     for match in view.finditer(_COURT_NAMED_FIRST, ("court",), before=60, after=120):
         hits.append(
             view.hit(

@@ -342,6 +342,42 @@ def _signature_date(view: TextView) -> Hit | None:
     return view.hit("commercial.agreement_date", value, start, end, STAND_IN)
 
 
+# A line of its own naming the place of signing and the date, as contracts outside the common
+# law sign off: "São Paulo, 15 de setembro de 2025 / September 15, 2025.", "Munich, 15
+# September 2025". The place is one to four capitalised words (particles between them), and
+# the line ends with the date.
+_PLACE_WORD = r"[A-ZÀ-Þ][a-zß-ÿ'’-]+"
+_PLACE_DATE_LINE = re.compile(
+    rf"^[^\S\n]*{_PLACE_WORD}(?:[^\S\n]+(?:(?:de|do|da|dos|das|del|la|le|am|an|der|sur|upon)"
+    rf"[^\S\n]+)?{_PLACE_WORD}){{0,3}}(?:/[A-Z]{{2}})?,[^\S\n]+"
+    # The rest opens with the date: a day, or a month and its day ("15 de setembro", "October 3").
+    r"(?P<rest>(?=(?:(?:le|am|den|on|the|this)[^\S\n]+)?(?:\d{1,2}\b|[A-Za-zé]{3,9}\.?[^\S\n]+\d{1,2}\b))"
+    r"[^\n]{6,90}?)"
+    r"[^\S\n]*\.?[^\S\n]*$",
+    re.MULTILINE,
+)
+# Words that open a line about something else: "Phase 2, ...", "Training, September 15".
+_NOT_A_PLACE = re.compile(
+    r"^\s*(?:Phase|Training|Invoice|Payment|Milestone|Date|Dated|Effective|Signed|Term|Go|"
+    r"Start|End|Delivery|Renewal|Notice|Amendment|Order|Section|Schedule|Annex|Exhibit|Step)\b"
+)
+
+
+def _place_date(view: TextView) -> Hit | None:
+    """The date of a line naming only the place of signing and the date (see above)."""
+    text = view.text
+    found: Hit | None = None
+    for line in _PLACE_DATE_LINE.finditer(text, len(text) * 2 // 5):
+        if _NOT_A_PLACE.match(line.group(0)):
+            continue
+        dates = list(find_dates(text, line.start("rest"), line.end("rest")))
+        if not dates or text[dates[-1][2] : line.end("rest")].strip(" .") or len(dates) > 2:
+            continue
+        value, _, end = dates[-1]
+        found = view.hit("commercial.agreement_date", value, line.start(), end, STAND_IN)
+    return found
+
+
 def _acceptance_date(view: TextView) -> Hit | None:
     """The latest date on an acceptance or signature line ("Accepted for X by Y, <date>")."""
     text = view.text
@@ -429,7 +465,7 @@ def _agreement_dates(view: TextView) -> list[Hit]:
         return _amended_agreement_date(view)
     hits = _opening_dates(view)
     if max((hit.confidence for hit in hits), default=0.0) < KEPT_BY_CONTEXT:
-        signature = _signature_date(view) or _acceptance_date(view)
+        signature = _signature_date(view) or _place_date(view) or _acceptance_date(view)
         if signature is not None:
             hits.append(signature)
     if not hits:
