@@ -198,6 +198,9 @@ class Commercial(BaseModel):
     non_renewal_notice_days: Fact[int] = Field(default_factory=Fact)
     total_contract_value: Fact[Money] = Field(default_factory=Fact)
     annual_contract_value: Fact[Money] = Field(default_factory=Fact)
+    # The year's fees in each currency where the order lines are in several: never added up
+    # by a reader (the policy converts them at its own rates).
+    annual_fees_by_currency: Fact[list[Money]] = Field(default_factory=Fact)
     currencies: Fact[list[str]] = Field(default_factory=Fact)
     billing_frequency: Fact[BillingFrequency] = Field(default_factory=Fact)
     payment_terms_days: Fact[int] = Field(default_factory=Fact)

@@ -156,6 +156,15 @@ def _attribute(info: PathInfo, value: Any, currencies: Currencies) -> Value | No
         return len(value)
     if attribute in PARTY_ATTRIBUTES:
         return _party_attribute(attribute, _parties(info, value))
+    if isinstance(value, list) and all(isinstance(item, Money) for item in value):
+        if attribute == "currencies":
+            return normalise_texts(item.currency for item in value)
+        # The sum in the base currency, or nothing when a currency has no rate: a part of the
+        # fees that cannot be converted leaves the whole unknown, never smaller.
+        converted = [_amount_in_base(item, currencies) for item in value]
+        if not converted or any(amount is None for amount in converted):
+            return None
+        return round(sum(amount for amount in converted if amount is not None), 2)
     if isinstance(value, Money):
         if attribute == "amount":
             return _amount_in_base(value, currencies)

@@ -104,6 +104,12 @@ def _infos_for_fact(fact_path: str, annotation: Any) -> list[PathInfo]:
                 PathInfo(f"{fact_path}.{attribute}", fact_path, kind)
                 for attribute, kind in PARTY_ATTRIBUTES.items()
             ]
+        if item is Money:
+            # Amounts in several currencies: their sum in the base currency, and the currencies.
+            infos += [
+                PathInfo(f"{fact_path}.amount", fact_path, Kind.NUMBER),
+                PathInfo(f"{fact_path}.currencies", fact_path, Kind.STRINGS),
+            ]
         return infos
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [PathInfo(fact_path, fact_path, Kind.OPAQUE)]

@@ -172,6 +172,7 @@ def element_matcher(path: str, sample: Any) -> Callable[[Any, Any], bool]:
         (Indemnity, indemnity_match),
         (Milestone, milestone_match),
         (Obligation, obligation_match),
+        (Money, money_match),
         (Enum, lambda a, b: a == b),
     ]
     for kind, matcher in typed:

@@ -57,7 +57,8 @@ from extractors.patterns.term import term_hits
 
 TCV_PATH = "commercial.total_contract_value"
 ACV_PATH = "commercial.annual_contract_value"
-CHECKS = frozenset({TCV_PATH, ACV_PATH})
+BY_CURRENCY_PATH = "commercial.annual_fees_by_currency"
+CHECKS = frozenset({TCV_PATH, ACV_PATH, BY_CURRENCY_PATH})
 
 # The term a total covers, named with its label: "for the 36-month term", "over the term of
 # three (3) years", ", 24 months, prepaid".
@@ -951,13 +952,27 @@ def _negative_lead(text: str, lead_start: int, amount: Amount) -> bool:
     return _CLOSING_BRACKET.match(text, amount.end) is not None
 
 
+# A tax registration in an entity's row ("VAT GB 456 7890 12", "GST 201912345K", "ABN 33 617
+# 204 981"): an identifier, which makes the row no tax or total row.
+_TAX_ID = re.compile(
+    r"\b(?:VAT|GST|HST|PST|QST|TVA|ABN|GSTIN|Tax\s+ID)\b"
+    r"(?:[^\S\n]*(?:Reg(?:istration)?\.?[^\S\n]*)?(?:No\.?|Number|ID|#))?[^\S\n]*:?[^\S\n]*"
+    r"(?:[A-Z]{2}[^\S\n]?)?\d[\dA-Z .-]{4,}[\dA-Z]",
+    re.IGNORECASE,
+)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
 def _row_line(view: TextView, row: Row, amounts: list[Amount]) -> _FeeLine | None:
     """The recurring fee a table row states, if it states one."""
     text = view.text
     stops = {amount.start: following.start for amount, following in pairwise(amounts)}
     amounts = _without_taxed_columns(row, amounts)
     last = amounts[-1]
-    label = text[row.start : amounts[0].start]
+    label = _TAX_ID.sub(_blank, text[row.start : amounts[0].start])
     context = (
         label
         + "\n"
@@ -1441,6 +1456,41 @@ def _sum_fee_lines(view: TextView, lines: list[_FeeLine], totals: list[_Stated])
     return Hit(ACV_PATH, value, start, end, confidence, more=tuple(more), note=note)
 
 
+def _fees_by_currency(view: TextView, tables: list[_Table], lines: list[_FeeLine]) -> Hit | None:
+    """The year's fees in each currency, where a table's recurring lines are in several.
+
+    Such fees are never added up here (the rate to add them at is the policy's), nor is one
+    currency's share taken for the whole: each currency's sum is given, quoting every line.
+    """
+    parts: list[tuple[str, float, tuple[int, int]]] = [
+        (line.currency, line.amount, (line.start, line.end))
+        for table in tables
+        if len({line.currency for line in table.recurring}) > 1
+        for line in table.recurring
+    ]
+    if not parts:
+        blocks = [block for block in _blocks(lines, view.text) if len(block) > 1]
+        mixed = [
+            _counted(block, view.text)
+            for block in blocks
+            if len({line.currency for line in block}) > 1 or any(line.mixed for line in block)
+        ]
+        if mixed:
+            longest = max(mixed, key=len)
+            parts = [(line.currency, line.per_year, line.spans[0]) for line in longest]
+    sums: dict[str, float] = {}
+    for currency, amount, _ in parts:
+        sums[currency] = sums.get(currency, 0.0) + amount
+    if len(sums) < 2 or any(total <= 0 for total in sums.values()):
+        return None
+    value = [Money(amount=round(total, 2), currency=currency) for currency, total in sums.items()]
+    (start, end), *more = sorted({span for _, _, span in parts})
+    note = "derived: the year's fees in each currency, not added up: " + "; ".join(
+        _amount_text(money.currency, money.amount) for money in value
+    )
+    return Hit(BY_CURRENCY_PATH, value, start, end, DERIVED, more=tuple(more), note=note)
+
+
 def extract(view: TextView) -> list[Hit]:
     """Total and annual contract value hits, stated or derived."""
     if (
@@ -1472,13 +1522,17 @@ def extract(view: TextView) -> list[Hit]:
     if not annual:
         sums = (_sum_of_lines(view, table) for table in tables)
         summed = next((hit for hit in sums if hit is not None), None)
+        lines: list[_FeeLine] = []
         if summed is None:
             # From the label on: the hit's quote may take in the row above a wrapped label.
             stated_totals = [(item.label_start, item.hit.end) for item in totals]
-            summed = _sum_fee_lines(view, _fee_lines(view, in_table + stated_totals), totals)
+            lines = _fee_lines(view, in_table + stated_totals)
+            summed = _sum_fee_lines(view, lines, totals)
         derived = _derived(summed, _spread_over_term(view, totals))
         if derived is not None:
             annual.append(derived)
+        elif (by_currency := _fees_by_currency(view, tables, lines)) is not None:
+            return [*(item.hit for item in totals), by_currency]
     if annual and view.mentions("gst", "vat", "hst", "tax", "gross"):
         included = _PRICES_INCLUDE.search(view.text) is not None
         parts = list(_TAX_PART.finditer(view.text))
