@@ -52,6 +52,14 @@ _DEFINED = re.compile(
     r"|[–-]?\s*hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?[\"“”']{0,2}(?:\*\*)?"
     r"(?P<after>[A-Z][\w&-]{1,30})",
 )
+# A letter's parties, defined by the pronouns it then uses: 'Marchbank Analytics Limited ("we",
+# "us")', 'Stillwater Outfitters, Inc. ("you")'.
+_PRONOUN_DEFINED = re.compile(
+    r"\(\s*[\"“”'‘’](?P<pronoun>we|us|you)[\"“”'‘’](?:\s*,\s*[\"“”'‘’](?:we|us|our|you|your)"
+    r"[\"“”'‘’])*\s*(?:,\s*(?:and\s+)?[\"“”'‘’](?:our|your)[\"“”'‘’]\s*)?\)",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset({"we", "us", "you"})
 # Where the text before a definition stops being about this party.
 _BOUNDARY = re.compile(
     r"\b(?:by\s+and\s+between|between|among|and|with|by)\b|;|\n\s*\n|^\s*\d+\.\s|\b(?:between|and|parties)"
@@ -501,7 +509,70 @@ def _opening_parties(view: TextView, unnamed: set[PartyRole]) -> list[_Party]:
             found.append(party)
         if len(found) == 4:
             break
-    return found
+    return found + _pronoun_parties(view, found)
+
+
+def _pronoun_parties(view: TextView, found: list[_Party]) -> list[_Party]:
+    """A letter's parties defined by pronouns, each the legal name written just before its
+    definition, in the country of that name's address block or registration line."""
+    text = view.text
+    taken = {_key(party.name) for party in found}
+    parties: list[_Party] = []
+    if not view.mentions('"we"', '"you"', "“we”", "“you”", "'we'", "'you'"):
+        return parties
+    for defined in _PRONOUN_DEFINED.finditer(text, 0, min(len(text), _OPENING)):
+        window_start = max(0, defined.start() - 160)
+        # A name the text wrapped ("Marchbank\nAnalytics Limited") is read as one line.
+        before = text[window_start : defined.start()].rstrip().replace("\n", " ")
+        names = [match for match in LEGAL_NAME.finditer(before) if match.end() == len(before)]
+        if not names:
+            continue
+        name = _clean_name(names[-1].group("name"))
+        name_start, name_end = window_start + names[-1].start(), window_start + names[-1].end()
+        if not name or _key(name) in taken:
+            continue
+        taken.add(_key(name))
+        party = _Party(
+            name=name, start=name_start, end=defined.end(), term=defined.group("pronoun").lower()
+        )
+        party.country = country_near(text, name_start, name_end) or _block_country(view, name)
+        parties.append(party)
+    return parties
+
+
+# How many lines under a party's name its address may run.
+_ADDRESS_LINES = 4
+
+
+def _block_country(view: TextView, name: str) -> str | None:
+    """The country of the address block or registration line a party's name heads elsewhere in
+    the document ("Stillwater Outfitters, Inc.\n2700 Western Avenue ...\nUnited States",
+    "Marchbank Analytics Limited - registered in England and Wales no. ...")."""
+    text = view.text
+    position = text.find(name)
+    for _ in range(8):
+        if position < 0:
+            return None
+        line_start, line_end = view.line(position)
+        if not text[line_start:position].strip():
+            end, lines = line_end, 0
+            # A text rendering may set each line of the block apart with a blank line.
+            while lines < _ADDRESS_LINES and end + 1 < len(text):
+                next_start, next_end = view.line(end + 1)
+                following = text[next_start:next_end]
+                if not following.strip():
+                    if next_end + 1 < len(text) and not text[next_end + 1 : next_end + 2].strip():
+                        break  # two blank lines: the block has ended
+                    end = next_end
+                    continue
+                if len(following) > 60 or LEGAL_NAME.search(following):
+                    break
+                end, lines = next_end, lines + 1
+            country = country_near(text, position + len(name), end)
+            if country is not None:
+                return country
+        position = text.find(name, position + len(name))
+    return None
 
 
 def _term_in_name(term: str, name: str) -> bool:
@@ -549,6 +620,13 @@ def joined_as(view: TextView, term: str) -> re.Match[str] | None:
     return pattern.search(view.text)
 
 
+def _term_pattern(term: str) -> str:
+    """A defined name as a pattern; a pronoun in either case ("we shall provide", "You shall
+    pay")."""
+    escaped = re.escape(term)
+    return f"(?i:{escaped})" if term.lower() in _PRONOUNS else escaped
+
+
 def _assign_roles(view: TextView, parties: list[_Party]) -> None:
     for party in parties:
         role = role_of(party.term or "")
@@ -563,7 +641,7 @@ def _assign_roles(view: TextView, parties: list[_Party]) -> None:
     # Who provides the service and who pays, from what each defined name "will" do.
     scores = {}
     for party in unknown:
-        term = re.escape(party.term or "")
+        term = _term_pattern(party.term or "")
         # "Goldcrest provides the service", "Customer pays the fees": the present tense binds too.
         modal = r"(?:(?:shall|will|agrees\s+to)\s+)?"
         provides = len(re.findall(rf"\b{term}\s+{modal}{_PROVIDES}", view.text))

@@ -122,8 +122,27 @@ _RETENTION_VERB = words(
     r"\b(?:delet\w*|destr\w*|purg\w*|eras(?:e|ed|es|ing|ure)|retain\w*|retention|return\w*)\b"
 )
 _AFTER_END = re.compile(
-    r"terminat|expir|the\s+end\s+of|after\s+the\s+end|retained|retention|cancel", re.IGNORECASE
+    r"terminat|expir|the\s+end\s+of|after\s+the\s+end|retained|retention|cancel"
+    r"|\b(?:agreement|contract|subscription|term|services?)\s+(?:ends|has\s+ended|ended)\b",
+    re.IGNORECASE,
 )
+# A verb whose object refers back to the sentence before: "... shall delete it", "erase them".
+_BACK_REFERENCE = re.compile(r"\s+(?:it|them|the\s+same|all\s+of\s+(?:it|them))\b", re.IGNORECASE)
+
+
+def _about_data(view: TextView, verb: re.Match[str], start: int, end: int) -> bool:
+    """Whether the sentence at ``[start, end)`` is about data, itself or, where ``verb``'s
+    object refers back ("shall delete it"), by the sentence before it ("You own all data you
+    upload to the Service.")."""
+    text = view.text
+    if _DATA.search(text, start, end):
+        return True
+    if start == 0 or not _BACK_REFERENCE.match(text, verb.end()):
+        return False
+    before_start, _ = view.sentence(start - 1, start)
+    return before_start < start and _DATA.search(text, before_start, start) is not None
+
+
 # "no later than fourteen (14) days after the end ... request": a request window, not retention.
 _NOT_RETENTION = re.compile(r"[’'`]?s?\s*(?:of\s+)?(?:notice|prior\s+written)", re.IGNORECASE)
 _SUBPROCESSOR = words(r"\bsub-?processors?\b")
@@ -299,7 +318,7 @@ def _retention(view: TextView) -> list[Hit]:
     seen: set[tuple[int, int]] = set()
     for verb in view.finditer(_RETENTION_VERB, _RETENTION_KEYS, before=5, after=30):
         start, end = view.sentence(verb.start(), verb.end())
-        if not _DATA.search(text, start, end) or not _AFTER_END.search(text, start, end):
+        if not _about_data(view, verb, start, end) or not _AFTER_END.search(text, start, end):
             continue
         periods = [
             period
@@ -351,7 +370,9 @@ def _deletion(view: TextView) -> list[Hit]:
     hits: list[Hit] = []
     for match in view.finditer(_DELETE, ("delet", "destr", "purg", "eras"), before=5, after=20):
         start, end = view.sentence(match.start(), match.end())
-        if _DELETED_THING.search(view.text, start, end):
+        if _DELETED_THING.search(view.text, start, end) or (
+            _BACK_REFERENCE.match(view.text, match.end()) and _about_data(view, match, start, end)
+        ):
             hits.append(
                 view.hit(
                     "security.data_deletion", True, match.start(), match.end(), KEPT_BY_CONTEXT
