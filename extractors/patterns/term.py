@@ -149,6 +149,15 @@ _EFFECTIVE_FIELD = words(
     r" date\b[\"”]?(?: (?:is|shall be|means|of this agreement "
     r"is))?[^\S\n]*[:|\t\-–]?[^\S\n]*(?:the )?"
 )
+# A start field labelled without the word "date": "Subscription start: September 1, 2025",
+# "Service commencement<TAB>...", "| Term start | 2025-09-01 |". The label is the field's whole
+# name: what follows it is a separator (a colon, a tab, a pipe, bold markers), then the date.
+_START_FIELD = re.compile(
+    r"\b(?:subscription|service|services|order|contract|term|licen[cs]e|agreement)[^\S\n]+"
+    r"(?:start|commencement)[*_]*[^\S\n]*(?:[:|\t]|\*\*)[*_|\t ]*",
+    re.IGNORECASE,
+)
+_START_FIELD_KEYS = (" start", " commencement")
 _EFFECTIVE_AS_OF = words(
     rf"\b(?:effective (?:as of|on|from)|(?:starts?|commences?|begins?|takes effect"
     rf"|enters into force|comes into force|becomes effective|shall commence|will commence"
@@ -479,6 +488,20 @@ def _agreement_dates(view: TextView) -> list[Hit]:
     return hits
 
 
+def _start_fields(view: TextView) -> list[Hit]:
+    """Effective dates of start fields labelled without the word "date" (see ``_START_FIELD``)."""
+    hits: list[Hit] = []
+    for match in view.finditer(_START_FIELD, _START_FIELD_KEYS, before=40, after=30):
+        found = _first_date_after(view, match.end(), 2)
+        if found:
+            hits.append(
+                view.hit(
+                    "commercial.effective_date", found[2], match.start(), found[1], PRECISE_WORDING
+                )
+            )
+    return hits
+
+
 def _effective_dates(view: TextView) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
@@ -522,6 +545,7 @@ def _effective_dates(view: TextView) -> list[Hit]:
                     "commercial.effective_date", found[2], match.start(), found[1], PRECISE_WORDING
                 )
             )
+    hits.extend(_start_fields(view))
     for match in view.finditer(
         _RUNS_FROM, (" from", "commencing", "starting", "beginning"), before=60, after=60
     ):
