@@ -16,7 +16,7 @@ from extractors.document import MediaType
 from extractors.facts import Party, PartyRole
 from extractors.patterns.confidence import INFERRED, KEPT_BY_CONTEXT, PRECISE_WORDING
 from extractors.patterns.core import MAX_LINE, Hit, TextView, per_view, squash, words
-from extractors.patterns.places import PlaceKind, find_places, lookup
+from extractors.patterns.places import STREET_AFTER, PlaceKind, find_places, lookup
 from extractors.patterns.tables import is_delimited, split_cells
 
 CHECKS = frozenset({"commercial.parties", "tax.contracting_entities"})
@@ -410,9 +410,18 @@ _CLAUSE_NUMBER_RX = re.compile(_CLAUSE_NUMBER)
 _ENUMERATOR = re.compile(rf"[\s.;,]*(?:\(?(?:\d{{1,2}}|[a-h]|[ivx]{{1,4}})\)\s+|{_CLAUSE_NUMBER})?")
 
 
+# A street address ("2 Cathedral Square", "14 Harbour Road"): what follows a party's name and
+# registration, never the name itself.
+_STREET_ADDRESS = re.compile(
+    r"[\s,]*\d{1,5}[A-Za-z]?(?:[^\S\n]+[A-Z][\w'.-]*){0,3}" + STREET_AFTER.pattern
+)
+
+
 def _name_at(view: TextView, start: int, definition_start: int) -> tuple[int, int] | None:
     """The name that starts at ``start`` and runs at most to the definition, if it is one."""
     text = view.text
+    if _STREET_ADDRESS.match(text, start, definition_start):
+        return None
     enumerator = _ENUMERATOR.match(text, start, definition_start)
     start = enumerator.end() if enumerator else start
     segment = text[start:definition_start]

@@ -204,7 +204,7 @@ def lookup(name: str) -> Place | None:
 
 
 # A place that names a street or building ("25 Canada Square", "Texas Avenue") is an address.
-_STREET_AFTER = re.compile(
+STREET_AFTER = re.compile(
     r"[^\S\n]+(?:Square|Street|St\.|Road|Rd\.|Avenue|Ave\.|Place|Way|Lane|Drive|Boulevard|Blvd"
     r"|Plaza|Wharf|Gate|Gardens|Terrace|Crescent|Parkway|Circle|House|Tower|Building"
     r"|Centre|Center|Quay|Row|Walk|Close|Highway)\b"
@@ -219,5 +219,5 @@ def find_places(
     for match in _place_regex().finditer(text, start, len(text) if end is None else end):
         key = " ".join(match.group(0).lower().split())
         place = gazetteer.get(key)
-        if place is not None and not _STREET_AFTER.match(text, match.end()):
+        if place is not None and not STREET_AFTER.match(text, match.end()):
             yield place, match.start(), match.end()
