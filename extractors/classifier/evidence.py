@@ -76,7 +76,8 @@ _PROHIBITION = (
 # Words that put an exception on a limitation of liability, or leave a kind of damages out.
 _LIABILITY_EXCEPTION = (
     r"except|excluding|exclusion|other than|save (?:for|in)|without (?:affecting|limiting|"
-    r"prejudice)|notwithstanding|nothing|none of|not (?:apply|limit|be construed)|subject to"
+    r"prejudice)|notwithstanding|nothing|none of|not (?:apply|limit|be construed)"
+    r"|not (?:be )?subject to"
     r"|provided(?:,)? (?:however|that)|unlimited|uncapped|(?:indirect|consequential|incidental"
     r"|special|punitive|exemplary) (?:or [a-z]+ )?damages"
 )

@@ -49,6 +49,11 @@ def test_a_price_row_says_no_approval_clause(category: str) -> None:
             "The limitations in Section 11.1 shall not apply to a party's indemnification "
             "obligations.",
         ),
+        (
+            "uncapped_liability",
+            "Provider's indemnification obligations shall not be subject to the limitation of "
+            "liability in Section 8.",
+        ),
     ],
 )
 def test_sentences_that_say_the_clause_count(category: str, sentence: str) -> None:
@@ -66,6 +71,12 @@ def test_sentences_that_say_the_clause_count(category: str, sentence: str) -> No
         ("revenue_profit_sharing", "The Services will be available 99.9% of the time."),
         ("revenue_profit_sharing", "Signed: Dana Whitfield, Chief Revenue Officer"),
         ("mfn", "No most-favored-customer pricing or terms apply to this order."),
+        # An indemnity "subject to" the cap is capped.
+        (
+            "uncapped_liability",
+            "Pinecrest will defend Customer against third-party claims and pay resulting "
+            "damages, subject to Section 8.",
+        ),
         (
             "termination_for_convenience",
             "Neither party may terminate these Terms or any Order Form for convenience.",
