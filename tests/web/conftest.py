@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine
 
+from app.jobs.local import LocalWorkerPool
 from app.jobs.queue import JobQueue, make_job_queue
 from app.settings import Settings
 from rules import Policy
@@ -22,7 +23,13 @@ class HeldQueue:
     can look at a case before it is triaged, then watch the page catch up."""
 
     def __init__(self, *, engine: Engine, settings: Settings, policy: Policy) -> None:
-        self.inner: JobQueue = make_job_queue(engine=engine, settings=settings, policy=policy)
+        self.inner: JobQueue = (
+            # Idle workers also poll the table for ready jobs, which would take a held job
+            # within half a second: here they only run what is submitted (or released).
+            LocalWorkerPool(engine=engine, settings=settings, policy=policy, poll_interval_s=3600)
+            if settings.job_backend == "local"
+            else make_job_queue(engine=engine, settings=settings, policy=policy)
+        )
         self.held = threading.Event()
         self.waiting: list[str] = []
         self._lock = threading.Lock()
